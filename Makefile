@@ -1,0 +1,41 @@
+# Customer Center — two commands: `make run` (portal with demo data) and `make test`.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint install messages migrate demo clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+messages: $(STAMP)
+	$(PY) manage.py compilemessages --ignore=.venv -v 0
+
+migrate: $(STAMP)
+	$(PY) manage.py migrate --no-input -v 0
+
+demo: migrate
+	$(PY) manage.py seed_demo
+
+run: install messages demo
+	$(PY) -m portal.devserver
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+# Tests use the machine's PostgreSQL (127.0.0.1:5432) and Redis (127.0.0.1:6379) when they answer,
+# DATABASE_URL / REDIS_URL when set, else the embedded ones.
+test: install messages
+	$(VENV)/bin/ruff check .
+	PORTAL_PREFER_LOCAL_SERVICES=1 $(VENV)/bin/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+clean:
+	rm -rf var/ staticfiles/ tests/e2e/artifacts/*.png

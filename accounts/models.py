@@ -1,0 +1,192 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra):
+        extra.update(is_staff=True, is_superuser=True)
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractUser):
+    """A person who signs in with an email address. No username."""
+
+    username = None
+    email = models.EmailField(_("email address"), unique=True)
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="en")
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [models.UniqueConstraint(Lower("email"), name="user_email_ci_unique")]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email
+
+
+class Sector(models.TextChoices):
+    COMMERCIAL = "commercial", _("Commercial")
+    PUBLIC_SECTOR = "public_sector", _("Public sector")
+    US_FEDERAL = "us_federal", _("US federal public sector")
+
+
+class CustomerAccount(models.Model):
+    """A customer of the vendor: the legal entity that receives and pays invoices."""
+
+    customer_number = models.CharField(_("customer number"), max_length=32, unique=True)
+    legal_name = models.CharField(_("legal name"), max_length=200)
+    country = models.CharField(
+        _("country"), max_length=2, help_text=_("ISO 3166-1 alpha-2 code, e.g. FR, US.")
+    )
+    currency = models.CharField(_("default currency"), max_length=3, help_text=_("ISO 4217 code, e.g. EUR."))
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="en")
+    tax_number = models.CharField(_("tax / VAT number"), max_length=40, blank=True)
+    address_line1 = models.CharField(_("address"), max_length=200, blank=True)
+    address_line2 = models.CharField(_("address (continued)"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    region = models.CharField(_("state / region"), max_length=100, blank=True)
+    sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices, default=Sector.COMMERCIAL)
+    has_unlimited_license_agreement = models.BooleanField(
+        _("active unlimited license agreement (ULA)"), default=False
+    )
+    is_pay_as_you_go = models.BooleanField(_("pay-as-you-go cloud customer"), default=False)
+    contract_email = models.EmailField(
+        _("contract email"),
+        help_text=_(
+            "Email given when the contract was signed: whoever verifies it becomes the billing contact."
+        ),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("customer account")
+        verbose_name_plural = _("customer accounts")
+        ordering = ["legal_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(currency__regex=r"^[A-Z]{3}$"), name="account_currency_iso"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(country__regex=r"^[A-Z]{2}$"), name="account_country_iso"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.legal_name} ({self.customer_number})"
+
+    @property
+    def address_lines(self) -> list[str]:
+        city_line = " ".join(p for p in (self.postal_code, self.city) if p)
+        lines = [self.address_line1, self.address_line2, city_line, self.region, self.country]
+        return [line for line in lines if line]
+
+
+class Role(models.TextChoices):
+    BILLING_CONTACT = "billing_contact", _("Billing contact")
+    PAYER = "payer", _("Payer")
+    VIEWER = "viewer", _("Viewer")
+
+
+class Membership(models.Model):
+    """A user's access to a customer account, with the role that decides what they may do."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    account = models.ForeignKey(CustomerAccount, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.VIEWER)
+    invited_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("invited by")
+    )
+    created_at = models.DateTimeField(_("joined at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "account"], name="membership_user_account_unique")
+        ]
+        ordering = ["account__legal_name", "user__email"]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.account} ({self.get_role_display()})"
+
+
+class ContactKind(models.TextChoices):
+    BILLING = "billing", _("Billing contact")
+    DUNNING = "dunning", _("Dunning contact")
+    ACCOUNT = "account", _("Account contact")
+
+
+class AccountContact(models.Model):
+    """Who receives invoice emails for an account: the billing contact, with dunning and account contacts in copy."""
+
+    account = models.ForeignKey(CustomerAccount, on_delete=models.CASCADE, related_name="contacts")
+    kind = models.CharField(_("kind"), max_length=20, choices=ContactKind.choices)
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    email = models.EmailField(_("email"))
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("account contact")
+        verbose_name_plural = _("account contacts")
+        constraints = [
+            models.UniqueConstraint(fields=["account", "kind"], name="contact_account_kind_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.email}"
+
+
+class ActivityEntry(models.Model):
+    """Append-only log of security- and money-relevant actions on an account."""
+
+    account = models.ForeignKey(
+        CustomerAccount, on_delete=models.PROTECT, null=True, blank=True, related_name="activity"
+    )
+    actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    actor_email = models.EmailField(blank=True, help_text=_("Kept when the user is later deleted."))
+    action = models.CharField(_("action"), max_length=60, db_index=True)
+    summary = models.CharField(_("summary"), max_length=300)
+    target = models.CharField(_("target"), max_length=120, blank=True)
+    details = models.JSONField(default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("activity entry")
+        verbose_name_plural = _("activity log")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["account", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.summary}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Activity entries are append-only.")
+        super().save(*args, **kwargs)

@@ -1,0 +1,55 @@
+"""The only code that moves an invoice's balance.
+
+amount_due = total − Σ allocations − Σ redemptions − Σ credit memos, kept in a
+stored column under CHECK (amount_due >= 0). Callers add their own ledger row
+(Allocation, Redemption, CreditMemo) in the same transaction as the call here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import F
+
+from invoices.models import Invoice
+
+
+class LedgerError(Exception):
+    """A balance movement that would break an invariant; the message is safe to show."""
+
+
+def invoices_lock(*, invoice_ids: Iterable[int]) -> list[Invoice]:
+    """Lock the invoices FOR UPDATE in id order, so that concurrent payers never deadlock."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("invoices_lock() must run inside transaction.atomic().")
+    return list(Invoice.objects.select_for_update().filter(pk__in=set(invoice_ids)).order_by("pk"))
+
+
+def invoice_reduce_balance(*, invoice: Invoice, amount: Decimal) -> Invoice:
+    """Take `amount` off a locked invoice's balance; refuse anything that would make it negative."""
+    if amount <= 0:
+        raise LedgerError("The amount must be positive.")
+    if amount > invoice.amount_due:
+        raise LedgerError(
+            f"Invoice {invoice.number} has only {invoice.amount_due} {invoice.currency} left to pay."
+        )
+    Invoice.objects.filter(pk=invoice.pk).update(
+        amount_due=F("amount_due") - amount, version=F("version") + 1
+    )
+    invoice.refresh_from_db(fields=["amount_due", "version", "updated_at"])
+    return invoice
+
+
+def invoice_restore_balance(*, invoice: Invoice, amount: Decimal) -> Invoice:
+    """Put `amount` back on a locked invoice's balance (a payment reversed), never above its total."""
+    if amount <= 0:
+        raise LedgerError("The amount must be positive.")
+    if invoice.amount_due + amount > invoice.total:
+        raise LedgerError(f"Invoice {invoice.number} cannot owe more than its total.")
+    Invoice.objects.filter(pk=invoice.pk).update(
+        amount_due=F("amount_due") + amount, version=F("version") + 1
+    )
+    invoice.refresh_from_db(fields=["amount_due", "version", "updated_at"])
+    return invoice

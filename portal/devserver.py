@@ -1,0 +1,61 @@
+"""`make run`: the web server, a Celery worker, Celery beat and the local payment fakes, stopped together by Ctrl-C."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+HOST = os.environ.get("PORTAL_HOST", "127.0.0.1")
+PORT = os.environ.get("PORTAL_PORT", "8000")
+ESSENTIAL = {"web", "worker", "beat"}  # if one of these stops, everything stops
+
+
+def processes() -> dict[str, list[str]]:
+    python = sys.executable
+    return {
+        "web": [python, "manage.py", "runserver", f"{HOST}:{PORT}", "--noreload"],
+        "worker": [python, "-m", "celery", "-A", "portal", "worker", "--loglevel=INFO", "--concurrency=2"],
+        "beat": [python, "-m", "celery", "-A", "portal", "beat", "--loglevel=INFO"],
+        "fake-stripe": [python, "-m", "portal.fakes", "stripe", "8420"],
+        "fake-paypal": [python, "-m", "portal.fakes", "paypal", "8421"],
+    }
+
+
+def main() -> int:
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "SITE_URL": f"http://{HOST}:{PORT}"}
+    running: dict[str, subprocess.Popen] = {}
+    for name, command in processes().items():
+        running[name] = subprocess.Popen(command, env=env, start_new_session=True)  # noqa: S603
+    time.sleep(2)
+    print(f"\n  Customer Center is running at http://{HOST}:{PORT}/  (admin: /admin/)")
+    print("  Demo logins are listed above (seed_demo). Emails are written to var/mail/.")
+    print("  Press Ctrl-C to stop the web server, the worker, beat and the payment fakes.\n", flush=True)
+    exit_code = 0
+    try:
+        while True:
+            for name, proc in running.items():
+                if name in ESSENTIAL and proc.poll() is not None:
+                    print(f"{name} stopped (exit code {proc.returncode}); stopping the rest.", flush=True)
+                    exit_code = proc.returncode or 1
+                    raise KeyboardInterrupt
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for proc in running.values():
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGTERM)
+        deadline = time.time() + 10
+        for proc in running.values():
+            try:
+                proc.wait(timeout=max(0.1, deadline - time.time()))
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+    return exit_code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

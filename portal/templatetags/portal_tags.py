@@ -1,0 +1,38 @@
+from django import template
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+
+from portal.money import format_money
+
+register = template.Library()
+
+
+@register.simple_tag
+def money(amount, currency):
+    """An amount in the reader's language: 1 234,56 $US in French, $1,234.56 in English."""
+    return format_money(amount, currency, get_language())
+
+
+@register.filter
+def has_role(role, allowed):
+    return role in allowed.split(",")
+
+
+@register.simple_tag(takes_context=True)
+def url_with(context, **changes):
+    """The current query string with some parameters changed (filters, sort, page)."""
+    query = context["request"].GET.copy()
+    for key, value in changes.items():
+        if value in (None, ""):
+            query.pop(key, None)
+        else:
+            query[key] = value
+    encoded = query.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+@register.simple_tag(takes_context=True)
+def nav_current(context, url, exact=False):
+    path = context["request"].path
+    current = path == url if exact else path.startswith(url)
+    return mark_safe(' aria-current="page"') if current else ""  # noqa: S308 — constant markup

@@ -1,0 +1,33 @@
+from allauth.account.decorators import secure_admin_login
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+from accounts import views as account_views
+from portal import views
+
+# Admin sign-in goes through allauth: same rate limits, same MFA as the portal.
+admin.autodiscover()
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = "Customer Center — billing support"
+admin.site.site_title = "Customer Center admin"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("help/", views.help_page, name="help"),
+    path("orders/", views.orders, name="orders"),
+    path("team/", account_views.team, name="team"),
+    path("healthz", views.healthz, name="healthz"),
+    path("robots.txt", views.robots_txt),
+    path("account/", include("allauth.urls")),
+    path("accounts/", include("accounts.urls")),
+    path("invoices/", include("invoices.urls")),
+    path("payments/", include("payments.urls")),
+    path("rewards/", include("rewards.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,210 @@
+"""Shared fixtures: real PostgreSQL and Redis, factories, a real Celery worker, a real browser."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # ORM + sync Playwright in one test
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "tests" / "e2e" / "artifacts"
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # A fresh cache namespace per test on the real Redis: rate limits and sessions never leak between tests.
+    cache = dict(settings.CACHES["default"])
+    cache["KEY_PREFIX"] = f"test-{uuid.uuid4().hex[:12]}"
+    settings.CACHES = {"default": cache}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.LANGUAGE_CODE = "en"
+
+
+@pytest.fixture(autouse=True)
+def _eager_celery():
+    """Unit tests run tasks in-process; tests marked `worker` use the real worker fixture instead."""
+    from portal.celery import app
+
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager = False
+
+
+@pytest.fixture(autouse=True)
+def _english(client):
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()
+
+
+# --- factories as fixtures ---------------------------------------------------
+
+
+@pytest.fixture
+def account(db):
+    from tests.factories import CustomerAccountFactory
+
+    return CustomerAccountFactory()
+
+
+@pytest.fixture
+def other_account(db):
+    from tests.factories import CustomerAccountFactory
+
+    return CustomerAccountFactory()
+
+
+def _member(account, role):
+    from tests.factories import MembershipFactory
+
+    return MembershipFactory(account=account, role=role).user
+
+
+@pytest.fixture
+def billing_contact(account):
+    return _member(account, "billing_contact")
+
+
+@pytest.fixture
+def payer(account):
+    return _member(account, "payer")
+
+
+@pytest.fixture
+def viewer(account):
+    return _member(account, "viewer")
+
+
+@pytest.fixture
+def outsider(other_account):
+    """A billing contact of another customer account."""
+    return _member(other_account, "billing_contact")
+
+
+@pytest.fixture
+def client_of(client):
+    """`client_of(user)`: the test client signed in as `user`."""
+
+    def sign_in(user):
+        client.force_login(user)
+        return client
+
+    return sign_in
+
+
+# --- a real Celery worker on the machine's Redis ------------------------------
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
+    """A real `celery worker` process on the machine's Redis, reading the test database.
+
+    Its queue is private to this test process, so parallel test workers never steal each other's tasks.
+    """
+    from django.conf import settings
+    from django.db import connection
+
+    from portal.celery import app
+
+    queue = f"test-{os.getpid()}-{uuid.uuid4().hex[:6]}"
+    db = connection.settings_dict
+    database_url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    var_dir = tmp_path_factory.mktemp("worker-var")
+    pidfile = tmp_path_factory.mktemp("worker") / "worker.pid"
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "REDIS_URL": settings.REDIS_URL,
+        "CELERY_QUEUE": queue,
+        "PORTAL_VAR_DIR": str(var_dir),  # the worker's file email backend writes to var_dir/mail
+    }
+    env.pop("EMAIL_URL", None)
+    log = open(pidfile.with_suffix(".log"), "w")  # noqa: SIM115
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "portal",
+            "worker",
+            "--pool=solo",
+            "-c",
+            "1",
+            "-Q",
+            queue,
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            f"--pidfile={pidfile}",
+            "-l",
+            "INFO",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.time() + 30
+    while time.time() < deadline and "ready" not in pidfile.with_suffix(".log").read_text():
+        if proc.poll() is not None:
+            raise RuntimeError(pidfile.with_suffix(".log").read_text())
+        time.sleep(0.2)
+    app.conf.task_default_queue = queue
+    yield {"queue": queue, "mail_dir": var_dir / "mail", "log": pidfile.with_suffix(".log")}
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()
+
+
+@pytest.fixture
+def celery_worker(celery_worker_process, transactional_db, _eager_celery):
+    """Use in a test to send tasks to the real worker: data must be committed, so the test is transactional."""
+    from portal.celery import app
+
+    app.conf.task_always_eager = False
+    yield celery_worker_process
+
+
+# --- browser (Playwright + Debian's Chromium) ---------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": os.environ.get("CHROMIUM_PATH", "/usr/lib/chromium/chromium"),
+        "args": [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-quic",
+        ],
+    }
+
+
+@pytest.fixture
+def artifacts_dir():
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
