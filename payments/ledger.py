@@ -1,0 +1,242 @@
+"""Ledger primitives shared by every way of paying (card, PayPal, debit, transfer, rewards, account credit).
+
+Rules kept here: invoice rows are locked in id order before any balance moves,
+currencies must match, a balance never goes below zero, every move adds rows
+(never edits), and each payment's status moves only along PAYMENT_TRANSITIONS.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from accounts.models import CustomerAccount, User
+from accounts.services import activity_record
+from invoices.ledger import LedgerError, invoice_reduce_balance, invoice_restore_balance, invoices_lock
+from invoices.models import Invoice
+from payments.models import (
+    PAYMENT_TRANSITIONS,
+    AccountCredit,
+    Allocation,
+    Payment,
+    PaymentEvent,
+    PaymentStatus,
+)
+from portal.money import ZERO, quantize
+
+
+class PaymentError(Exception):
+    """Base of the payment exceptions; `str(error)` is safe to show to the customer."""
+
+
+class CurrencyMismatch(PaymentError):
+    pass
+
+
+class InvalidTransition(PaymentError):
+    pass
+
+
+def new_payment_reference() -> str:
+    return "PAY-" + secrets.token_hex(5).upper()
+
+
+def payment_create(
+    *,
+    account: CustomerAccount,
+    method: str,
+    provider: str,
+    amount: Decimal,
+    currency: str,
+    started_by: User | None,
+    intended_allocations: Sequence[tuple[Invoice, Decimal]] = (),
+    idempotency_key: str | None = None,
+    status: str = PaymentStatus.PENDING,
+) -> Payment:
+    """Write our payment row first: its reference becomes the provider's idempotency key."""
+    reference = new_payment_reference()
+    payment = Payment.objects.create(
+        account=account,
+        method=method,
+        provider=provider,
+        amount=quantize(amount, currency),
+        currency=currency,
+        status=status,
+        reference=reference,
+        idempotency_key=idempotency_key or f"cc-{reference}",
+        started_by=started_by if started_by is not None and started_by.is_authenticated else None,
+        intended_allocations=[
+            {"invoice_id": invoice.pk, "number": invoice.number, "amount": str(part)}
+            for invoice, part in intended_allocations
+        ],
+    )
+    PaymentEvent.objects.create(payment=payment, from_status="", to_status=status, note="created")
+    return payment
+
+
+def payment_transition(*, payment: Payment, to_status: str, note: str = "") -> Payment:
+    """Move a payment to `to_status` under a row lock; a repeat of the current status is a no-op."""
+    locked = Payment.objects.select_for_update().get(pk=payment.pk)
+    if locked.status == to_status:
+        return locked
+    if to_status not in PAYMENT_TRANSITIONS[locked.status]:
+        raise InvalidTransition(f"A {locked.status} payment cannot become {to_status}.")
+    PaymentEvent.objects.create(
+        payment=locked, from_status=locked.status, to_status=to_status, note=note[:500]
+    )
+    locked.status = to_status
+    if to_status == PaymentStatus.SUCCEEDED:
+        locked.settled_at = timezone.now()
+    if to_status == PaymentStatus.FAILED and note:
+        locked.failure_message = note[:500]
+    locked.save(update_fields=["status", "settled_at", "failure_message"])
+    return locked
+
+
+def split_oldest_due_first(*, invoices: Sequence[Invoice], amount: Decimal) -> list[tuple[Invoice, Decimal]]:
+    """Spread `amount` over invoices, oldest due date first, never more than each balance."""
+    remaining = amount
+    plan = []
+    for invoice in sorted(invoices, key=lambda inv: (inv.due_date, inv.issue_date, inv.pk)):
+        if remaining <= 0:
+            break
+        part = min(remaining, invoice.amount_due)
+        if part > 0:
+            plan.append((invoice, part))
+            remaining -= part
+    return plan
+
+
+@transaction.atomic
+def payment_allocate(
+    *,
+    payment: Payment,
+    invoice_amounts: Sequence[tuple[int, Decimal]],
+    actor: User | None = None,
+    request=None,
+) -> list[Allocation]:
+    """Apply a succeeded payment to invoices; whatever cannot be applied becomes account credit.
+
+    Idempotent: a payment that already has allocations is not allocated again, so a
+    payment confirmed both by the browser return and by a webhook counts once.
+    Each invoice gets at most its balance *at the time of the lock*: if another payment
+    closed it meanwhile, the surplus goes to account credit instead of a negative balance.
+    """
+    payment = Payment.objects.select_for_update().get(pk=payment.pk)
+    if payment.status != PaymentStatus.SUCCEEDED:
+        raise InvalidTransition("Only a succeeded payment can be applied to invoices.")
+    if payment.allocations.exists() or AccountCredit.objects.filter(payment=payment).exists():
+        return list(payment.allocations.all())
+    wanted = {}
+    for invoice_id, amount in invoice_amounts:
+        wanted[invoice_id] = wanted.get(invoice_id, ZERO) + amount
+    invoices = invoices_lock(invoice_ids=wanted)
+    if len(invoices) != len(wanted):
+        raise LedgerError("An invoice of this payment no longer exists.")
+    allocations = []
+    left = payment.amount
+    for invoice in invoices:
+        if invoice.account_id != payment.account_id:
+            raise LedgerError("A payment can only pay invoices of its own account.")
+        if invoice.currency != payment.currency:
+            raise CurrencyMismatch(
+                f"Invoice {invoice.number} is in {invoice.currency}, the payment in {payment.currency}."
+            )
+        part = min(wanted[invoice.pk], invoice.amount_due, left)
+        if part <= 0:
+            continue
+        invoice_reduce_balance(invoice=invoice, amount=part)
+        allocations.append(Allocation.objects.create(payment=payment, invoice=invoice, amount=part))
+        left -= part
+        activity_record(
+            account=payment.account,
+            actor=actor,
+            action="payment.allocated",
+            summary=f"{part} {payment.currency} of {payment.reference} applied to {invoice.number}",
+            target=invoice.number,
+            details={"payment": payment.reference, "amount": str(part), "method": payment.method},
+            request=request,
+        )
+    if left > 0:
+        account_credit_move(
+            account=payment.account,
+            currency=payment.currency,
+            amount=left,
+            kind=AccountCredit.Kind.OVERPAYMENT,
+            payment=payment,
+            note=f"Not needed by the invoices of {payment.reference}",
+            actor=actor,
+        )
+    return allocations
+
+
+@transaction.atomic
+def payment_reverse_allocations(
+    *, payment: Payment, reason: str, actor: User | None = None
+) -> list[Allocation]:
+    """Undo a payment's allocations with negative rows (a debit that bounced): balances reopen."""
+    payment = Payment.objects.select_for_update().get(pk=payment.pk)
+    open_allocations = list(payment.allocations.filter(amount__gt=0, reversed_by__isnull=True))
+    invoices = {inv.pk: inv for inv in invoices_lock(invoice_ids=[a.invoice_id for a in open_allocations])}
+    reversals = []
+    for allocation in open_allocations:
+        invoice_restore_balance(invoice=invoices[allocation.invoice_id], amount=allocation.amount)
+        reversals.append(
+            Allocation.objects.create(
+                payment=payment,
+                invoice_id=allocation.invoice_id,
+                amount=-allocation.amount,
+                reverses=allocation,
+            )
+        )
+        activity_record(
+            account=payment.account,
+            actor=actor,
+            action="payment.reversed",
+            summary=f"{allocation.amount} {payment.currency} of {payment.reference} reversed on "
+            f"{invoices[allocation.invoice_id].number}: {reason}",
+            target=invoices[allocation.invoice_id].number,
+        )
+    return reversals
+
+
+def account_credit_balance(*, account: CustomerAccount, currency: str) -> Decimal:
+    total = AccountCredit.objects.filter(account=account, currency=currency).aggregate(total=Sum("amount"))[
+        "total"
+    ]
+    return total or ZERO
+
+
+@transaction.atomic
+def account_credit_move(
+    *,
+    account: CustomerAccount,
+    currency: str,
+    amount: Decimal,
+    kind: str,
+    payment: Payment | None = None,
+    invoice: Invoice | None = None,
+    note: str = "",
+    actor: User | None = None,
+) -> AccountCredit:
+    """Add (positive) or use (negative) account credit; the account row lock serialises movements."""
+    CustomerAccount.objects.select_for_update().get(pk=account.pk)
+    balance = account_credit_balance(account=account, currency=currency) + amount
+    if balance < 0:
+        raise LedgerError("Not enough account credit.")
+    return AccountCredit.objects.create(
+        account=account,
+        currency=currency,
+        amount=amount,
+        balance_after=balance,
+        kind=kind,
+        payment=payment,
+        invoice=invoice,
+        note=note[:300],
+        created_by=actor if actor is not None and actor.is_authenticated else None,
+    )
