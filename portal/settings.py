@@ -106,6 +106,8 @@ else:
 DATABASES = {"default": env.db_url_config(DATABASE_URL)}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60 if PRODUCTION else 0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Lets several test runs share one PostgreSQL server (pytest-xdist adds _gw0, _gw1... to it).
+DATABASES["default"]["TEST"] = {"NAME": env.str("PORTAL_TEST_DB_NAME", default="test_portal")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL") if "REDIS_URL" in env or PRODUCTION else embedded.redis_url(VAR_DIR)
