@@ -25,7 +25,7 @@ PRODUCTION = not DEBUG
 
 if PRODUCTION:
     SECRET_KEY = env.str("DJANGO_SECRET_KEY")
-    ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
+    ALLOWED_HOSTS = [*env.list("DJANGO_ALLOWED_HOSTS"), "localhost"]  # localhost: the container healthcheck
 else:
     SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="dev-only-insecure-key-never-used-in-production")
     ALLOWED_HOSTS = env.list(

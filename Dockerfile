@@ -1,0 +1,24 @@
+# Production image: the same code for web (gunicorn), worker and beat.
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends \
+       libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core gettext curl \
+    && rm -rf /var/lib/apt/lists/*
+
+WORKDIR /app
+COPY pyproject.toml ./
+COPY . .
+RUN pip install . && useradd --create-home portal
+
+# Build-time steps need settings but no real services.
+RUN DJANGO_DEBUG=0 DJANGO_SECRET_KEY=build-only DJANGO_ALLOWED_HOSTS=build DATABASE_URL=postgres://build/build \
+    REDIS_URL=redis://build:6379/0 EMAIL_URL=consolemail:// STRIPE_API_BASE=https://api.stripe.com \
+    STRIPE_SECRET_KEY=x STRIPE_PUBLISHABLE_KEY=x STRIPE_WEBHOOK_SECRET=x PAYPAL_API_BASE=https://api-m.paypal.com \
+    PAYPAL_CLIENT_ID=x PAYPAL_CLIENT_SECRET=x PAYPAL_WEBHOOK_ID=x \
+    sh -c "python manage.py collectstatic --no-input -v 0 && python manage.py compilemessages --ignore=/usr -v 0"
+
+USER portal
+EXPOSE 8000
+CMD ["gunicorn", "portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "4", "--access-logfile", "-"]
