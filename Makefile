@@ -24,7 +24,7 @@ migrate: $(STAMP)
 demo: migrate
 	$(PY) manage.py seed_demo
 
-run: install messages demo
+run: install messages migrate
 	$(PY) -m portal.devserver
 
 lint: $(STAMP)

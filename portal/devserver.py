@@ -24,14 +24,24 @@ def processes() -> dict[str, list[str]]:
     }
 
 
+def stop_on_sigterm(signum, frame):
+    raise KeyboardInterrupt
+
+
 def main() -> int:
+    signal.signal(signal.SIGTERM, stop_on_sigterm)
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "SITE_URL": f"http://{HOST}:{PORT}"}
+    demo = subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", "seed_demo"], env=env, capture_output=True, text=True, check=True
+    )
+    logins = [line for line in demo.stdout.splitlines() if line.strip()]
     running: dict[str, subprocess.Popen] = {}
     for name, command in processes().items():
         running[name] = subprocess.Popen(command, env=env, start_new_session=True)  # noqa: S603
     time.sleep(2)
     print(f"\n  Customer Center is running at http://{HOST}:{PORT}/  (admin: /admin/)")
-    print("  Demo logins are listed above (seed_demo). Emails are written to var/mail/.")
+    print("\n".join(f"  {line}" for line in logins))
+    print("  Emails are written to var/mail/.")
     print("  Press Ctrl-C to stop the web server, the worker, beat and the payment fakes.\n", flush=True)
     exit_code = 0
     try:
