@@ -1,8 +1,25 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import AccountContact, ActivityEntry, CustomerAccount, Membership, User
+from accounts import services
+from accounts.forms import BillingContactGrantForm
+from accounts.models import (
+    AccountContact,
+    ActivityEntry,
+    BillingContactGrant,
+    CustomerAccount,
+    Invitation,
+    Membership,
+    Role,
+    User,
+)
+from accounts.permissions import ROLE_ABILITIES
 
 
 class MembershipInline(admin.TabularInline):
@@ -30,6 +47,66 @@ class CustomerAccountAdmin(admin.ModelAdmin):
         "memberships__user__email",
     ]
     inlines = [MembershipInline, AccountContactInline]
+    readonly_fields = ["billing_contact_tools"]
+
+    @admin.display(description=_("Billing contact"))
+    def billing_contact_tools(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        url = reverse("admin:accounts_customeraccount_billing_contact", args=[obj.pk])
+        current = ", ".join(
+            obj.memberships.filter(role=Role.BILLING_CONTACT).values_list("user__email", flat=True)
+        )
+        return format_html(
+            '{} <a class="button" href="{}">{}</a>', current or _("none"), url, _("Grant or transfer…")
+        )
+
+    def get_urls(self):
+        custom = [
+            path(
+                "<int:account_id>/billing-contact/",
+                self.admin_site.admin_view(self.billing_contact_view),
+                name="accounts_customeraccount_billing_contact",
+            )
+        ]
+        return custom + super().get_urls()
+
+    def billing_contact_view(self, request, account_id: int):
+        """Support gives the billing-contact role on the customer's behalf, with a required reason."""
+        account = get_object_or_404(CustomerAccount, pk=account_id)
+        if not (
+            self.has_change_permission(request, account) and request.user.has_perm("accounts.add_membership")
+        ):
+            raise PermissionDenied
+        form = BillingContactGrantForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            grant = services.billing_contact_grant(
+                staff=request.user,
+                account=account,
+                user=form.user,
+                mode=form.cleaned_data["mode"],
+                reason=form.cleaned_data["reason"],
+                request=request,
+            )
+            self.message_user(
+                request,
+                _("%(email)s is now billing contact of %(account)s.")
+                % {"email": grant.user.email, "account": account.legal_name},
+                messages.SUCCESS,
+            )
+            return redirect("admin:accounts_customeraccount_change", account.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Grant or transfer the billing-contact role"),
+            "account": account,
+            "form": form,
+            "opts": self.model._meta,
+            "original": account,
+            "abilities": ROLE_ABILITIES[Role.BILLING_CONTACT],
+            "current": account.memberships.filter(role=Role.BILLING_CONTACT).select_related("user"),
+            "grants": account.billing_contact_grants.select_related("user", "staff")[:10],
+        }
+        return TemplateResponse(request, "accounts/admin/billing_contact_grant.html", context)
 
 
 @admin.register(Membership)
@@ -70,3 +147,40 @@ class UserAdmin(DjangoUserAdmin):
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(BillingContactGrant)
+class BillingContactGrantAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "account", "user", "mode", "staff", "reason"]
+    list_filter = ["mode"]
+    search_fields = ["account__legal_name", "account__customer_number", "user__email", "reason"]
+    list_select_related = ["account", "user", "staff"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(ReadOnlyAdmin):
+    list_display = [
+        "email",
+        "account",
+        "role",
+        "invited_by",
+        "created_at",
+        "expires_at",
+        "accepted_at",
+        "revoked_at",
+    ]
+    list_filter = ["role"]
+    search_fields = ["email", "account__legal_name", "account__customer_number"]
+    list_select_related = ["account", "invited_by"]
+    exclude = ["nonce"]

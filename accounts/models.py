@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -190,3 +193,134 @@ class ActivityEntry(models.Model):
         if self.pk is not None:
             raise ValueError("Activity entries are append-only.")
         super().save(*args, **kwargs)
+
+
+INVITATION_LIFETIME = datetime.timedelta(days=7)
+
+
+def invitation_default_expiry() -> datetime.datetime:
+    return timezone.now() + INVITATION_LIFETIME
+
+
+class InvitationState(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    ACCEPTED = "accepted", _("Accepted")
+    REVOKED = "revoked", _("Revoked")
+    EXPIRED = "expired", _("Expired")
+
+
+class Invitation(models.Model):
+    """An emailed, single-use, expiring offer to join an account with a role.
+
+    The link carries an HMAC of (id, nonce) keyed by SECRET_KEY: the database alone cannot forge a
+    link, a resend rotates the nonce (so only the newest link works), and acceptance sets accepted_at
+    once under a row lock.
+    """
+
+    account = models.ForeignKey(CustomerAccount, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("email"))
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.VIEWER)
+    nonce = models.CharField(max_length=64, unique=True, editable=False)
+    language = models.CharField(_("email language"), max_length=8, choices=settings.LANGUAGES, default="en")
+    invited_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("invited by")
+    )
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"), default=invitation_default_expiry)
+    send_count = models.PositiveIntegerField(
+        default=1, help_text=_("How many links were sent; a resend adds one.")
+    )
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("accepted by"),
+    )
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+        constraints = [
+            # One open invitation per address and account: a second one is refused, not duplicated.
+            models.UniqueConstraint(
+                "account",
+                Lower("email"),
+                condition=models.Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="invitation_one_open_per_email",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(accepted_at__isnull=False, revoked_at__isnull=False),
+                name="invitation_not_accepted_and_revoked",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.account} ({self.get_role_display()})"
+
+    @property
+    def state(self) -> str:
+        if self.accepted_at:
+            return InvitationState.ACCEPTED
+        if self.revoked_at:
+            return InvitationState.REVOKED
+        if self.expires_at <= timezone.now():
+            return InvitationState.EXPIRED
+        return InvitationState.PENDING
+
+    def get_state_display(self) -> str:
+        return InvitationState(self.state).label
+
+
+class InvitationDelivery(models.Model):
+    """One row per invitation email sent: a retried task finds it and sends nothing."""
+
+    invitation = models.ForeignKey(Invitation, on_delete=models.CASCADE, related_name="deliveries")
+    send_number = models.PositiveIntegerField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("invitation email")
+        verbose_name_plural = _("invitation emails")
+        constraints = [
+            models.UniqueConstraint(fields=["invitation", "send_number"], name="invitation_delivery_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.invitation.email} #{self.send_number}"
+
+
+class BillingContactGrantMode(models.TextChoices):
+    GRANT = "grant", _("Grant: add as another billing contact")
+    TRANSFER = "transfer", _("Transfer: replace the current billing contacts (they lose access)")
+
+
+class BillingContactGrant(models.Model):
+    """Support staff gave the billing-contact role on a customer's behalf; the reason is required."""
+
+    account = models.ForeignKey(
+        CustomerAccount, on_delete=models.PROTECT, related_name="billing_contact_grants"
+    )
+    user = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("new billing contact")
+    )
+    mode = models.CharField(_("mode"), max_length=10, choices=BillingContactGrantMode.choices)
+    previous_billing_contacts = models.JSONField(_("previous billing contacts"), default=list, blank=True)
+    reason = models.TextField(_("reason"))
+    staff = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("staff member")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("billing-contact grant by staff")
+        verbose_name_plural = _("billing-contact grants by staff")
+        ordering = ["-created_at"]
+        constraints = [models.CheckConstraint(condition=~models.Q(reason=""), name="grant_reason_required")]
+
+    def __str__(self) -> str:
+        return f"{self.get_mode_display()}: {self.user} → {self.account}"

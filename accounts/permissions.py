@@ -8,6 +8,7 @@ viewer (see and download) < payer (also pay and redeem rewards) < billing contac
 from __future__ import annotations
 
 import rules
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
 
@@ -47,3 +48,21 @@ rules.add_perm("accounts.redeem_rewards", is_payer)
 rules.add_perm("accounts.manage_team", is_billing_contact)
 rules.add_perm("accounts.manage_contacts", is_billing_contact)
 rules.add_perm("accounts.view_activity", is_billing_contact)
+
+
+# What each role may do, in words: shown wherever a role is chosen or changed (invite, role change,
+# staff grant, invitation email). Keep in step with the perms above.
+ROLE_ABILITIES = {
+    Role.VIEWER: _("See invoices, payments, orders and rewards, and download invoices and documents."),
+    Role.PAYER: _(
+        "Everything a viewer can do, and also pay invoices and redeem Support Rewards against support invoices."
+    ),
+    Role.BILLING_CONTACT: _(
+        "Everything a payer can do, and also invite and remove team members, change their roles, "
+        "update the billing contacts and read the account's activity log."
+    ),
+}
+
+
+def role_abilities(role: str) -> str:
+    return str(ROLE_ABILITIES[Role(role)])

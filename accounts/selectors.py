@@ -1,9 +1,12 @@
 from __future__ import annotations
 
-from django.db.models import QuerySet
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 
-from accounts.models import CustomerAccount, Membership, User
+from accounts.models import AccountContact, ActivityEntry, CustomerAccount, Invitation, Membership, Role, User
 
 
 def accounts_for_user(*, user: User) -> QuerySet[CustomerAccount]:
@@ -19,3 +22,99 @@ def account_for_user(*, user: User, account_id: int) -> CustomerAccount:
 
 def membership_for_user(*, user: User, account: CustomerAccount) -> Membership | None:
     return Membership.objects.filter(user=user, account=account).first()
+
+
+# --- team ---------------------------------------------------------------------------
+
+
+def team_members(*, account: CustomerAccount) -> QuerySet[Membership]:
+    role_order = Case(
+        *(When(role=role, then=Value(i)) for i, role in enumerate(Role.values)), output_field=IntegerField()
+    )
+    return (
+        Membership.objects.filter(account=account)
+        .select_related("user", "invited_by")
+        .order_by(role_order, "user__email")
+    )
+
+
+def team_open_invitations(*, account: CustomerAccount) -> QuerySet[Invitation]:
+    """Invitations neither accepted nor revoked: pending, or expired and waiting for a resend."""
+    return (
+        Invitation.objects.filter(account=account, accepted_at__isnull=True, revoked_at__isnull=True)
+        .select_related("invited_by")
+        .order_by("expires_at")
+    )
+
+
+def team_membership_for_user(*, user: User, membership_id: int) -> Membership:
+    """A membership of one of the user's accounts (404 otherwise); whether they may change it is a perm."""
+    return get_object_or_404(
+        Membership.objects.select_related("user", "account", "invited_by"),
+        pk=membership_id,
+        account__in=accounts_for_user(user=user),
+    )
+
+
+def team_invitation_for_user(*, user: User, invitation_id: int) -> Invitation:
+    return get_object_or_404(
+        Invitation.objects.select_related("account", "invited_by"),
+        pk=invitation_id,
+        account__in=accounts_for_user(user=user),
+    )
+
+
+def billing_contacts_of(*, account: CustomerAccount) -> list[User]:
+    return [
+        m.user
+        for m in Membership.objects.filter(account=account, role=Role.BILLING_CONTACT)
+        .select_related("user")
+        .order_by("user__email")
+    ]
+
+
+def account_contacts(*, account: CustomerAccount) -> dict[str, AccountContact]:
+    return {contact.kind: contact for contact in AccountContact.objects.filter(account=account)}
+
+
+# --- activity -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ActivityFilters:
+    action: str = ""
+    actor: str = ""
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+
+
+def activity_for_account(*, account: CustomerAccount, filters: ActivityFilters) -> QuerySet[ActivityEntry]:
+    entries = ActivityEntry.objects.filter(account=account).order_by("-created_at", "-id")
+    if filters.action:
+        entries = entries.filter(action=filters.action)
+    if filters.actor:
+        entries = entries.filter(actor_email__iexact=filters.actor)
+    if filters.date_from:
+        entries = entries.filter(created_at__date__gte=filters.date_from)
+    if filters.date_to:
+        entries = entries.filter(created_at__date__lte=filters.date_to)
+    return entries
+
+
+def activity_actions(*, account: CustomerAccount) -> list[str]:
+    return list(
+        ActivityEntry.objects.filter(account=account)
+        .order_by("action")
+        .values_list("action", flat=True)
+        .distinct()
+    )
+
+
+def activity_actors(*, account: CustomerAccount) -> list[str]:
+    return list(
+        ActivityEntry.objects.filter(account=account)
+        .exclude(actor_email="")
+        .order_by("actor_email")
+        .values_list("actor_email", flat=True)
+        .distinct()
+    )

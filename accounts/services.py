@@ -3,8 +3,20 @@ from __future__ import annotations
 import logging
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
-from accounts.models import ActivityEntry, CustomerAccount, Membership, Role, User
+from accounts import activity
+from accounts.models import (
+    AccountContact,
+    ActivityEntry,
+    BillingContactGrant,
+    BillingContactGrantMode,
+    ContactKind,
+    CustomerAccount,
+    Membership,
+    Role,
+    User,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -92,3 +104,261 @@ def billing_support_group_ensure() -> None:
         content_type__app_label="accounts", codename__in=["view_user", "change_user"]
     )
     group.permissions.set(wanted.distinct())
+
+
+# --- team: roles and members ---------------------------------------------------
+
+
+class TeamError(Exception):
+    """A team change that is refused; the message is safe to show to the user."""
+
+
+class LastBillingContactError(TeamError):
+    pass
+
+
+def _account_lock(account: CustomerAccount) -> CustomerAccount:
+    """Every team change locks the account row first, so two concurrent changes cannot both remove
+    what each believes is "another" billing contact."""
+    return CustomerAccount.objects.select_for_update().get(pk=account.pk)
+
+
+def _billing_contacts_besides(membership: Membership) -> int:
+    return (
+        Membership.objects.filter(account_id=membership.account_id, role=Role.BILLING_CONTACT)
+        .exclude(pk=membership.pk)
+        .count()
+    )
+
+
+def _forget_cached_role(user: User | None) -> None:
+    if user is not None and hasattr(user, "_role_cache"):
+        del user._role_cache
+
+
+@transaction.atomic
+def membership_role_change(*, actor: User, membership: Membership, role: str, request=None) -> Membership:
+    """Give a member another role; the account always keeps at least one billing contact."""
+    account = _account_lock(membership.account)
+    membership = (
+        Membership.objects.select_for_update(of=("self",)).select_related("user").get(pk=membership.pk)
+    )
+    role = Role(role)
+    if membership.role == role:
+        return membership
+    if membership.role == Role.BILLING_CONTACT and _billing_contacts_besides(membership) == 0:
+        raise LastBillingContactError(
+            _("%(email)s is the account's only billing contact. Make someone else billing contact first.")
+            % {"email": membership.user.email}
+        )
+    old_role = membership.role
+    membership.role = role
+    membership.save(update_fields=["role"])
+    _forget_cached_role(membership.user)
+    _forget_cached_role(actor)
+    activity_record(
+        account=account,
+        actor=actor,
+        action=activity.MEMBER_ROLE_CHANGED,
+        summary=f"{membership.user.email}: {old_role} → {role}",
+        target=membership.user.email,
+        details={"from": old_role, "to": str(role), "user_id": membership.user_id},
+        request=request,
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, actor: User, membership: Membership, request=None) -> None:
+    """Take a member's access away; the last billing contact cannot be removed."""
+    account = _account_lock(membership.account)
+    membership = (
+        Membership.objects.select_for_update(of=("self",)).select_related("user").get(pk=membership.pk)
+    )
+    if membership.role == Role.BILLING_CONTACT and _billing_contacts_besides(membership) == 0:
+        raise LastBillingContactError(
+            _("%(email)s is the account's only billing contact and cannot be removed.")
+            % {"email": membership.user.email}
+        )
+    email, role, user_id = membership.user.email, membership.role, membership.user_id
+    membership.delete()
+    _forget_cached_role(actor)
+    activity_record(
+        account=account,
+        actor=actor,
+        action=activity.MEMBER_REMOVED,
+        summary=f"{email} ({role}) removed from the team",
+        target=email,
+        details={"role": role, "user_id": user_id},
+        request=request,
+    )
+
+
+# --- contacts -------------------------------------------------------------------
+
+
+def _contact_snapshot(contact: AccountContact | None) -> dict:
+    if contact is None:
+        return {}
+    return {"name": contact.name, "email": contact.email, "phone": contact.phone}
+
+
+@transaction.atomic
+def contact_billing_update(
+    *, actor: User, account: CustomerAccount, name: str, phone: str, request=None
+) -> AccountContact:
+    """The signed-in billing contact updates their details as the account's invoice recipient.
+
+    The email is always the user's own verified primary address: a new address goes through
+    allauth's add-verify-make-primary flow (billing_contact_email_sync follows it).
+    """
+    _account_lock(account)
+    contact = (
+        AccountContact.objects.select_for_update().filter(account=account, kind=ContactKind.BILLING).first()
+    )
+    before = _contact_snapshot(contact)
+    if contact is None:
+        contact = AccountContact(account=account, kind=ContactKind.BILLING)
+    contact.name, contact.phone, contact.email = name.strip(), phone.strip(), actor.email
+    if _contact_snapshot(contact) == before:
+        return contact
+    contact.save()
+    activity_record(
+        account=account,
+        actor=actor,
+        action=activity.CONTACT_CHANGED,
+        summary=f"Billing contact details updated ({contact.email})",
+        target=ContactKind.BILLING,
+        details={"kind": ContactKind.BILLING, "before": before, "after": _contact_snapshot(contact)},
+        request=request,
+    )
+    return contact
+
+
+@transaction.atomic
+def contact_update(
+    *, actor: User, account: CustomerAccount, kind: str, name: str, email: str, phone: str, request=None
+) -> AccountContact | None:
+    """Set or clear (empty email) a dunning or account contact, who receive invoice emails in copy."""
+    kind = ContactKind(kind)
+    if kind == ContactKind.BILLING:
+        raise TeamError(_("The billing contact is updated from their own details."))
+    _account_lock(account)
+    contact = AccountContact.objects.select_for_update().filter(account=account, kind=kind).first()
+    before = _contact_snapshot(contact)
+    email = email.strip().lower()
+    if not email:
+        if contact is None:
+            return None
+        contact.delete()
+        contact, after = None, {}
+    else:
+        contact = contact or AccountContact(account=account, kind=kind)
+        contact.name, contact.email, contact.phone = name.strip(), email, phone.strip()
+        after = _contact_snapshot(contact)
+        if after == before:
+            return contact
+        contact.save()
+    activity_record(
+        account=account,
+        actor=actor,
+        action=activity.CONTACT_CHANGED,
+        summary=f"{kind.label} {'removed' if not after else 'set to ' + after['email']}",
+        target=kind,
+        details={"kind": str(kind), "before": before, "after": after},
+        request=request,
+    )
+    return contact
+
+
+@transaction.atomic
+def billing_contact_email_sync(*, user: User, old_email: str, new_email: str, request=None) -> int:
+    """After a billing contact verified a new primary address, invoices go to it.
+
+    Only billing-contact rows that held the user's previous address move, so a second billing
+    contact's row is never taken over. Returns how many rows moved.
+    """
+    if not old_email or old_email.lower() == new_email.lower():
+        return 0
+    rows = AccountContact.objects.select_for_update().filter(
+        kind=ContactKind.BILLING,
+        email__iexact=old_email,
+        account__memberships__user=user,
+        account__memberships__role=Role.BILLING_CONTACT,
+    )
+    moved = 0
+    for contact in rows:
+        contact.email = new_email.lower()
+        contact.save(update_fields=["email"])
+        moved += 1
+        activity_record(
+            account=contact.account,
+            actor=user,
+            action=activity.CONTACT_CHANGED,
+            summary=f"Billing contact email changed from {old_email} to {new_email} (verified)",
+            target=ContactKind.BILLING,
+            details={
+                "kind": ContactKind.BILLING,
+                "before": {"email": old_email},
+                "after": {"email": new_email},
+            },
+            request=request,
+        )
+    return moved
+
+
+# --- support staff ---------------------------------------------------------------
+
+
+@transaction.atomic
+def billing_contact_grant(
+    *, staff: User, account: CustomerAccount, user: User, mode: str, reason: str, request=None
+) -> BillingContactGrant:
+    """Support gives the billing-contact role on the customer's behalf (its billing contact left).
+
+    `transfer` removes the previous billing contacts' access; `grant` keeps them. The reason is
+    required and kept with the grant and in the account's activity log.
+    """
+    reason = reason.strip()
+    if not reason:
+        raise TeamError(_("A reason is required."))
+    mode = BillingContactGrantMode(mode)
+    account = _account_lock(account)
+    previous = list(
+        Membership.objects.select_for_update()
+        .filter(account=account, role=Role.BILLING_CONTACT)
+        .exclude(user=user)
+        .select_related("user")
+    )
+    membership, _created = Membership.objects.select_for_update().get_or_create(
+        user=user, account=account, defaults={"role": Role.BILLING_CONTACT, "invited_by": staff}
+    )
+    if membership.role != Role.BILLING_CONTACT:
+        membership.role = Role.BILLING_CONTACT
+        membership.save(update_fields=["role"])
+    if mode == BillingContactGrantMode.TRANSFER:
+        Membership.objects.filter(pk__in=[m.pk for m in previous]).delete()
+    grant = BillingContactGrant.objects.create(
+        account=account,
+        user=user,
+        mode=mode,
+        previous_billing_contacts=[m.user.email for m in previous],
+        reason=reason,
+        staff=staff,
+    )
+    _forget_cached_role(user)
+    activity_record(
+        account=account,
+        actor=staff,
+        action=activity.BILLING_CONTACT_GRANTED,
+        summary=f"Support made {user.email} billing contact ({mode}): {reason}",
+        target=user.email,
+        details={
+            "mode": str(mode),
+            "reason": reason,
+            "previous": grant.previous_billing_contacts,
+            "grant_id": grant.pk,
+        },
+        request=request,
+    )
+    return grant

@@ -1,7 +1,7 @@
-from allauth.account.signals import email_confirmed, user_logged_in
+from allauth.account.signals import email_changed, email_confirmed, user_logged_in
 from django.dispatch import receiver
 
-from accounts import services
+from accounts import invitations, services
 
 
 @receiver(email_confirmed)
@@ -9,6 +9,16 @@ def claim_accounts_on_email_confirmed(request, email_address, **kwargs):
     services.accounts_claim_by_contract_email(
         user=email_address.user, email=email_address.email, request=request
     )
+
+
+@receiver(user_logged_in)
+def finish_invitation_on_sign_in(request, user, **kwargs):
+    """Someone who opened an invitation link, then signed in or up: they join the account now.
+
+    Connected before record_sign_in, so this first sign-in is logged on the account just joined too.
+    """
+    if request is not None:
+        invitations.pending_invitation_finish(request, user=user)
 
 
 @receiver(user_logged_in)
@@ -23,3 +33,20 @@ def record_sign_in(request, user, **kwargs):
             summary=f"{user.email} signed in",
             request=request,
         )
+
+
+@receiver(email_confirmed)
+def finish_invitation_on_email_confirmed(request, email_address, **kwargs):
+    """The invited address was added to an existing sign-in and just verified."""
+    if request is not None and getattr(request, "user", None) == email_address.user:
+        invitations.pending_invitation_finish(request, user=email_address.user)
+
+
+@receiver(email_changed)
+def move_billing_contact_email(request, user, from_email_address, to_email_address, **kwargs):
+    """A billing contact made a newly verified address primary: invoice emails follow it."""
+    if to_email_address is None or not to_email_address.verified or from_email_address is None:
+        return
+    services.billing_contact_email_sync(
+        user=user, old_email=from_email_address.email, new_email=to_email_address.email, request=request
+    )

@@ -1,11 +1,35 @@
+from __future__ import annotations
+
+import csv
+import datetime
+from urllib.parse import urlencode
+
+from allauth.account.adapter import get_adapter
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts import invitations, selectors, services
+from accounts.activity import action_label
+from accounts.forms import (
+    AccountContactForm,
+    ActivityFilterForm,
+    BillingDetailsForm,
+    InviteForm,
+    RoleChangeForm,
+)
 from accounts.middleware import SESSION_KEY
+from accounts.models import ContactKind, Role, User
+from accounts.permissions import ROLE_ABILITIES, role_abilities
 from accounts.selectors import account_for_user
 
 
@@ -26,11 +50,458 @@ def account_switch(request):
     return redirect(next_url)
 
 
+# --- helpers shared by the team, contacts and activity pages ------------------------
+
+
+def roles_with_abilities() -> list[tuple[str, str, str]]:
+    return [(role.value, role.label, ROLE_ABILITIES[role]) for role in Role]
+
+
+def forbidden(request, *, account, what: str):
+    """403 with a page naming who can do it, instead of a bare error."""
+    return render(
+        request,
+        "accounts/forbidden.html",
+        {"what": what, "billing_contacts": selectors.billing_contacts_of(account=account)},
+        status=403,
+    )
+
+
+def require_perm(request, perm: str, account) -> None:
+    if not request.user.has_perm(perm, account):
+        raise PermissionDenied
+
+
+def confirm_page(request, *, title: str, message: str, action_url: str, button: str, **extra):
+    """The no-JavaScript confirmation step: the same POST again, with confirmed=1."""
+    context = {
+        "title": title,
+        "message": message,
+        "action_url": action_url,
+        "button": button,
+        "cancel_url": reverse("team"),
+        "danger": False,
+        "hidden": {},
+        "abilities": "",
+        **extra,
+    }
+    return render(request, "accounts/confirm.html", context)
+
+
+def is_confirmed(request) -> bool:
+    return request.method == "POST" and request.POST.get("confirmed") == "1"
+
+
+# --- team page ---------------------------------------------------------------------
+
+
 @login_required
 def team(request):
-    from django.shortcuts import render
-
-    if request.account is None:
+    account = request.account
+    if account is None:
         return render(request, "portal/no_access.html")
-    members = request.account.memberships.select_related("user").order_by("user__email")
-    return render(request, "accounts/team.html", {"members": members})
+    if not request.user.has_perm("accounts.manage_team", account):
+        return forbidden(request, account=account, what=_("Only a billing contact can manage the team."))
+    members = list(selectors.team_members(account=account))
+    return render(
+        request,
+        "accounts/team.html",
+        {
+            "account": account,
+            "members": members,
+            "billing_contact_count": sum(1 for m in members if m.role == Role.BILLING_CONTACT),
+            "invitations": selectors.team_open_invitations(account=account),
+            "form": InviteForm(),
+            "roles": roles_with_abilities(),
+            "tab": "team",
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def team_invite(request):
+    account = request.account
+    if account is None:
+        return render(request, "portal/no_access.html")
+    require_perm(request, "accounts.manage_team", account)
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        email, role = form.cleaned_data["email"], form.cleaned_data["role"]
+        if not is_confirmed(request):
+            return confirm_page(
+                request,
+                title=_("Send this invitation?"),
+                message=_("%(email)s will be invited to %(account)s as %(role)s.")
+                % {"email": email, "account": account.legal_name, "role": Role(role).label},
+                abilities=role_abilities(role),
+                action_url=reverse("team_invite"),
+                button=_("Send invitation"),
+                hidden={"email": email, "role": role},
+                note=_("The link works once and expires in 7 days."),
+            )
+        try:
+            invitations.invitation_create(
+                actor=request.user, account=account, email=email, role=role, request=request
+            )
+        except invitations.InvitationError as error:
+            form.add_error("email", str(error))
+        else:
+            messages.success(request, _("Invitation sent to %(email)s.") % {"email": email})
+            return redirect("team")
+    return render(
+        request,
+        "accounts/invite.html",
+        {"account": account, "form": form, "roles": roles_with_abilities(), "tab": "team"},
+        status=200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def team_member_role(request, membership_id: int):
+    membership = selectors.team_membership_for_user(user=request.user, membership_id=membership_id)
+    require_perm(request, "accounts.manage_team", membership.account)
+    form = RoleChangeForm(request.POST or None, initial={"role": membership.role})
+    if request.method == "POST" and form.is_valid():
+        role = form.cleaned_data["role"]
+        if role == membership.role:
+            messages.info(request, _("%(email)s already has this role.") % {"email": membership.user.email})
+            return redirect("team")
+        if not is_confirmed(request):
+            return confirm_page(
+                request,
+                title=_("Change this role?"),
+                message=_("%(email)s will become %(role)s (now %(current)s).")
+                % {
+                    "email": membership.user.email,
+                    "role": Role(role).label,
+                    "current": membership.get_role_display(),
+                },
+                abilities=role_abilities(role),
+                action_url=reverse("team_member_role", args=[membership.pk]),
+                button=_("Change role"),
+                hidden={"role": role},
+            )
+        try:
+            services.membership_role_change(
+                actor=request.user, membership=membership, role=role, request=request
+            )
+        except services.TeamError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                _("%(email)s is now %(role)s.") % {"email": membership.user.email, "role": Role(role).label},
+            )
+            if membership.user_id == request.user.pk:
+                return redirect("dashboard")  # they no longer manage the team
+        return redirect("team")
+    return render(
+        request,
+        "accounts/member_role.html",
+        {"membership": membership, "form": form, "roles": roles_with_abilities(), "tab": "team"},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def team_member_remove(request, membership_id: int):
+    membership = selectors.team_membership_for_user(user=request.user, membership_id=membership_id)
+    require_perm(request, "accounts.manage_team", membership.account)
+    if not is_confirmed(request):
+        return confirm_page(
+            request,
+            title=_("Remove this member?"),
+            message=_(
+                "%(email)s will lose access to %(account)s: they will no longer see its invoices, "
+                "payments or documents. You can invite them again later."
+            )
+            % {"email": membership.user.email, "account": membership.account.legal_name},
+            action_url=reverse("team_member_remove", args=[membership.pk]),
+            button=_("Remove member"),
+            danger=True,
+        )
+    try:
+        services.membership_remove(actor=request.user, membership=membership, request=request)
+    except services.TeamError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request, _("%(email)s was removed from the team.") % {"email": membership.user.email}
+        )
+    if membership.user_id == request.user.pk:
+        return redirect("dashboard")
+    return redirect("team")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def team_invitation_resend(request, invitation_id: int):
+    invitation = selectors.team_invitation_for_user(user=request.user, invitation_id=invitation_id)
+    require_perm(request, "accounts.manage_team", invitation.account)
+    if not is_confirmed(request):
+        return confirm_page(
+            request,
+            title=_("Send the invitation again?"),
+            message=_(
+                "%(email)s will receive a new link, valid 7 days, to join as %(role)s. The previous link stops working."
+            )
+            % {"email": invitation.email, "role": invitation.get_role_display()},
+            abilities=role_abilities(invitation.role),
+            action_url=reverse("team_invitation_resend", args=[invitation.pk]),
+            button=_("Send again"),
+        )
+    try:
+        invitations.invitation_resend(actor=request.user, invitation=invitation, request=request)
+    except invitations.InvitationError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("A new link was sent to %(email)s.") % {"email": invitation.email})
+    return redirect("team")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def team_invitation_revoke(request, invitation_id: int):
+    invitation = selectors.team_invitation_for_user(user=request.user, invitation_id=invitation_id)
+    require_perm(request, "accounts.manage_team", invitation.account)
+    if not is_confirmed(request):
+        return confirm_page(
+            request,
+            title=_("Revoke this invitation?"),
+            message=_("The link sent to %(email)s will stop working; they will not get access.")
+            % {"email": invitation.email},
+            action_url=reverse("team_invitation_revoke", args=[invitation.pk]),
+            button=_("Revoke invitation"),
+            danger=True,
+        )
+    try:
+        invitations.invitation_revoke(actor=request.user, invitation=invitation, request=request)
+    except invitations.InvitationError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request, _("The invitation for %(email)s was revoked.") % {"email": invitation.email}
+        )
+    return redirect("team")
+
+
+# --- accepting an invitation (the emailed link; works signed in or not) --------------------
+
+
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request, invitation_id: int, token: str):
+    invitation = invitations.invitation_from_link(invitation_id=invitation_id, token=token)
+    context = {"invitation": invitation, "support_email": settings.BILLING_SUPPORT_EMAIL}
+    if invitation is None:
+        return render(request, "accounts/invitation_invalid.html", context, status=404)
+    refusal = invitations.invitation_refusal(invitation)
+    if refusal is not None:
+        return render(
+            request, "accounts/invitation_invalid.html", {**context, "refusal": refusal}, status=410
+        )
+    context.update(role_label=invitation.get_role_display(), abilities=role_abilities(invitation.role))
+    user = request.user
+    if not user.is_authenticated:
+        # Kept for after sign-in / sign-up (accounts.signals finishes it). Signing up with the invited
+        # address through this link counts as verified: the person proved they read that mailbox.
+        invitations.pending_invitation_store(request, invitation=invitation, token=token)
+        get_adapter(request).stash_verified_email(request, invitation.email)
+        has_sign_in = User.objects.filter(email__iexact=invitation.email).exists()
+        return render(
+            request,
+            "accounts/invitation_accept.html",
+            {
+                **context,
+                "has_sign_in": has_sign_in,
+                "signup_url": f"{reverse('account_signup')}?{urlencode({'email': invitation.email})}",
+            },
+        )
+    if not invitations.user_has_verified_email(user=user, email=invitation.email):
+        invitations.pending_invitation_store(request, invitation=invitation, token=token)
+        return render(request, "accounts/invitation_accept.html", {**context, "wrong_email": True})
+    if request.method == "POST":
+        try:
+            membership = invitations.invitation_accept(
+                invitation_id=invitation.pk, token=token, user=user, request=request
+            )
+        except invitations.InvitationError as error:
+            return render(
+                request, "accounts/invitation_invalid.html", {**context, "refusal": error}, status=410
+            )
+        request.session.pop(invitations.SESSION_KEY, None)
+        request.session[SESSION_KEY] = membership.account_id
+        messages.success(
+            request,
+            _("You joined %(account)s as %(role)s.")
+            % {"account": membership.account.legal_name, "role": membership.get_role_display().lower()},
+        )
+        return redirect("dashboard")
+    return render(request, "accounts/invitation_accept.html", {**context, "can_accept": True})
+
+
+# --- contacts ----------------------------------------------------------------------
+
+
+def _contact_forms(account, user, data=None, which: str | None = None) -> dict:
+    contacts = selectors.account_contacts(account=account)
+    billing = contacts.get(ContactKind.BILLING)
+    forms = {
+        ContactKind.BILLING: BillingDetailsForm(
+            data if which == ContactKind.BILLING else None,
+            prefix=ContactKind.BILLING,
+            initial={
+                "name": billing.name
+                if billing and billing.email.lower() == user.email.lower()
+                else user.get_full_name(),
+                "phone": billing.phone if billing else "",
+            },
+        )
+    }
+    for kind in (ContactKind.DUNNING, ContactKind.ACCOUNT):
+        contact = contacts.get(kind)
+        forms[kind] = AccountContactForm(
+            data if which == kind else None,
+            prefix=kind,
+            initial={"name": contact.name, "email": contact.email, "phone": contact.phone} if contact else {},
+        )
+    return {"contacts": contacts, "billing": billing, "forms": forms}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def team_contacts(request):
+    account = request.account
+    if account is None:
+        return render(request, "portal/no_access.html")
+    if not request.user.has_perm("accounts.manage_contacts", account):
+        return forbidden(request, account=account, what=_("Only a billing contact can change the contacts."))
+    which = request.POST.get("contact") if request.method == "POST" else None
+    if which not in (None, *ContactKind.values):
+        which = None
+    state = _contact_forms(account, request.user, request.POST, which)
+    if which:
+        form = state["forms"][which]
+        if form.is_valid():
+            data = form.cleaned_data
+            if which == ContactKind.BILLING:
+                services.contact_billing_update(
+                    actor=request.user,
+                    account=account,
+                    name=data["name"],
+                    phone=data["phone"],
+                    request=request,
+                )
+            else:
+                services.contact_update(
+                    actor=request.user,
+                    account=account,
+                    kind=which,
+                    name=data["name"],
+                    email=data["email"] or "",
+                    phone=data["phone"],
+                    request=request,
+                )
+            messages.success(request, _("%(kind)s saved.") % {"kind": ContactKind(which).label})
+            return redirect("team_contacts")
+    sections = [
+        (kind, ContactKind(kind).label, state["forms"][kind], state["contacts"].get(kind))
+        for kind in (ContactKind.DUNNING, ContactKind.ACCOUNT)
+    ]
+    return render(
+        request,
+        "accounts/contacts.html",
+        {
+            "account": account,
+            "billing": state["billing"],
+            "billing_form": state["forms"][ContactKind.BILLING],
+            "sections": sections,
+            "tab": "contacts",
+        },
+    )
+
+
+# --- activity ----------------------------------------------------------------------
+
+ACTIVITY_PAGE_SIZE = 25
+CSV_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _activity_filters(request, account) -> tuple[ActivityFilterForm, selectors.ActivityFilters]:
+    form = ActivityFilterForm(
+        request.GET or None,
+        actions=selectors.activity_actions(account=account),
+        actors=selectors.activity_actors(account=account),
+    )
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        filters = selectors.ActivityFilters(
+            action=data["action"], actor=data["actor"], date_from=data["date_from"], date_to=data["date_to"]
+        )
+    else:
+        filters = selectors.ActivityFilters()
+    return form, filters
+
+
+@login_required
+def team_activity(request):
+    account = request.account
+    if account is None:
+        return render(request, "portal/no_access.html")
+    if not request.user.has_perm("accounts.view_activity", account):
+        return forbidden(
+            request, account=account, what=_("Only a billing contact can read the activity log.")
+        )
+    form, filters = _activity_filters(request, account)
+    entries = selectors.activity_for_account(account=account, filters=filters).select_related("actor")
+    page = Paginator(entries, ACTIVITY_PAGE_SIZE).get_page(request.GET.get("page"))
+    for entry in page.object_list:
+        entry.action_label = action_label(entry.action)
+    export_query = request.GET.copy()
+    export_query.pop("page", None)
+    return render(
+        request,
+        "accounts/activity.html",
+        {
+            "account": account,
+            "form": form,
+            "page": page,
+            "export_query": export_query.urlencode(),
+            "tab": "activity",
+        },
+    )
+
+
+def _csv_cell(value) -> str:
+    text = "" if value is None else str(value)
+    return (
+        "'" + text if text.startswith(CSV_FORMULA_PREFIXES) else text
+    )  # no formula injection in spreadsheets
+
+
+@login_required
+def team_activity_export(request):
+    account = request.account
+    if account is None:
+        return render(request, "portal/no_access.html")
+    require_perm(request, "accounts.view_activity", account)
+    _form, filters = _activity_filters(request, account)
+    entries = selectors.activity_for_account(account=account, filters=filters)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    filename = f"activity-{account.customer_number}-{timezone.localdate():%Y%m%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    writer = csv.writer(response)
+    writer.writerow([_("Date (UTC)"), _("Person"), _("Action"), _("Summary"), _("Target"), _("IP address")])
+    for entry in entries.iterator(chunk_size=500):
+        writer.writerow(
+            [
+                _csv_cell(entry.created_at.astimezone(datetime.UTC).strftime("%Y-%m-%d %H:%M:%S")),
+                _csv_cell(entry.actor_email),
+                _csv_cell(action_label(entry.action)),
+                _csv_cell(entry.summary),
+                _csv_cell(entry.target),
+                _csv_cell(entry.ip_address),
+            ]
+        )
+    return response

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from invoices.models import InvoiceKind, InvoiceState
+from invoices.services import invoice_cancel
 from portal.demo import demo_invoice
 
 D = Decimal
@@ -97,13 +98,14 @@ def seed(context: dict) -> None:
         paid=D("1440.00"),
         lines=[("ORD-60010", "Conseil — atelier d'architecture", D("1200.00"), False)],
     )
-    demo_invoice(
+    cancelled = demo_invoice(
         lumiere,
         "INV-FR-2004",
         kind=InvoiceKind.LICENSE,
         days_ago=120,
         tax_rate=fr_vat,
-        state=InvoiceState.CANCELLED,
-        paid=D("0"),
         lines=[("ORD-59990", "Oracle Linux Premier Support", D("850.00"), False)],
     )
+    # Cancelled the way support does it: a credit memo takes the balance to zero, the invoice stays.
+    if cancelled.state != InvoiceState.CANCELLED:
+        invoice_cancel(invoice=cancelled, actor=None, reason="Ordered twice: replaced by order ORD-60010")

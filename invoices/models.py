@@ -247,3 +247,63 @@ class RemittanceInstruction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.currency}: {self.bank_name}"
+
+
+class EmailKind(models.TextChoices):
+    ISSUED = "issued", _("Invoice issued")
+    REMINDER = "reminder", _("Due date reminder")
+    OVERDUE = "overdue", _("Overdue notice")
+    RESEND = "resend", _("Resent by billing support")
+
+
+class DispatchStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
+class EmailDispatch(models.Model):
+    """One email about one invoice version. The unique row is what makes a retried or duplicated task a no-op:
+    a task sends only after moving the row pending → sending (an atomic conditional update)."""
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="dispatches")
+    kind = models.CharField(_("kind"), max_length=20, choices=EmailKind.choices)
+    version = models.PositiveIntegerField(_("invoice version"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=DispatchStatus.choices, default=DispatchStatus.PENDING
+    )
+    to = models.JSONField(_("to"), default=list, blank=True)
+    cc = models.JSONField(_("cc"), default=list, blank=True)
+    language = models.CharField(_("language"), max_length=8, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    sent_count = models.PositiveSmallIntegerField(
+        _("times sent"), default=0, help_text=_("Above 1 only when billing support resent it.")
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("email dispatch")
+        verbose_name_plural = _("email dispatches")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["invoice", "kind", "version"], name="dispatch_once_per_invoice_kind_version"
+            ),
+            # A reminder and an overdue notice go out once per invoice, whatever its later versions.
+            models.UniqueConstraint(
+                fields=["invoice", "kind"],
+                condition=Q(kind__in=["reminder", "overdue"]),
+                name="dispatch_dunning_once_per_invoice",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "claimed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.invoice.number} {self.kind} v{self.version} ({self.status})"

@@ -4,12 +4,39 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Min, Q, QuerySet, Sum
+from django.core.paginator import Paginator
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    IntegerField,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import CustomerAccount, User
-from invoices.models import Invoice, InvoiceState
+from invoices.models import (
+    CreditMemo,
+    EmailDispatch,
+    Invoice,
+    InvoiceLine,
+    InvoiceState,
+    InvoiceStatus,
+    RemittanceInstruction,
+)
 
 
 def invoices_for_user(*, user: User, account: CustomerAccount) -> QuerySet[Invoice]:
@@ -82,3 +109,221 @@ def orders_for_user(*, user: User, account: CustomerAccount) -> list[dict]:
         )
         .order_by("-first_invoiced", "order_number")
     )
+
+
+# --- what was applied to an invoice -------------------------------------------------------------
+
+APPLIED_KINDS = ("payment", "rewards", "credit_memo", "reversal")
+
+
+@dataclass(frozen=True)
+class AppliedEntry:
+    """One row of "what was applied" on an invoice page. `amount` is negative for a reversal."""
+
+    date: datetime.date
+    kind: str  # one of APPLIED_KINDS
+    label: str
+    reference: str
+    amount: Decimal
+    method_display: str
+
+
+def invoice_applied_entries(*, invoice: Invoice) -> list[AppliedEntry]:
+    """Payments, Support Rewards, credit memos and reversals that moved the invoice's balance, oldest first.
+
+    Two queries whatever the number of rows (credit memos; allocations with their payment).
+    """
+    from payments.models import Allocation, PaymentMethod
+
+    entries = [
+        AppliedEntry(
+            date=timezone.localdate(memo.issued_at),
+            kind="credit_memo",
+            label=_("Credit memo"),
+            reference=memo.number,
+            amount=memo.amount,
+            method_display=memo.reason,
+        )
+        for memo in CreditMemo.objects.filter(invoice=invoice).order_by("issued_at", "id")
+    ]
+    allocations = (
+        Allocation.objects.filter(invoice=invoice).select_related("payment").order_by("created_at", "id")
+    )
+    for allocation in allocations:
+        payment = allocation.payment
+        if allocation.amount < 0:
+            kind, label = "reversal", _("Payment reversed")
+        elif payment.method == PaymentMethod.REWARDS:
+            kind, label = "rewards", _("Support Rewards")
+        else:
+            kind, label = "payment", _("Payment")
+        entries.append(
+            AppliedEntry(
+                date=timezone.localdate(allocation.created_at),
+                kind=kind,
+                label=label,
+                reference=payment.reference,
+                amount=allocation.amount,
+                method_display=payment.get_method_display(),
+            )
+        )
+    entries.sort(key=lambda entry: entry.date)
+    return entries
+
+
+# --- the invoices list ----------------------------------------------------------------------------
+
+SORTS = {
+    "number": ("number",),
+    "issue_date": ("issue_date",),
+    "due_date": ("due_date",),
+    "status": ("status_rank",),
+    "total": ("total",),
+    "balance": ("amount_due",),
+}
+DEFAULT_SORT = "-issue_date"
+# Sorting by status puts what needs attention first: overdue, open, disputed, then closed and cancelled.
+STATUS_RANK = Case(
+    *(
+        When(status_value=status.value, then=Value(rank))
+        for rank, status in enumerate(
+            [
+                InvoiceStatus.OVERDUE,
+                InvoiceStatus.OPEN,
+                InvoiceStatus.DISPUTED,
+                InvoiceStatus.CLOSED,
+                InvoiceStatus.CANCELLED,
+            ]
+        )
+    ),
+    default=Value(9),
+    output_field=IntegerField(),
+)
+
+
+@dataclass(frozen=True)
+class InvoiceListFilters:
+    status: str = ""
+    issued_from: datetime.date | None = None
+    issued_to: datetime.date | None = None
+    currency: str = ""
+    kind: str = ""
+    query: str = ""
+    sort: str = DEFAULT_SORT
+
+
+def _sum_subquery(queryset: QuerySet) -> Coalesce:
+    """Σ amount of `queryset` rows of the outer invoice, as a correlated subquery (0 when none)."""
+    money = DecimalField(max_digits=14, decimal_places=2)
+    summed = queryset.values("invoice_id").annotate(total=Sum("amount")).values("total")
+    return Coalesce(Subquery(summed, output_field=money), Value(Decimal("0.00")), output_field=money)
+
+
+def invoices_with_applied(queryset: QuerySet[Invoice]) -> QuerySet[Invoice]:
+    """Annotate what credit memos, Support Rewards and other payments took off each invoice (same query)."""
+    from payments.models import Allocation, PaymentMethod
+
+    own = Q(invoice_id=OuterRef("pk"))
+    return queryset.annotate(
+        credited=_sum_subquery(CreditMemo.objects.filter(own)),
+        rewards_applied=_sum_subquery(Allocation.objects.filter(own, payment__method=PaymentMethod.REWARDS)),
+        paid_applied=_sum_subquery(
+            Allocation.objects.filter(own).exclude(payment__method=PaymentMethod.REWARDS)
+        ),
+    )
+
+
+def invoice_list_for_user(
+    *, user: User, account: CustomerAccount, filters: InvoiceListFilters, today: datetime.date | None = None
+) -> QuerySet[Invoice]:
+    """The Invoices page query: filtered, searched, sorted, with the status annotated.
+
+    Show it through `invoice_page` (two queries whatever the page number or the account size) or
+    `invoices_with_applied` (the CSV export).
+    """
+    today = today or timezone.localdate()
+    invoices = invoices_for_user(user=user, account=account)
+    if filters.status:
+        invoices = invoices.with_status_filter(filters.status, today=today)
+    if filters.issued_from:
+        invoices = invoices.filter(issue_date__gte=filters.issued_from)
+    if filters.issued_to:
+        invoices = invoices.filter(issue_date__lte=filters.issued_to)
+    if filters.currency:
+        invoices = invoices.filter(currency=filters.currency)
+    if filters.kind:
+        invoices = invoices.filter(kind=filters.kind)
+    if filters.query:
+        term = filters.query.strip()
+        on_order = InvoiceLine.objects.filter(invoice_id=OuterRef("pk"), order_number__icontains=term)
+        invoices = invoices.filter(
+            Q(number__icontains=term) | Q(po_number__icontains=term) | Exists(on_order)
+        )
+    invoices = invoices.with_status(today=today)
+    field = filters.sort.lstrip("-")
+    if field == "status":
+        invoices = invoices.annotate(status_rank=STATUS_RANK)
+    columns = SORTS.get(field, SORTS["issue_date"])
+    descending = filters.sort.startswith("-") if field in SORTS else True
+    ordering = [F(column).desc() if descending else F(column).asc() for column in columns]
+    ordering.append(F("id").desc() if descending else F("id").asc())
+    return invoices.order_by(*ordering)
+
+
+class InvoicePaginator(Paginator):
+    """Pages of the invoices list by a deferred join: the page's ids first, then only 25 rows get their
+    applied sums computed, so page 400 costs about what page 1 does. Still one query per page (+ count)."""
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        ids = self.object_list.values("pk")[bottom : bottom + self.per_page]
+        rows = invoices_with_applied(self.object_list.filter(pk__in=ids))
+        return self._get_page(rows, number, self)
+
+
+def invoices_overdue_exist(
+    *, user: User, account: CustomerAccount, today: datetime.date | None = None
+) -> bool:
+    today = today or timezone.localdate()
+    return invoices_for_user(user=user, account=account).payable().filter(due_date__lt=today).exists()
+
+
+def invoice_currencies_for_account(*, account: CustomerAccount) -> list[str]:
+    return list(
+        Invoice.objects.visible()
+        .filter(account=account)
+        .values_list("currency", flat=True)
+        .distinct()
+        .order_by("currency")
+    )
+
+
+# --- one invoice ---------------------------------------------------------------------------------
+
+
+def invoice_detail_for_user(*, user: User, account: CustomerAccount, number: str) -> Invoice:
+    """The invoice page's invoice with its lines; a 404 for another account's number."""
+    queryset = (
+        invoices_for_user(user=user, account=account)
+        .select_related("account")
+        .prefetch_related(Prefetch("lines", queryset=InvoiceLine.objects.order_by("position", "id")))
+    )
+    return get_object_or_404(queryset, number=number)
+
+
+def remittance_for_currency(*, currency: str) -> RemittanceInstruction | None:
+    return RemittanceInstruction.objects.filter(currency=currency).first()
+
+
+def invoice_order_numbers(*, invoice: Invoice) -> list[str]:
+    """Order numbers found on the (prefetched) lines, in line order, without repeats."""
+    return list(dict.fromkeys(line.order_number for line in invoice.lines.all() if line.order_number))
+
+
+def invoice_dispatches(*, invoice: Invoice) -> QuerySet[EmailDispatch]:
+    return EmailDispatch.objects.filter(invoice=invoice).order_by("-created_at", "-id")
+
+
+def status_choices() -> list[tuple[str, str]]:
+    return list(InvoiceStatus.choices)

@@ -1,12 +1,189 @@
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from __future__ import annotations
 
-from invoices.selectors import invoices_for_user
+import csv
+from collections.abc import Iterator
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from invoices.forms import InvoiceFilterForm
+from invoices.pdf import pdf_file_name
+from invoices.selectors import (
+    InvoicePaginator,
+    invoice_applied_entries,
+    invoice_currencies_for_account,
+    invoice_detail_for_user,
+    invoice_list_for_user,
+    invoice_order_numbers,
+    invoices_overdue_exist,
+    invoices_with_applied,
+    remittance_for_currency,
+)
+from invoices.services import invoice_download_record, invoice_pdf_bytes
+
+PAGE_SIZE = 25
+COLUMNS = [
+    ("number", _("Invoice"), ""),
+    ("issue_date", _("Issue date"), ""),
+    ("due_date", _("Due date"), ""),
+    ("status", _("Status"), ""),
+    ("total", _("Total"), "num"),
+    ("balance", _("Balance due"), "num"),
+]
+CSV_COLUMNS = [
+    "number",
+    "issue_date",
+    "due_date",
+    "status",
+    "kind",
+    "currency",
+    "total",
+    "credited",
+    "rewards_applied",
+    "paid_applied",
+    "amount_due",
+    "po_number",
+]
+
+
+def _sortable_columns(current: str) -> list[dict]:
+    """Header links: a click sorts by the column, a second click reverses it."""
+    columns = []
+    for key, label, css in COLUMNS:
+        active = current.lstrip("-") == key
+        descending = current.startswith("-")
+        columns.append(
+            {
+                "key": key,
+                "label": label,
+                "css": css,
+                "next_sort": f"-{key}" if active and not descending else key,
+                "aria_sort": ("descending" if descending else "ascending") if active else "none",
+            }
+        )
+    return columns
+
+
+def _filter_form(request) -> InvoiceFilterForm:
+    form = InvoiceFilterForm(
+        request.GET or None, currencies=invoice_currencies_for_account(account=request.account)
+    )
+    if form.is_bound:
+        form.is_valid()
+    return form
 
 
 @login_required
+@require_GET
 def index(request):
     if request.account is None:
         return render(request, "portal/no_access.html")
-    invoices = invoices_for_user(user=request.user, account=request.account).with_status()[:50]
-    return render(request, "invoices/index.html", {"invoices": invoices})
+    form = _filter_form(request)
+    filters = form.filters()
+    invoices = invoice_list_for_user(user=request.user, account=request.account, filters=filters)
+    page = InvoicePaginator(invoices, PAGE_SIZE).get_page(request.GET.get("page"))
+    may_pay = request.user.has_perm("accounts.pay", request.account)
+    context = {
+        "form": form,
+        "filters": filters,
+        "page": page,
+        "invoices": page.object_list,
+        "columns": _sortable_columns(filters.sort),
+        "may_pay": may_pay,
+        "has_overdue": may_pay and invoices_overdue_exist(user=request.user, account=request.account),
+    }
+    # htmx swaps only the results when a filter changes; the full page works without JavaScript.
+    partial = request.htmx and not request.htmx.boosted and not request.htmx.history_restore_request
+    template = "invoices/_results.html" if partial else "invoices/index.html"
+    return render(request, template, context)
+
+
+def _csv_safe(value) -> str:
+    """Text cells that a spreadsheet would run as a formula are prefixed with a quote."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv_rows(invoices) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    yield writer.writerow(CSV_COLUMNS)
+    for invoice in invoices.iterator(chunk_size=1000):
+        yield writer.writerow(
+            [
+                _csv_safe(invoice.number),
+                invoice.issue_date.isoformat(),
+                invoice.due_date.isoformat(),
+                invoice.status,
+                invoice.kind,
+                invoice.currency,
+                invoice.total,
+                invoice.credited,
+                invoice.rewards_applied,
+                invoice.paid_applied,
+                invoice.amount_due,
+                _csv_safe(invoice.po_number),
+            ]
+        )
+
+
+@login_required
+@require_GET
+def export_csv(request):
+    """The filtered list, every page, as CSV (streamed: an account with 10 000 invoices stays cheap)."""
+    if request.account is None:
+        return render(request, "portal/no_access.html")
+    filters = _filter_form(request).filters()
+    invoices = invoices_with_applied(
+        invoice_list_for_user(user=request.user, account=request.account, filters=filters)
+    )
+    response = StreamingHttpResponse(_csv_rows(invoices), content_type="text/csv; charset=utf-8")
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = (
+        f'attachment; filename="invoices-{request.account.customer_number}-{stamp}.csv"'
+    )
+    return response
+
+
+@login_required
+@require_GET
+def detail(request, number: str):
+    if request.account is None:
+        return render(request, "portal/no_access.html")
+    invoice = invoice_detail_for_user(user=request.user, account=request.account, number=number)
+    context = {
+        "invoice": invoice,
+        "lines": list(invoice.lines.all()),
+        "applied": invoice_applied_entries(invoice=invoice),
+        "remittance": remittance_for_currency(currency=invoice.currency),
+        "order_numbers": invoice_order_numbers(invoice=invoice),
+        "may_pay": request.user.has_perm("accounts.pay", request.account) and invoice.can_be_paid(),
+        "may_download": request.user.has_perm("accounts.download_documents", request.account),
+    }
+    return render(request, "invoices/detail.html", context)
+
+
+@login_required
+@require_GET
+def pdf(request, number: str):
+    if request.account is None:
+        return render(request, "portal/no_access.html")
+    invoice = invoice_detail_for_user(user=request.user, account=request.account, number=number)
+    if not request.user.has_perm("accounts.download_documents", request.account):
+        raise PermissionDenied
+    data = invoice_pdf_bytes(invoice=invoice)
+    invoice_download_record(invoice=invoice, actor=request.user, request=request)
+    response = HttpResponse(data, content_type="application/pdf")
+    disposition = "inline" if request.GET.get("inline") else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="{pdf_file_name(invoice=invoice)}"'
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,3 +1,32 @@
 """The one Celery beat schedule of the project: every periodic job is listed here."""
 
+from celery.schedules import crontab
+
 BEAT_SCHEDULE: dict[str, dict] = {}
+
+# invoices: reminder 7 days before the due date, then one overdue notice (EmailDispatch rows make each once).
+BEAT_SCHEDULE["invoices-due-reminders"] = {
+    "task": "invoices.tasks.invoice_reminders_send",
+    "schedule": crontab(hour=7, minute=0),
+}
+BEAT_SCHEDULE["invoices-overdue-notices"] = {
+    "task": "invoices.tasks.invoice_overdue_notices_send",
+    "schedule": crontab(hour=7, minute=15),
+}
+
+# rewards: month-end accrual (last month's consumption, deposited once per account and month),
+# daily expiry of lots past their last valid day and the 30-day expiry reminders.
+BEAT_SCHEDULE["rewards-monthly-accrual"] = {
+    "task": "rewards.tasks.rewards_accrue_previous_month",
+    "schedule": crontab(day_of_month=1, hour=2, minute=0),
+}
+BEAT_SCHEDULE["rewards-daily-expiry"] = {
+    "task": "rewards.tasks.rewards_expire_daily",
+    "schedule": crontab(hour=0, minute=30),
+}
+
+# payments: automatic payment debits each invoice on its due date (one AutoPayRun row per invoice and due date).
+BEAT_SCHEDULE["payments-autopay-daily"] = {
+    "task": "payments.tasks.autopay_run_daily",
+    "schedule": crontab(hour=6, minute=0),
+}

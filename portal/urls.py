@@ -4,7 +4,6 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
-from accounts import views as account_views
 from portal import views
 
 # Admin sign-in goes through allauth: same rate limits, same MFA as the portal.
@@ -17,7 +16,7 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("help/", views.help_page, name="help"),
     path("orders/", views.orders, name="orders"),
-    path("team/", account_views.team, name="team"),
+    path("team/", include("accounts.team_urls")),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt),
     path("account/", include("allauth.urls")),

@@ -1,7 +1,191 @@
+from __future__ import annotations
+
+import csv
+import secrets
+
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from invoices.selectors import invoice_for_user
+from payments.models import Payment, PaymentMethod
+from rewards.eligibility import EXCLUSION_MESSAGES, account_exclusion_reason
+from rewards.exceptions import RewardsAmountInvalid, RewardsError
+from rewards.forms import RedeemForm
+from rewards.selectors import (
+    lots_for_rewards_account,
+    redeemed_on_invoice,
+    rewards_account_for_user,
+    rewards_activity,
+    rewards_applicable_amount,
+    rewards_payable_invoices,
+    rewards_summary,
+)
+from rewards.services import rewards_preview, rewards_redeem
+
+CSV_UNSAFE_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _not_available(request, reason: str):
+    return render(
+        request, "rewards/not_available.html", {"reason": reason, "message": EXCLUSION_MESSAGES[reason]}
+    )
 
 
 @login_required
+@require_GET
 def index(request):
-    return render(request, "rewards/index.html")
+    account = request.account
+    if account is None:
+        return render(request, "portal/no_access.html")
+    reason = account_exclusion_reason(account)
+    if reason:
+        return _not_available(request, reason)
+    rewards_account = rewards_account_for_user(user=request.user, account=account)
+    if rewards_account is None:
+        return render(request, "rewards/not_enrolled.html")
+    lots = lots_for_rewards_account(rewards_account=rewards_account)
+    summary = rewards_summary(rewards_account=rewards_account)
+    may_redeem = request.user.has_perm("accounts.redeem_rewards", account)
+    return render(
+        request,
+        "rewards/index.html",
+        {
+            "rewards_account": rewards_account,
+            "summary": summary,
+            "lots": lots,
+            "activity": rewards_activity(rewards_account=rewards_account),
+            "may_redeem": may_redeem,
+            "payable": rewards_payable_invoices(user=request.user, account=account)
+            if summary.balance > 0
+            else [],
+        },
+    )
+
+
+def _csv_text(value: str) -> str:
+    """Spreadsheets run cells starting with = + - @ as formulas: neutralise free text."""
+    return "'" + value if value.startswith(CSV_UNSAFE_START) else value
+
+
+@login_required
+@require_GET
+def activity_csv(request):
+    account = request.account
+    if account is None:
+        return render(request, "portal/no_access.html")
+    rewards_account = rewards_account_for_user(user=request.user, account=account)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="rewards-activity-{account.customer_number}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        [_("Date"), _("Type"), _("Description"), _("Amount"), _("Currency"), _("Invoice"), _("Payment")]
+    )
+    # Not enrolled (or excluded): the same file with its header only, nothing to leak either way.
+    activity = rewards_activity(rewards_account=rewards_account) if rewards_account else []
+    for item in activity:
+        writer.writerow(
+            [
+                item.when.isoformat(),
+                item.kind,
+                _csv_text(item.label),
+                str(item.amount),
+                item.currency,
+                item.invoice_number,
+                item.reference,
+            ]
+        )
+    return response
+
+
+def _panel(request, context: dict, *, status: int = 200):
+    if getattr(request, "htmx", False):
+        # htmx swaps only 2xx answers: the panel with its errors comes back as 200 to be shown in place.
+        return render(request, "rewards/_redeem_panel.html", context)
+    return render(request, "rewards/redeem.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def redeem(request, number: str):
+    """Enter the code, see which lots pay how much, confirm. The confirmation carries a one-time token."""
+    account = request.account
+    if account is None:
+        return render(request, "portal/no_access.html")
+    invoice = invoice_for_user(user=request.user, account=account, number=number)  # another account's → 404
+    if not request.user.has_perm("accounts.redeem_rewards", account):
+        raise PermissionDenied
+    reason = account_exclusion_reason(account)
+    if reason:
+        return _not_available(request, reason)
+    context = {
+        "invoice": invoice,
+        "applicable": rewards_applicable_amount(invoice=invoice),
+        "redeemed": redeemed_on_invoice(invoice=invoice),
+    }
+    if request.method == "GET":
+        return _panel(request, {**context, "form": RedeemForm()})
+
+    form = RedeemForm(request.POST)
+    if not form.is_valid():
+        return _panel(request, {**context, "form": form}, status=422)
+    code, amount = form.cleaned_data["code"], form.cleaned_data["amount"]
+    try:
+        if request.POST.get("step") == "confirm" and form.cleaned_data["token"]:
+            payment = rewards_redeem(
+                user=request.user,
+                account=account,
+                invoice=invoice,
+                code=code,
+                amount=amount,
+                request=request,
+                idempotency_key=form.cleaned_data["token"],
+            )
+            target = reverse("rewards:receipt", args=[payment.reference])
+            if getattr(request, "htmx", False):
+                response = HttpResponse(status=204)
+                response["HX-Redirect"] = target
+                return response
+            return redirect(target)
+        preview = rewards_preview(
+            user=request.user, account=account, invoice=invoice, code=code, amount=amount
+        )
+    except RewardsError as error:
+        form.add_error("amount" if isinstance(error, RewardsAmountInvalid) else "code", str(error))
+        return _panel(request, {**context, "form": form}, status=422)
+    confirm = RedeemForm(initial={"code": code, "amount": preview.total, "token": secrets.token_urlsafe(24)})
+    return _panel(request, {**context, "form": form, "preview": preview, "confirm_form": confirm})
+
+
+@login_required
+@require_GET
+def receipt(request, reference: str):
+    account = request.account
+    if account is None:
+        return render(request, "portal/no_access.html")
+    payment = get_object_or_404(
+        Payment.objects.filter(
+            account=account, method=PaymentMethod.REWARDS, account__memberships__user=request.user
+        ),
+        reference=reference,
+    )
+    redemptions = list(
+        payment.redemptions.select_related("lot", "invoice").order_by("lot__expires_on", "lot_id")
+    )
+    invoice = redemptions[0].invoice if redemptions else None
+    rewards_account = rewards_account_for_user(user=request.user, account=account)
+    return render(
+        request,
+        "rewards/receipt.html",
+        {
+            "payment": payment,
+            "redemptions": redemptions,
+            "invoice": invoice,
+            "redeemed_to_date": redeemed_on_invoice(invoice=invoice) if invoice else None,
+            "summary": rewards_summary(rewards_account=rewards_account) if rewards_account else None,
+        },
+    )

@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.activity import action_label
+from accounts.models import BillingContactGrantMode, ContactKind, Role, User
+
+
+def role_choices() -> list[tuple[str, str]]:
+    return [(role.value, role.label) for role in Role]
+
+
+class RoleField(forms.ChoiceField):
+    widget = forms.RadioSelect
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("choices", role_choices)
+        kwargs.setdefault("label", _("Role"))
+        super().__init__(**kwargs)
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label=_("Email address"), max_length=254)
+    role = RoleField(initial=Role.VIEWER)
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip().lower()
+
+
+class RoleChangeForm(forms.Form):
+    role = RoleField()
+
+
+class BillingDetailsForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+
+
+class AccountContactForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200, required=False)
+    email = forms.EmailField(
+        label=_("Email"),
+        required=False,
+        help_text=_("Leave empty to stop sending invoice copies to this contact."),
+    )
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+
+
+class ActivityFilterForm(forms.Form):
+    action = forms.ChoiceField(label=_("Action"), required=False)
+    actor = forms.ChoiceField(label=_("Person"), required=False)
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, actions: list[str], actors: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [("", _("All actions"))] + [(a, action_label(a)) for a in actions]
+        self.fields["actor"].choices = [("", _("Everyone"))] + [(a, a) for a in actors]
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("The end date is before the start date."))
+        return cleaned
+
+
+class BillingContactGrantForm(forms.Form):
+    """Staff form in the admin: who becomes billing contact, how, and why."""
+
+    email = forms.EmailField(
+        label=_("Email of the new billing contact"),
+        help_text=_("The person must have signed up and verified this address."),
+    )
+    mode = forms.ChoiceField(
+        label=_("Mode"), choices=BillingContactGrantMode.choices, initial=BillingContactGrantMode.TRANSFER
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Recorded with the change and shown in the account's activity log, e.g. the ticket number."
+        ),
+    )
+
+    def clean_email(self) -> str:
+        from allauth.account.models import EmailAddress
+
+        email = self.cleaned_data["email"].strip().lower()
+        address = (
+            EmailAddress.objects.filter(email__iexact=email, verified=True).select_related("user").first()
+        )
+        if address is None:
+            raise forms.ValidationError(
+                _("No one has signed up and verified %(email)s yet. Ask them to sign up first.")
+                % {"email": email}
+            )
+        self.user: User = address.user
+        return email
+
+    def clean_reason(self) -> str:
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError(_("A reason is required."))
+        return reason
+
+
+CONTACT_KINDS_IN_COPY = [ContactKind.DUNNING, ContactKind.ACCOUNT]

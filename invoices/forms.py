@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from invoices.models import InvoiceKind, InvoiceStatus
+from invoices.selectors import DEFAULT_SORT, SORTS, InvoiceListFilters
+
+SORT_CHOICES = [(key, key) for key in SORTS] + [(f"-{key}", f"-{key}") for key in SORTS]
+
+
+class InvoiceFilterForm(forms.Form):
+    """The Invoices page's filters, read from the query string (GET): a bookmarkable, shareable list."""
+
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=60,
+        help_text=_("Invoice, PO or order number"),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Any status")), *InvoiceStatus.choices]
+    )
+    issued_from = forms.DateField(
+        label=_("Issued from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    issued_to = forms.DateField(
+        label=_("Issued to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    currency = forms.ChoiceField(label=_("Currency"), required=False)
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("Any kind")), *InvoiceKind.choices]
+    )
+    sort = forms.ChoiceField(required=False, choices=SORT_CHOICES, widget=forms.HiddenInput)
+
+    def __init__(self, *args, currencies: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["currency"].choices = [("", _("Any currency"))] + [(code, code) for code in currencies]
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("issued_from"), cleaned.get("issued_to")
+        if start and end and start > end:
+            self.add_error("issued_to", _("The end date must be on or after the start date."))
+        return cleaned
+
+    def filters(self) -> InvoiceListFilters:
+        """The valid part of the filters: a field with an error is ignored, never guessed."""
+        data = self.cleaned_data if self.is_bound and hasattr(self, "cleaned_data") else {}
+        range_ok = not ({"issued_from", "issued_to"} & set(self.errors))
+        return InvoiceListFilters(
+            status=data.get("status") or "",
+            issued_from=data.get("issued_from") if range_ok else None,
+            issued_to=data.get("issued_to") if range_ok else None,
+            currency=data.get("currency") or "",
+            kind=data.get("kind") or "",
+            query=(data.get("q") or "").strip(),
+            sort=data.get("sort") or DEFAULT_SORT,
+        )

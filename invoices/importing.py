@@ -1,0 +1,402 @@
+"""Import invoices from the billing system (CSV or JSON, format in invoices/IMPORT_FORMAT.md).
+
+The whole file is validated first; only when every row is valid is anything written, in one
+transaction. Idempotent by invoice number: an invoice already imported with the same content is
+skipped; the same number with different content is an error (an issued invoice is never rewritten).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+
+from accounts.models import CustomerAccount, User
+from invoices.models import DEFAULT_PAYMENT_TERMS_DAYS, Invoice, InvoiceKind, InvoiceLine, InvoiceState
+from portal.money import quantize
+
+INVOICE_FIELDS = [
+    "number",
+    "customer_number",
+    "kind",
+    "issue_date",
+    "payment_terms_days",
+    "due_date",
+    "currency",
+    "po_number",
+    "language",
+    "state",
+    "total",
+]
+LINE_FIELDS = [
+    "order_number",
+    "description",
+    "product",
+    "product_code",
+    "quantity",
+    "unit_price",
+    "amount",
+    "tax",
+    "service_start",
+    "service_end",
+    "rewards_eligible",
+]
+NUMBER_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
+TRUE_VALUES = {"1", "true", "yes", "y", "oui"}
+FALSE_VALUES = {"", "0", "false", "no", "n", "non"}
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    row: str  # "row 7" in a CSV (the header is row 1), "invoice 2, line 3" in JSON
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.row}, {self.field}: {self.message}"
+
+
+class ImportFailed(Exception):
+    def __init__(self, problems: list[ImportProblem]):
+        self.problems = problems
+        super().__init__("\n".join(str(problem) for problem in problems))
+
+
+@dataclass
+class ParsedLine:
+    row: str
+    values: dict
+
+
+@dataclass
+class ParsedInvoice:
+    row: str
+    values: dict
+    lines: list[ParsedLine] = field(default_factory=list)
+
+
+@dataclass
+class ImportResult:
+    created: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+
+# --- reading the file -----------------------------------------------------------------------------
+
+
+def _read_csv(text: str) -> list[ParsedInvoice]:
+    """One row per invoice line; the invoice columns repeat on each line of the same invoice."""
+    reader = csv.DictReader(io.StringIO(text))
+    missing = {"number", "customer_number"} - set(reader.fieldnames or [])
+    if missing:
+        raise ImportFailed(
+            [ImportProblem("row 1", name, "column missing from the header") for name in sorted(missing)]
+        )
+    invoices: dict[str, ParsedInvoice] = {}
+    problems = []
+    for row_number, row in enumerate(reader, start=2):
+        row = {key.strip(): (value or "").strip() for key, value in row.items() if key}
+        number = row.get("number", "")
+        where = f"row {row_number}"
+        values = {name: row.get(name, "") for name in INVOICE_FIELDS}
+        if number in invoices:
+            first = invoices[number]
+            for name in INVOICE_FIELDS:
+                if values[name] != first.values[name]:
+                    problems.append(
+                        ImportProblem(where, name, f"differs from {first.row} of the same invoice")
+                    )
+        else:
+            invoices[number] = ParsedInvoice(row=where, values=values)
+        invoices[number].lines.append(
+            ParsedLine(row=where, values={name: row.get(name, "") for name in LINE_FIELDS})
+        )
+    if problems:
+        raise ImportFailed(problems)
+    return list(invoices.values())
+
+
+def _read_json(text: str) -> list[ParsedInvoice]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ImportFailed(
+            [ImportProblem(f"line {error.lineno}", "file", f"invalid JSON: {error.msg}")]
+        ) from error
+    items = data.get("invoices") if isinstance(data, dict) else data
+    if not isinstance(items, list):
+        raise ImportFailed([ImportProblem("file", "invoices", "expected a list of invoices")])
+    parsed = []
+    for index, item in enumerate(items, start=1):
+        where = f"invoice {index}"
+        if not isinstance(item, dict):
+            raise ImportFailed([ImportProblem(where, "invoice", "expected an object")])
+        lines = item.get("lines") or []
+        invoice = ParsedInvoice(
+            row=where,
+            values={
+                name: "" if item.get(name) is None else str(item[name]).strip() for name in INVOICE_FIELDS
+            },
+        )
+        for line_index, line in enumerate(lines if isinstance(lines, list) else [], start=1):
+            line = line if isinstance(line, dict) else {}
+            invoice.lines.append(
+                ParsedLine(
+                    row=f"{where}, line {line_index}",
+                    values={
+                        name: "" if line.get(name) is None else str(line[name]).strip()
+                        for name in LINE_FIELDS
+                    },
+                )
+            )
+        parsed.append(invoice)
+    return parsed
+
+
+def invoices_read(*, path: Path) -> list[ParsedInvoice]:
+    text = path.read_text(encoding="utf-8-sig")
+    if path.suffix.lower() == ".json":
+        return _read_json(text)
+    if path.suffix.lower() == ".csv":
+        return _read_csv(text)
+    raise ImportFailed([ImportProblem("file", "name", "the file must end in .csv or .json")])
+
+
+# --- validating -------------------------------------------------------------------------------------
+
+
+class _Checker:
+    def __init__(self):
+        self.problems: list[ImportProblem] = []
+
+    def add(self, row: str, name: str, message: str) -> None:
+        self.problems.append(ImportProblem(row, name, message))
+
+    def text(self, row, values, name, *, required=False, max_length=300) -> str:
+        value = values.get(name, "")
+        if required and not value:
+            self.add(row, name, "required")
+        elif len(value) > max_length:
+            self.add(row, name, f"at most {max_length} characters")
+        return value
+
+    def date(self, row, values, name, *, required=False) -> datetime.date | None:
+        value = values.get(name, "")
+        if not value:
+            if required:
+                self.add(row, name, "required")
+            return None
+        try:
+            return datetime.date.fromisoformat(value)
+        except ValueError:
+            self.add(row, name, f"'{value}' is not a date (YYYY-MM-DD)")
+            return None
+
+    def decimal(
+        self, row, values, name, *, required=False, default=None, minimum=Decimal("0")
+    ) -> Decimal | None:
+        value = values.get(name, "")
+        if not value:
+            if required:
+                self.add(row, name, "required")
+            return default
+        try:
+            number = Decimal(value)
+        except InvalidOperation:
+            self.add(row, name, f"'{value}' is not a number (use a dot for decimals)")
+            return None
+        if not number.is_finite() or number < minimum:
+            self.add(row, name, f"must be a number ≥ {minimum}")
+            return None
+        return number
+
+    def boolean(self, row, values, name) -> bool:
+        value = values.get(name, "").lower()
+        if value in TRUE_VALUES:
+            return True
+        if value not in FALSE_VALUES:
+            self.add(row, name, f"'{value}' is not true/false")
+        return False
+
+    def choice(self, row, values, name, choices, *, default) -> str:
+        value = values.get(name, "") or default
+        if value not in choices:
+            self.add(row, name, f"'{value}' is not one of {', '.join(sorted(choices))}")
+        return value
+
+
+def _build(parsed: list[ParsedInvoice], check: _Checker) -> list[tuple[Invoice, list[InvoiceLine]]]:
+    numbers = [p.values["number"] for p in parsed]
+    accounts = {
+        a.customer_number: a
+        for a in CustomerAccount.objects.filter(
+            customer_number__in={p.values["customer_number"] for p in parsed}
+        )
+    }
+    languages = {code for code, _ in settings.LANGUAGES}
+    built = []
+    seen = set()
+    for item in parsed:
+        row, values = item.row, item.values
+        number = check.text(row, values, "number", required=True, max_length=40)
+        if number and not NUMBER_PATTERN.match(number):
+            check.add(row, "number", "letters, digits, dot, dash and underscore only")
+        if number in seen and numbers.count(number) > 1:
+            check.add(row, "number", "appears twice in the file")
+        seen.add(number)
+        account = accounts.get(values["customer_number"])
+        if account is None:
+            check.add(row, "customer_number", f"no customer account '{values['customer_number']}'")
+        kind = check.choice(row, values, "kind", set(InvoiceKind.values), default="")
+        state = check.choice(
+            row, values, "state", {InvoiceState.ISSUED, InvoiceState.DRAFT}, default=InvoiceState.ISSUED
+        )
+        issue_date = check.date(row, values, "issue_date", required=True)
+        terms = check.decimal(row, values, "payment_terms_days", default=Decimal(DEFAULT_PAYMENT_TERMS_DAYS))
+        if terms is not None and (terms != terms.to_integral_value() or terms > 365):
+            check.add(row, "payment_terms_days", "a whole number of days, at most 365")
+            terms = None
+        due_date = check.date(row, values, "due_date")
+        if issue_date and terms is not None:
+            due_date = due_date or issue_date + datetime.timedelta(days=int(terms))
+            if due_date < issue_date:
+                check.add(row, "due_date", "before the issue date")
+        currency = (values.get("currency") or (account.currency if account else "")).upper()
+        if not re.fullmatch(r"[A-Z]{3}", currency):
+            check.add(row, "currency", "an ISO 4217 code such as USD or EUR")
+        language = check.choice(
+            row,
+            values,
+            "language",
+            languages,
+            default=account.language if account else settings.LANGUAGE_CODE,
+        )
+        po_number = check.text(row, values, "po_number", max_length=60)
+        if not item.lines:
+            check.add(row, "lines", "an invoice needs at least one line")
+        lines = []
+        for position, parsed_line in enumerate(item.lines, start=1):
+            line = _build_line(parsed_line, position, currency, check)
+            if line is not None:
+                lines.append(line)
+        if len(lines) != len(item.lines) or not (account and issue_date and due_date and kind and currency):
+            continue
+        subtotal = sum((line.amount for line in lines), Decimal("0"))
+        tax = sum((line.tax for line in lines), Decimal("0"))
+        expected_total = check.decimal(row, values, "total")
+        if expected_total is not None and quantize(expected_total, currency) != subtotal + tax:
+            check.add(row, "total", f"{expected_total} given, the lines add up to {subtotal + tax}")
+        invoice = Invoice(
+            number=number,
+            account=account,
+            kind=kind,
+            state=state,
+            issue_date=issue_date,
+            payment_terms_days=int(terms),
+            due_date=due_date,
+            currency=currency,
+            subtotal=subtotal,
+            tax=tax,
+            total=subtotal + tax,
+            amount_due=subtotal + tax,
+            po_number=po_number,
+            language=language,
+        )
+        built.append((invoice, lines))
+    return built
+
+
+def _build_line(parsed: ParsedLine, position: int, currency: str, check: _Checker) -> InvoiceLine | None:
+    row, values = parsed.row, parsed.values
+    errors_before = len(check.problems)
+    description = check.text(row, values, "description", required=True, max_length=300)
+    product = check.text(row, values, "product", required=True, max_length=200)
+    order_number = check.text(row, values, "order_number", max_length=40)
+    product_code = check.text(row, values, "product_code", max_length=40)
+    quantity = check.decimal(row, values, "quantity", default=Decimal("1"))
+    unit_price = check.decimal(row, values, "unit_price", required=True)
+    amount = check.decimal(row, values, "amount")
+    tax = check.decimal(row, values, "tax", default=Decimal("0"))
+    start = check.date(row, values, "service_start")
+    end = check.date(row, values, "service_end")
+    if start and end and end < start:
+        check.add(row, "service_end", "before the service start")
+    eligible = check.boolean(row, values, "rewards_eligible")
+    if len(check.problems) > errors_before or not re.fullmatch(r"[A-Z]{3}", currency):
+        return None
+    computed = quantize(quantity * unit_price, currency)
+    if amount is None:
+        amount = computed
+    elif quantize(amount, currency) != computed:
+        check.add(row, "amount", f"{amount} given, quantity × unit price is {computed}")
+        return None
+    return InvoiceLine(
+        position=position,
+        order_number=order_number,
+        description=description,
+        product=product,
+        product_code=product_code,
+        quantity=quantity,
+        unit_price=unit_price,
+        amount=quantize(amount, currency),
+        tax=quantize(tax, currency),
+        service_start=start,
+        service_end=end,
+        is_rewards_eligible_support=eligible,
+    )
+
+
+def _same(existing: Invoice, new: Invoice) -> bool:
+    return (existing.account_id, existing.currency, existing.total, existing.issue_date) == (
+        new.account.pk,
+        new.currency,
+        new.total,
+        new.issue_date,
+    )
+
+
+# --- writing ------------------------------------------------------------------------------------------
+
+
+def invoices_import(*, path: Path, actor: User | None = None, notify: bool = True) -> ImportResult:
+    """Validate the whole file, then write it in one transaction; raises ImportFailed with every problem."""
+    from invoices.services import invoice_issue
+
+    parsed = invoices_read(path=path)
+    check = _Checker()
+    built = _build(parsed, check)
+    existing = {
+        invoice.number: invoice for invoice in Invoice.objects.filter(number__in=[i.number for i, _ in built])
+    }
+    rows = {item.values["number"]: item.row for item in parsed}
+    for invoice, _lines in built:
+        if invoice.number in existing and not _same(existing[invoice.number], invoice):
+            check.add(
+                rows[invoice.number], "number", "already imported with a different account, date or total"
+            )
+    if check.problems:
+        raise ImportFailed(check.problems)
+    result = ImportResult()
+    with transaction.atomic():
+        for invoice, lines in built:
+            if invoice.number in existing:
+                result.skipped.append(invoice.number)
+                continue
+            issue = invoice.state == InvoiceState.ISSUED
+            invoice.state = InvoiceState.DRAFT
+            invoice.save()
+            for line in lines:
+                line.invoice = invoice
+            InvoiceLine.objects.bulk_create(lines)
+            if issue:
+                invoice_issue(invoice=invoice, actor=actor, notify=notify)
+            result.created.append(invoice.number)
+    return result

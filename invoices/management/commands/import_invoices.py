@@ -1,0 +1,32 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from invoices.importing import ImportFailed, invoices_import
+
+
+class Command(BaseCommand):
+    help = "Import invoices from the billing system (CSV or JSON, see invoices/IMPORT_FORMAT.md). All or nothing."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path, help="a .csv or .json file")
+        parser.add_argument(
+            "--no-email",
+            action="store_true",
+            help="do not email issued invoices to their billing contacts (historical data)",
+        )
+
+    def handle(self, *args, file: Path, no_email: bool, **options):
+        if not file.is_file():
+            raise CommandError(f"{file}: no such file")
+        try:
+            result = invoices_import(path=file, notify=not no_email)
+        except ImportFailed as failure:
+            for problem in failure.problems:
+                self.stderr.write(str(problem))
+            raise CommandError(f"{len(failure.problems)} problem(s): nothing was imported.") from failure
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{len(result.created)} invoice(s) imported, {len(result.skipped)} already there and skipped."
+            )
+        )

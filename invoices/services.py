@@ -1,0 +1,126 @@
+"""Writes on invoices: issue, cancel, PDF (re-exported), email dispatches (re-exported).
+
+Every state change locks the invoice row, checks the move is allowed, bumps the version
+(so a new PDF is rendered) and records an activity entry.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.services import activity_record
+from invoices.emails import (  # noqa: F401 — part of this module's public API
+    invoice_dispatch_queue,
+    invoice_email_resend,
+)
+from invoices.ledger import invoice_reduce_balance, invoices_lock
+from invoices.models import CreditMemo, EmailKind, Invoice, InvoiceState
+from invoices.pdf import invoice_pdf_bytes  # noqa: F401 — part of this module's public API
+
+
+class InvoiceError(Exception):
+    """A state change that is not allowed; the message is safe to show to staff."""
+
+
+# The only state moves allowed (open / overdue / closed are derived from the balance, not stored).
+INVOICE_TRANSITIONS: dict[str, set[str]] = {
+    InvoiceState.DRAFT: {InvoiceState.ISSUED, InvoiceState.CANCELLED},
+    InvoiceState.ISSUED: {InvoiceState.DISPUTED, InvoiceState.CANCELLED},
+    InvoiceState.DISPUTED: {InvoiceState.ISSUED, InvoiceState.CANCELLED},
+    InvoiceState.CANCELLED: set(),
+}
+
+
+def _locked(invoice: Invoice) -> Invoice:
+    return invoices_lock(invoice_ids=[invoice.pk])[0]
+
+
+def _transition(*, invoice: Invoice, to_state: str) -> Invoice:
+    if to_state not in INVOICE_TRANSITIONS[invoice.state]:
+        raise InvoiceError(
+            f"Invoice {invoice.number} is {invoice.get_state_display()} and cannot become {to_state}."
+        )
+    Invoice.objects.filter(pk=invoice.pk).update(state=to_state, version=F("version") + 1)
+    invoice.refresh_from_db(fields=["state", "version", "updated_at"])
+    return invoice
+
+
+@transaction.atomic
+def invoice_issue(
+    *, invoice: Invoice, actor: User | None = None, notify: bool = True, request=None
+) -> Invoice:
+    """Draft → issued: the customer sees it from now on and the billing contact receives it by email.
+
+    The email is sent by a Celery task enqueued once the transaction commits.
+    """
+    invoice = _locked(invoice)
+    _transition(invoice=invoice, to_state=InvoiceState.ISSUED)
+    invoice.issued_at = timezone.now()
+    invoice.save(update_fields=["issued_at", "updated_at"])
+    activity_record(
+        account=invoice.account,
+        actor=actor,
+        action="invoice.issued",
+        summary=f"Invoice {invoice.number} issued: {invoice.total} {invoice.currency}",
+        target=invoice.number,
+        details={"version": invoice.version, "notify": notify},
+        request=request,
+    )
+    if notify:
+        invoice_dispatch_queue(invoice=invoice, kind=EmailKind.ISSUED, requested_by=actor)
+    return invoice
+
+
+def credit_memo_number(*, invoice: Invoice) -> str:
+    count = CreditMemo.objects.filter(invoice=invoice).count()
+    return f"CM-{invoice.number}-{count + 1}"
+
+
+@transaction.atomic
+def invoice_cancel(*, invoice: Invoice, actor: User | None, reason: str, request=None) -> Invoice:
+    """Cancel an invoice: a credit memo takes the balance still due to zero; nothing is deleted.
+
+    What was already paid stays applied (the payments ledger decides whether it becomes account credit).
+    """
+    if not reason.strip():
+        raise InvoiceError("A reason is required to cancel an invoice.")
+    invoice = _locked(invoice)
+    if invoice.state == InvoiceState.CANCELLED:
+        raise InvoiceError(f"Invoice {invoice.number} is already cancelled.")
+    memo = None
+    if invoice.amount_due > 0:
+        memo = CreditMemo.objects.create(
+            number=credit_memo_number(invoice=invoice),
+            invoice=invoice,
+            amount=invoice.amount_due,
+            currency=invoice.currency,
+            reason=reason[:300],
+            created_by=actor if actor is not None and actor.is_authenticated else None,
+        )
+        invoice_reduce_balance(invoice=invoice, amount=memo.amount)
+    _transition(invoice=invoice, to_state=InvoiceState.CANCELLED)
+    activity_record(
+        account=invoice.account,
+        actor=actor,
+        action="invoice.cancelled",
+        summary=f"Invoice {invoice.number} cancelled: {reason}",
+        target=invoice.number,
+        details={"credit_memo": memo.number if memo else "", "amount": str(memo.amount) if memo else "0"},
+        request=request,
+    )
+    return invoice
+
+
+def invoice_download_record(*, invoice: Invoice, actor: User, request=None) -> None:
+    activity_record(
+        account=invoice.account,
+        actor=actor,
+        action="invoice.downloaded",
+        summary=f"Invoice {invoice.number} downloaded (PDF, version {invoice.version})",
+        target=invoice.number,
+        details={"version": invoice.version},
+        request=request,
+    )

@@ -1,0 +1,89 @@
+"""Emails to the billing contact about offline money: a transfer received, a refund paid.
+
+Sent by a Celery task enqueued on commit; a PaymentNotice row per (kind, object) makes a retried
+or duplicated task a no-op once the email went out.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from accounts.models import AccountContact, ContactKind, CustomerAccount, Role
+from payments.models import Payment, PaymentNotice, Refund
+
+logger = logging.getLogger(__name__)
+
+
+def billing_contact_emails(*, account: CustomerAccount) -> list[str]:
+    """The billing contact on file, else the members with the billing contact role, else the contract email."""
+    contact = AccountContact.objects.filter(account=account, kind=ContactKind.BILLING).first()
+    if contact is not None:
+        return [contact.email]
+    members = list(
+        account.memberships.filter(role=Role.BILLING_CONTACT)
+        .order_by("user__email")
+        .values_list("user__email", flat=True)
+    )
+    return members or [account.contract_email]
+
+
+def _transfer_received(payment_id: int) -> tuple[CustomerAccount, str, str]:
+    payment = Payment.objects.select_related("account").get(pk=payment_id)
+    allocations = list(payment.allocations.select_related("invoice").filter(amount__gt=0))
+    subject = _("Payment %(reference)s received") % {"reference": payment.reference}
+    body = render_to_string(
+        "payments/remittance_received_email.txt",
+        {
+            "payment": payment,
+            "allocations": allocations,
+            "credited": payment.amount - sum(a.amount for a in allocations),
+            "account": payment.account,
+        },
+    )
+    return payment.account, subject, body
+
+
+def _refund_paid(refund_id: int) -> tuple[CustomerAccount, str, str]:
+    refund = Refund.objects.select_related("account", "payment").get(pk=refund_id)
+    subject = _("Your refund of account credit")
+    body = render_to_string("payments/refund_paid_email.txt", {"refund": refund, "account": refund.account})
+    return refund.account, subject, body
+
+
+BUILDERS = {
+    PaymentNotice.Kind.TRANSFER_RECEIVED: _transfer_received,
+    PaymentNotice.Kind.REFUND_PAID: _refund_paid,
+}
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), max_retries=5, retry_backoff=True)
+def payment_notice_send(kind: str, object_id: int) -> bool:
+    """Email the billing contact once per (kind, object). Returns whether an email went out now."""
+    PaymentNotice.objects.get_or_create(kind=kind, object_id=object_id)
+    with transaction.atomic():
+        notice = PaymentNotice.objects.select_for_update().get(kind=kind, object_id=object_id)
+        if notice.sent_at is not None:
+            return False
+        account = (
+            Payment.objects.get(pk=object_id).account
+            if kind == PaymentNotice.Kind.TRANSFER_RECEIVED
+            else Refund.objects.get(pk=object_id).account
+        )
+        recipients = billing_contact_emails(account=account)
+        with translation.override(account.language):
+            _account, subject, body = BUILDERS[PaymentNotice.Kind(kind)](object_id)
+        # Sent while the row is locked: a crash before commit sends again on retry, never skips.
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+        notice.recipient = recipients[0]
+        notice.sent_at = timezone.now()
+        notice.save(update_fields=["recipient", "sent_at"])
+    logger.info("payment notice %s #%s sent to %s", kind, object_id, recipients)
+    return True

@@ -1,0 +1,121 @@
+"""Which payment methods a customer is offered: the one place with these rules.
+
+1. Online payment exists only in the countries of the CountryPaymentOptions table (staff edit it);
+   elsewhere only bank transfer, ACH credit and cheque remain.
+2. A card payment is at most 100 000 USD, or the configured equivalent of the payment's currency
+   (CardLimit.max_amount). Above it the card is not offered, and the page says why and what works.
+   A currency without a CardLimit row is never offered the card (limits are configured, not guessed).
+3. Where cards are accepted, a payment under 2 000 USD (CardLimit.card_only_below) can only be made
+   by card. The rule is checked on the amount paid AND on each selected invoice's balance: if any
+   invoice in the selection owes less than the threshold, the whole payment is card only, so that
+   combining several small invoices never lifts the rule.
+4. Direct debit follows the country table and the currency: SEPA for EUR, ACH for USD.
+5. Support Rewards are offered only when an invoice has support that rewards may still pay
+   (rewards.selectors.rewards_applicable_amount > 0); they are applied before the chosen method.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from invoices.models import Invoice
+from payments.models import CardLimit, CountryPaymentOptions, PaymentMethod
+from portal.money import format_money
+
+ONLINE_METHODS = (PaymentMethod.CARD, PaymentMethod.PAYPAL, PaymentMethod.SEPA_DEBIT, PaymentMethod.ACH_DEBIT)
+OFFLINE_METHODS = (PaymentMethod.BANK_TRANSFER, PaymentMethod.ACH_CREDIT, PaymentMethod.CHEQUE)
+DEBIT_CURRENCY = {PaymentMethod.SEPA_DEBIT: "EUR", PaymentMethod.ACH_DEBIT: "USD"}
+
+
+@dataclass(frozen=True)
+class PaymentOptions:
+    """The methods offered for one payment, and the sentences that explain what is not offered."""
+
+    methods: list[str] = field(default_factory=list)  # online methods, in display order
+    offline: bool = True  # bank transfer, ACH credit, cheque with the invoice's remittance instructions
+    card_only: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    def allows(self, method: str) -> bool:
+        return method in self.methods or (self.offline and method in OFFLINE_METHODS)
+
+
+def payment_options(
+    *, country: str, currency: str, amount: Decimal, invoice_balances: Sequence[Decimal]
+) -> PaymentOptions:
+    """The methods for paying `amount` in `currency` over invoices owing `invoice_balances`."""
+    row = CountryPaymentOptions.objects.filter(country=country.upper()).first()
+    if row is None or not row.online_payment:
+        return PaymentOptions(
+            offline=True,
+            notes=[
+                _(
+                    "Online payment is not available in your country. Pay by bank transfer, ACH or cheque "
+                    "with the remittance instructions printed on the invoice."
+                )
+            ],
+        )
+    limit = CardLimit.objects.filter(currency=currency).first()
+    card_accepted = row.card and limit is not None
+    notes: list[str] = []
+    if card_accepted and (
+        amount < limit.card_only_below or any(balance < limit.card_only_below for balance in invoice_balances)
+    ):
+        threshold = format_money(limit.card_only_below, currency)
+        if amount > limit.max_amount:
+            return PaymentOptions(
+                methods=[],
+                offline=False,
+                card_only=True,
+                notes=[
+                    _(
+                        "An invoice of this selection owes less than %(threshold)s and can only be paid by "
+                        "card, but card payments are limited to %(limit)s. Pay that invoice on its own."
+                    )
+                    % {"threshold": threshold, "limit": format_money(limit.max_amount, currency)}
+                ],
+            )
+        return PaymentOptions(
+            methods=[PaymentMethod.CARD],
+            offline=False,
+            card_only=True,
+            notes=[
+                _(
+                    "Payments under %(threshold)s, and invoices owing less than that, can only be paid by "
+                    "card. Selecting several invoices together does not change this."
+                )
+                % {"threshold": threshold}
+            ],
+        )
+    methods: list[str] = []
+    if card_accepted and amount <= limit.max_amount:
+        methods.append(PaymentMethod.CARD)
+    elif card_accepted:
+        notes.append(
+            _(
+                "Card payments are limited to %(limit)s per payment. Pay this amount with another method "
+                "below, by bank transfer, ACH or cheque, or pay a smaller amount by card."
+            )
+            % {"limit": format_money(limit.max_amount, currency)}
+        )
+    elif row.card:
+        notes.append(_("Card payment is not available in %(currency)s.") % {"currency": currency})
+    if row.paypal:
+        methods.append(PaymentMethod.PAYPAL)
+    for method, enabled in ((PaymentMethod.SEPA_DEBIT, row.sepa_debit), (PaymentMethod.ACH_DEBIT, row.ach_debit)):
+        if enabled and DEBIT_CURRENCY[method] == currency:
+            methods.append(method)
+    return PaymentOptions(methods=methods, offline=True, card_only=False, notes=notes)
+
+
+def rewards_offered(*, invoices: Sequence[Invoice]) -> bool:
+    """Show the Support Rewards code field only when an invoice has support that rewards may still pay."""
+    try:
+        from rewards.selectors import rewards_applicable_amount
+    except ImportError:  # the rewards app is optional for the pay flow
+        return False
+    return any(rewards_applicable_amount(invoice=invoice) > 0 for invoice in invoices)

@@ -1,0 +1,162 @@
+"""Read queries of the payments app, scoped to a user: another account's row is a 404, never a leak."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+from urllib.parse import quote, urlencode
+
+from django.conf import settings
+from django.db.models import Count, Prefetch, QuerySet, Sum
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from accounts.models import CustomerAccount, User
+from invoices.models import Invoice
+from payments.business_days import TransferSchedule, transfer_schedule
+from payments.models import AccountCredit, Allocation, Payment, Refund, RemittanceAdvice
+from portal.money import format_money
+
+
+def payments_for_user(
+    *, user: User, account: CustomerAccount, status: str = "", method: str = ""
+) -> QuerySet[Payment]:
+    """The account's payments, newest first, with the invoices each covered: a constant number of queries."""
+    if not user.is_authenticated:
+        return Payment.objects.none()
+    payments = Payment.objects.filter(account=account, account__memberships__user=user)
+    if status:
+        payments = payments.filter(status=status)
+    if method:
+        payments = payments.filter(method=method)
+    return payments.prefetch_related(
+        Prefetch(
+            "allocations",
+            queryset=Allocation.objects.select_related("invoice").order_by("created_at", "id"),
+        )
+    ).order_by("-created_at", "-id")
+
+
+def payment_for_user(*, user: User, account: CustomerAccount, reference: str) -> Payment:
+    return get_object_or_404(payments_for_user(user=user, account=account), reference=reference)
+
+
+def payment_invoices_covered(payment: Payment) -> list[tuple[Invoice, Decimal]]:
+    """(invoice, net amount) per invoice the payment paid, reversals netted out; uses the prefetch."""
+    totals: dict[int, tuple[Invoice, Decimal]] = {}
+    for allocation in payment.allocations.all():
+        invoice, amount = totals.get(allocation.invoice_id, (allocation.invoice, Decimal("0")))
+        totals[allocation.invoice_id] = (invoice, amount + allocation.amount)
+    return [(invoice, amount) for invoice, amount in totals.values() if amount]
+
+
+def account_credit_balances(*, account: CustomerAccount) -> list[tuple[str, Decimal]]:
+    """(currency, balance) for every currency with credit left: one query."""
+    rows = (
+        AccountCredit.objects.filter(account=account)
+        .values("currency")
+        .annotate(balance=Sum("amount"))
+        .filter(balance__gt=0)
+        .order_by("currency")
+    )
+    return [(row["currency"], row["balance"]) for row in rows]
+
+
+@dataclass(frozen=True)
+class CreditBalance:
+    currency: str
+    amount: Decimal
+    open_invoices: int  # > 0: the credit can be applied; 0: it can be refunded
+    refund: Refund | None  # a refund in flight for this currency
+
+
+def account_credit_summary(*, account: CustomerAccount) -> list[CreditBalance]:
+    """What the payments page needs per currency of credit: three queries."""
+    balances = account_credit_balances(account=account)
+    if not balances:
+        return []
+    currencies = [currency for currency, _ in balances]
+    open_counts = dict(
+        Invoice.objects.payable()
+        .filter(account=account, currency__in=currencies)
+        .values("currency")
+        .annotate(n=Count("id"))
+        .values_list("currency", "n")
+    )
+    refunds = {
+        refund.currency: refund
+        for refund in Refund.objects.filter(
+            account=account,
+            currency__in=currencies,
+            status__in=[Refund.Status.REQUESTED, Refund.Status.APPROVED],
+        )
+    }
+    return [
+        CreditBalance(
+            currency=currency,
+            amount=amount,
+            open_invoices=open_counts.get(currency, 0),
+            refund=refunds.get(currency),
+        )
+        for currency, amount in balances
+    ]
+
+
+def refunds_for_account(*, account: CustomerAccount) -> QuerySet[Refund]:
+    return Refund.objects.filter(account=account).order_by("-created_at")
+
+
+@dataclass(frozen=True)
+class AnnouncedTransfer:
+    advice: RemittanceAdvice
+    schedule: TransferSchedule
+    support_offered: bool  # past the three business days and still not reconciled
+    support_mailto: str  # a billing-support request already filled in, when support_offered
+
+
+def remittance_advices_for_invoice(
+    *, invoice: Invoice, today: datetime.date | None = None
+) -> list[AnnouncedTransfer]:
+    """Announced and received transfers for an invoice, each with the date it should be reflected.
+
+    The caller has already scoped `invoice` to the user (invoice_for_user).
+    """
+    today = today or timezone.localdate()
+    country = invoice.account.country
+    rows = []
+    for advice in RemittanceAdvice.objects.filter(invoice=invoice).select_related("payment"):
+        schedule = transfer_schedule(paid_on=advice.paid_on, country=country)
+        offered = advice.status == RemittanceAdvice.Status.ANNOUNCED and schedule.support_offered_on(today)
+        rows.append(
+            AnnouncedTransfer(
+                advice=advice,
+                schedule=schedule,
+                support_offered=offered,
+                support_mailto=billing_support_mailto(invoice=invoice, advice=advice) if offered else "",
+            )
+        )
+    return rows
+
+
+def billing_support_mailto(*, invoice: Invoice, advice: RemittanceAdvice) -> str:
+    """A mailto: link to billing support with the invoice number, payment date and amount filled in."""
+    amount = format_money(advice.amount, advice.currency)
+    paid_on = date_format(advice.paid_on, "DATE_FORMAT")
+    subject = _("Payment not yet applied to invoice %(number)s") % {"number": invoice.number}
+    body = _(
+        "Hello,\n\nWe paid invoice %(number)s on %(date)s: %(amount)s by %(method)s"
+        "%(reference)s. More than three business days have passed and the invoice is not closed yet. "
+        "Could you look for this payment?\n\nCustomer number: %(customer)s\n"
+    ) % {
+        "number": invoice.number,
+        "date": paid_on,
+        "amount": amount,
+        "method": advice.get_method_display().lower(),
+        "reference": f" ({advice.customer_reference})" if advice.customer_reference else "",
+        "customer": invoice.account.customer_number,
+    }
+    query = urlencode({"subject": subject, "body": body}, quote_via=quote)
+    return f"mailto:{settings.BILLING_SUPPORT_EMAIL}?{query}"

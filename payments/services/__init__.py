@@ -1,0 +1,1 @@
+"""Payment use cases, one module per family (pay flow, offline money, account credit and refunds)."""

@@ -1,0 +1,387 @@
+"""Account credit (money paid beyond the invoices' balances): apply it, refund it, carry it to a reissued invoice.
+
+The credit balance is the sum of AccountCredit movements per account and currency, never negative
+(a CHECK on balance_after); every use is a negative movement next to the ledger rows it paid for.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import CustomerAccount, User
+from accounts.services import activity_record
+from invoices.ledger import invoice_reduce_balance, invoice_restore_balance, invoices_lock
+from invoices.models import CreditMemo, Invoice, InvoiceState
+from payments.ledger import (
+    PaymentError,
+    account_credit_balance,
+    account_credit_move,
+    payment_allocate,
+    payment_create,
+    payment_transition,
+    split_oldest_due_first,
+)
+from payments.models import (
+    AccountCredit,
+    Allocation,
+    Payment,
+    PaymentMethod,
+    PaymentNotice,
+    PaymentProvider,
+    PaymentStatus,
+    Refund,
+)
+from portal.money import ZERO
+
+logger = logging.getLogger(__name__)
+
+
+class CreditError(PaymentError):
+    """Applying or refunding credit is not possible; the message is safe to show."""
+
+
+def _lock_account(account: CustomerAccount) -> CustomerAccount:
+    """Serialises every credit use of an account (apply, refund) on its row."""
+    return CustomerAccount.objects.select_for_update().get(pk=account.pk)
+
+
+def open_invoices_in_currency(*, account: CustomerAccount, currency: str):
+    return Invoice.objects.payable().filter(account=account, currency=currency)
+
+
+@transaction.atomic
+def account_credit_apply(
+    *, account: CustomerAccount, currency: str, actor: User | None, request=None
+) -> Payment:
+    """Pay the account's open invoices in `currency` with its credit, oldest due date first.
+
+    One internal payment (method account_credit) carries the allocations, and a negative credit
+    movement the same amount: the credit balance and the invoices' balances move together.
+    """
+    _lock_account(account)
+    available = account_credit_balance(account=account, currency=currency)
+    if available <= 0:
+        raise CreditError(f"There is no account credit in {currency}.")
+    plan = split_oldest_due_first(
+        invoices=list(open_invoices_in_currency(account=account, currency=currency)), amount=available
+    )
+    if not plan:
+        raise CreditError(f"No invoice in {currency} is open: you can ask for a refund instead.")
+    return _credit_pay(account=account, currency=currency, plan=plan, actor=actor, request=request)
+
+
+def _credit_pay(
+    *,
+    account: CustomerAccount,
+    currency: str,
+    plan: list[tuple[Invoice, Decimal]],
+    actor: User | None,
+    request=None,
+    note: str = "",
+) -> Payment:
+    total = sum((part for _, part in plan), ZERO)
+    payment = payment_create(
+        account=account,
+        method=PaymentMethod.ACCOUNT_CREDIT,
+        provider=PaymentProvider.INTERNAL,
+        amount=total,
+        currency=currency,
+        started_by=actor,
+        intended_allocations=plan,
+        idempotency_key=f"credit-{uuid.uuid4().hex}",
+    )
+    payment = payment_transition(payment=payment, to_status=PaymentStatus.SUCCEEDED, note="account credit")
+    # Allocate before the credit movement: payment_allocate treats a payment that already has credit
+    # rows as allocated. If a balance shrank meanwhile, the unused part comes back as credit here.
+    allocations = payment_allocate(
+        payment=payment,
+        invoice_amounts=[(invoice.pk, part) for invoice, part in plan],
+        actor=actor,
+        request=request,
+    )
+    account_credit_move(
+        account=account,
+        currency=currency,
+        amount=-total,
+        kind=AccountCredit.Kind.APPLIED,
+        payment=payment,
+        note=note or f"Applied to {', '.join(a.invoice.number for a in allocations)}",
+        actor=actor,
+    )
+    activity_record(
+        account=account,
+        actor=actor,
+        action="payment.credit_applied",
+        summary=f"{total} {currency} of account credit applied ({payment.reference})",
+        target=payment.reference,
+        details={"invoices": [a.invoice.number for a in allocations]},
+        request=request,
+    )
+    return payment
+
+
+def _refund_source_payment(*, account: CustomerAccount, currency: str) -> Payment | None:
+    """The latest payment that left credit behind: a card payment is refunded to the card."""
+    movement = (
+        AccountCredit.objects.filter(account=account, currency=currency, amount__gt=0, payment__isnull=False)
+        .exclude(payment__provider=PaymentProvider.INTERNAL)
+        .select_related("payment")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    return movement.payment if movement else None
+
+
+@transaction.atomic
+def refund_request(*, account: CustomerAccount, currency: str, actor: User, request=None) -> Refund:
+    """Ask for the account's credit in `currency` back; allowed only when no invoice in it is open."""
+    _lock_account(account)
+    amount = account_credit_balance(account=account, currency=currency)
+    if amount <= 0:
+        raise CreditError(f"There is no account credit in {currency}.")
+    if open_invoices_in_currency(account=account, currency=currency).exists():
+        raise CreditError(f"Invoices in {currency} are still open: apply the credit to them instead.")
+    if Refund.objects.filter(
+        account=account, currency=currency, status__in=[Refund.Status.REQUESTED, Refund.Status.APPROVED]
+    ).exists():
+        raise CreditError("A refund of this credit is already being processed.")
+    try:
+        with transaction.atomic():
+            refund = Refund.objects.create(
+                account=account,
+                currency=currency,
+                amount=amount,
+                payment=_refund_source_payment(account=account, currency=currency),
+                requested_by=actor,
+                reason="Account credit with no open invoice",
+            )
+    except IntegrityError as error:
+        raise CreditError("A refund of this credit is already being processed.") from error
+    activity_record(
+        account=account,
+        actor=actor,
+        action="refund.requested",
+        summary=f"Refund of {amount} {currency} of account credit requested",
+        target=f"refund-{refund.pk}",
+        request=request,
+    )
+    return refund
+
+
+def _stripe_refund(refund: Refund) -> str:
+    """Refund to the card the money came from; the refund row's id is the idempotency key."""
+    from payments.providers.stripe_gateway import refund_create
+
+    return refund_create(
+        intent_id=refund.payment.provider_reference,
+        amount=refund.amount,
+        currency=refund.currency,
+        idempotency_key=f"cc-refund-{refund.pk}",
+    )
+
+
+def refund_is_by_card(refund: Refund) -> bool:
+    """Back to the card when the credit came from one card payment that covers the whole refund;
+    credit gathered from several payments (or a transfer) goes back by bank transfer."""
+    payment = refund.payment
+    return (
+        payment is not None
+        and payment.provider == PaymentProvider.STRIPE
+        and payment.method == PaymentMethod.CARD
+        and bool(payment.provider_reference)
+        and refund.amount <= payment.amount
+    )
+
+
+def refund_approve(*, refund: Refund, actor: User, bank_reference: str = "", request=None) -> Refund:
+    """Staff pay a requested refund: to the card through Stripe, else by a bank transfer they record.
+
+    Three steps so that a crash is recoverable: mark approved (commit), pay (idempotent at the
+    provider), record the result with the negative credit movement. Approving an `approved`
+    refund again repeats the provider call with the same idempotency key.
+    """
+    by_card = refund_is_by_card(refund)
+    if not by_card and not bank_reference.strip():
+        raise CreditError("Enter the reference of the bank transfer that paid the refund.")
+    with transaction.atomic():
+        locked = Refund.objects.select_for_update().get(pk=refund.pk)
+        if locked.status not in (Refund.Status.REQUESTED, Refund.Status.APPROVED):
+            raise CreditError(f"This refund is {locked.get_status_display().lower()}.")
+        _lock_account(locked.account)
+        if account_credit_balance(account=locked.account, currency=locked.currency) < locked.amount:
+            raise CreditError("The account no longer has this much credit (it was applied meanwhile).")
+        locked.status = Refund.Status.APPROVED
+        locked.approved_by = actor
+        locked.save(update_fields=["status", "approved_by"])
+    if by_card:
+        from payments.providers.base import GatewayError
+
+        try:
+            reference = _stripe_refund(locked)
+        except GatewayError as error:
+            logger.warning("stripe refund %s failed: %s", locked.pk, error)
+            # Stays approved: approving again retries with the same idempotency key, or staff reject it.
+            Refund.objects.filter(pk=locked.pk).update(reason=f"Stripe: {error}"[:300])
+            raise CreditError(f"Stripe did not refund: {error}") from error
+    else:
+        reference = bank_reference.strip()
+    with transaction.atomic():
+        locked = Refund.objects.select_for_update().get(pk=refund.pk)
+        if locked.status != Refund.Status.APPROVED:
+            return locked
+        account_credit_move(
+            account=locked.account,
+            currency=locked.currency,
+            amount=-locked.amount,
+            kind=AccountCredit.Kind.REFUND,
+            payment=locked.payment,
+            note=f"Refund #{locked.pk} ({reference})",
+            actor=actor,
+        )
+        locked.status = Refund.Status.SUCCEEDED
+        locked.provider_reference = reference[:255]
+        locked.settled_at = timezone.now()
+        locked.save(update_fields=["status", "provider_reference", "settled_at"])
+        activity_record(
+            account=locked.account,
+            actor=actor,
+            action="refund.paid",
+            summary=f"Refund of {locked.amount} {locked.currency} paid ({'card' if by_card else 'bank transfer'})",
+            target=f"refund-{locked.pk}",
+            details={"reference": reference},
+            request=request,
+        )
+        refund_id = locked.pk
+        transaction.on_commit(lambda: _enqueue_refund_notice(refund_id))
+    return locked
+
+
+def _enqueue_refund_notice(refund_id: int) -> None:
+    from payments.notices import payment_notice_send
+
+    payment_notice_send.delay(PaymentNotice.Kind.REFUND_PAID, refund_id)
+
+
+@transaction.atomic
+def refund_reject(*, refund: Refund, actor: User, reason: str, request=None) -> Refund:
+    locked = Refund.objects.select_for_update().get(pk=refund.pk)
+    if locked.status not in (Refund.Status.REQUESTED, Refund.Status.APPROVED):
+        raise CreditError(f"This refund is {locked.get_status_display().lower()}.")
+    locked.status = Refund.Status.REJECTED
+    locked.reason = reason[:300]
+    locked.approved_by = actor
+    locked.save(update_fields=["status", "reason", "approved_by"])
+    activity_record(
+        account=locked.account,
+        actor=actor,
+        action="refund.rejected",
+        summary=f"Refund of {locked.amount} {locked.currency} rejected: {reason}",
+        target=f"refund-{locked.pk}",
+        request=request,
+    )
+    return locked
+
+
+# --- a disputed, paid invoice credited and reissued ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReissueResult:
+    credit_memo: CreditMemo | None  # None when nothing was left to credit (rewards paid the rest)
+    paid_amount: Decimal
+    carried_payment: Payment | None  # the account-credit payment that pays the new invoice
+
+
+def _next_credit_memo_number(invoice: Invoice) -> str:
+    count = CreditMemo.objects.filter(invoice=invoice).count()
+    return f"CM-{invoice.number}-{count + 1}"
+
+
+@transaction.atomic
+def invoice_reissue_with_paid_amount(
+    *, invoice: Invoice, new_invoice: Invoice, actor: User | None, reason: str = "", request=None
+) -> ReissueResult:
+    """Cancel a paid (disputed) invoice with a credit memo and carry what was paid to its reissue.
+
+    The old invoice's allocations are reversed (its balance goes back up, never above its total),
+    a credit memo then takes its whole balance to zero, and the money paid becomes account credit
+    that is applied to the new invoice at once. Whatever the new invoice does not need stays credit
+    (the billing contact applies it elsewhere or asks for a refund).
+    """
+    if invoice.pk == new_invoice.pk:
+        raise CreditError("An invoice cannot replace itself.")
+    if invoice.account_id != new_invoice.account_id:
+        raise CreditError("The new invoice belongs to another account.")
+    if invoice.currency != new_invoice.currency:
+        raise CreditError("The new invoice must be in the currency of the invoice it replaces.")
+    account = _lock_account(invoice.account)
+    locked = {inv.pk: inv for inv in invoices_lock(invoice_ids=[invoice.pk, new_invoice.pk])}
+    old, new = locked[invoice.pk], locked[new_invoice.pk]
+    if old.state == InvoiceState.CANCELLED:
+        raise CreditError(f"Invoice {old.number} is already cancelled.")
+    if new.state != InvoiceState.ISSUED:
+        raise CreditError(f"Invoice {new.number} must be issued before it can receive the paid amount.")
+
+    open_allocations = list(
+        Allocation.objects.filter(invoice=old, amount__gt=0, reversed_by__isnull=True).select_related(
+            "payment"
+        )
+    )
+    paid = sum((a.amount for a in open_allocations), ZERO)
+    for allocation in open_allocations:
+        invoice_restore_balance(invoice=old, amount=allocation.amount)
+        Allocation.objects.create(
+            payment=allocation.payment, invoice=old, amount=-allocation.amount, reverses=allocation
+        )
+    memo = None
+    if old.amount_due > 0:
+        memo = CreditMemo.objects.create(
+            number=_next_credit_memo_number(old),
+            invoice=old,
+            amount=old.amount_due,
+            currency=old.currency,
+            reason=(reason or f"Dispute resolved: reissued as {new.number}")[:300],
+            created_by=actor if actor is not None and actor.is_authenticated else None,
+        )
+        invoice_reduce_balance(invoice=old, amount=memo.amount)
+    Invoice.objects.filter(pk=old.pk).update(state=InvoiceState.CANCELLED)
+    if new.replaces_id is None:
+        Invoice.objects.filter(pk=new.pk).update(replaces=old)
+
+    carried = None
+    if paid > 0:
+        account_credit_move(
+            account=account,
+            currency=old.currency,
+            amount=paid,
+            kind=AccountCredit.Kind.DISPUTE,
+            invoice=old,
+            note=f"Paid on {old.number}, carried to {new.number}",
+            actor=actor,
+        )
+        part = min(paid, new.amount_due)
+        if part > 0:
+            carried = _credit_pay(
+                account=account,
+                currency=old.currency,
+                plan=[(new, part)],
+                actor=actor,
+                request=request,
+                note=f"Paid amount of {old.number} carried to {new.number}",
+            )
+    activity_record(
+        account=account,
+        actor=actor,
+        action="invoice.reissued",
+        summary=f"{old.number} cancelled and reissued as {new.number}; {paid} {old.currency} paid carried over",
+        target=old.number,
+        details={"credit_memo": memo.number if memo else "", "new_invoice": new.number, "paid": str(paid)},
+        request=request,
+    )
+    return ReissueResult(credit_memo=memo, paid_amount=paid, carried_payment=carried)

@@ -1,0 +1,222 @@
+"""Money that moves outside the portal: bank transfers, ACH credits and cheques.
+
+The customer announces a payment with a remittance advice; staff record the money when the bank
+shows it and reconcile it against invoices. Whatever the invoices do not need becomes account credit.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import CustomerAccount, User
+from accounts.services import activity_record
+from invoices.models import Invoice
+from payments.ledger import PaymentError, payment_allocate, payment_create, payment_transition
+from payments.models import (
+    Payment,
+    PaymentNotice,
+    PaymentProvider,
+    PaymentStatus,
+    RemittanceAdvice,
+    RemittanceMethod,
+)
+from portal.money import format_money, quantize
+
+
+class RemittanceError(PaymentError):
+    """A remittance advice or a reconciliation that breaks a rule; the message is safe to show."""
+
+
+def remittance_advice_record(
+    *,
+    invoice: Invoice,
+    method: str,
+    paid_on: datetime.date,
+    amount: Decimal,
+    customer_reference: str = "",
+    user: User,
+    request=None,
+) -> RemittanceAdvice:
+    """Record that the customer sent money for `invoice`. A double submit returns the first record.
+
+    The currency is the invoice's, never the browser's; the amount may not exceed the balance due,
+    so a tampered form cannot announce more than what is owed.
+    """
+    if method not in RemittanceMethod.values:
+        raise RemittanceError("Choose bank transfer, ACH credit or cheque.")
+    amount = quantize(amount, invoice.currency)
+    if amount <= 0:
+        raise RemittanceError("The amount must be positive.")
+    if paid_on > timezone.localdate():
+        raise RemittanceError("The payment date cannot be in the future.")
+    with transaction.atomic():
+        locked = Invoice.objects.select_for_update().get(pk=invoice.pk)
+        if not locked.can_be_paid():
+            raise RemittanceError(f"Invoice {locked.number} has nothing left to pay.")
+        if amount > locked.amount_due:
+            raise RemittanceError(
+                f"The amount cannot exceed the balance due of {format_money(locked.amount_due, locked.currency)}."
+            )
+        fields = {
+            "invoice": locked,
+            "method": method,
+            "paid_on": paid_on,
+            "amount": amount,
+            "customer_reference": customer_reference.strip()[:100],
+        }
+        existing = RemittanceAdvice.objects.filter(**fields).first()
+        if existing is not None:
+            return existing
+        try:
+            with transaction.atomic():
+                advice = RemittanceAdvice.objects.create(
+                    **fields, account_id=locked.account_id, currency=locked.currency, recorded_by=user
+                )
+        except IntegrityError:  # the same advice committed by a concurrent double click
+            return RemittanceAdvice.objects.get(**fields)
+        activity_record(
+            account=locked.account,
+            actor=user,
+            action="payment.remittance_announced",
+            summary=f"{advice.get_method_display()} of {amount} {locked.currency} announced for {locked.number}",
+            target=locked.number,
+            details={"amount": str(amount), "method": method, "paid_on": paid_on.isoformat()},
+            request=request,
+        )
+    return advice
+
+
+def offline_idempotency_key(*, method: str, bank_reference: str) -> str:
+    """One payment per bank statement line: recording the same reference twice is refused."""
+    return f"{method}:{' '.join(bank_reference.split()).upper()}"[:100]
+
+
+def transfer_reconcile(
+    *,
+    account: CustomerAccount,
+    method: str,
+    amount: Decimal,
+    currency: str,
+    received_on: datetime.date,
+    bank_reference: str,
+    invoice_amounts: Sequence[tuple[Invoice, Decimal]],
+    actor: User,
+    request=None,
+) -> Payment:
+    """Record money received by the bank and apply it to invoices; the rest becomes account credit.
+
+    Announced remittance advices on the paid invoices are marked received. The billing contact
+    gets an email once the transaction commits.
+    """
+    if method not in RemittanceMethod.values:
+        raise RemittanceError("Choose bank transfer, ACH credit or cheque.")
+    amount = quantize(amount, currency)
+    if amount <= 0:
+        raise RemittanceError("The amount must be positive.")
+    if not bank_reference.strip():
+        raise RemittanceError("The bank reference is required.")
+    planned = sum((part for _, part in invoice_amounts), Decimal("0"))
+    if planned > amount:
+        raise RemittanceError("The invoices cannot receive more than the amount received.")
+    for invoice, part in invoice_amounts:
+        if invoice.account_id != account.pk:
+            raise RemittanceError(f"Invoice {invoice.number} belongs to another account.")
+        if invoice.currency != currency:
+            raise RemittanceError(f"Invoice {invoice.number} is in {invoice.currency}, not {currency}.")
+        if part <= 0:
+            raise RemittanceError(f"The amount for {invoice.number} must be positive.")
+    key = offline_idempotency_key(method=method, bank_reference=bank_reference)
+    try:
+        return _transfer_record(
+            account=account,
+            method=method,
+            amount=amount,
+            currency=currency,
+            received_on=received_on,
+            bank_reference=bank_reference,
+            invoice_amounts=invoice_amounts,
+            key=key,
+            actor=actor,
+            request=request,
+        )
+    except IntegrityError as error:  # the same statement line recorded at the same moment by someone else
+        raise RemittanceError("This bank reference was already recorded.") from error
+
+
+def _transfer_record(
+    *,
+    account: CustomerAccount,
+    method: str,
+    amount: Decimal,
+    currency: str,
+    received_on: datetime.date,
+    bank_reference: str,
+    invoice_amounts: Sequence[tuple[Invoice, Decimal]],
+    key: str,
+    actor: User,
+    request=None,
+) -> Payment:
+    with transaction.atomic():
+        duplicate = Payment.objects.filter(provider=PaymentProvider.OFFLINE, idempotency_key=key).first()
+        if duplicate is not None:
+            raise RemittanceError(f"This bank reference was already recorded as {duplicate.reference}.")
+        payment = payment_create(
+            account=account,
+            method=method,
+            provider=PaymentProvider.OFFLINE,
+            amount=amount,
+            currency=currency,
+            started_by=actor,
+            intended_allocations=list(invoice_amounts),
+            idempotency_key=key,
+        )
+        payment.provider_reference = bank_reference.strip()[:255]
+        payment.save(update_fields=["provider_reference"])
+        payment = payment_transition(
+            payment=payment,
+            to_status=PaymentStatus.SUCCEEDED,
+            note=f"received on {received_on.isoformat()}, bank reference {bank_reference.strip()}"[:500],
+        )
+        if received_on < timezone.localdate():
+            # Settled when the bank received it, not when staff got to the statement.
+            payment.settled_at = timezone.make_aware(
+                datetime.datetime.combine(received_on, datetime.time(12))
+            )
+            payment.save(update_fields=["settled_at"])
+        payment_allocate(
+            payment=payment,
+            invoice_amounts=[(invoice.pk, part) for invoice, part in invoice_amounts],
+            actor=actor,
+            request=request,
+        )
+        RemittanceAdvice.objects.filter(
+            account=account,
+            invoice__in=[invoice for invoice, _ in invoice_amounts],
+            status=RemittanceAdvice.Status.ANNOUNCED,
+        ).update(status=RemittanceAdvice.Status.RECONCILED, payment=payment, reconciled_at=timezone.now())
+        activity_record(
+            account=account,
+            actor=actor,
+            action="payment.offline_received",
+            summary=f"{payment.get_method_display()} of {amount} {currency} received ({payment.reference})",
+            target=payment.reference,
+            details={
+                "bank_reference": bank_reference.strip(),
+                "received_on": received_on.isoformat(),
+                "invoices": [invoice.number for invoice, _ in invoice_amounts],
+            },
+            request=request,
+        )
+        transaction.on_commit(lambda: _enqueue_notice(PaymentNotice.Kind.TRANSFER_RECEIVED, payment.pk))
+    return payment
+
+
+def _enqueue_notice(kind: str, object_id: int) -> None:
+    from payments.notices import payment_notice_send
+
+    payment_notice_send.delay(kind, object_id)

@@ -1,0 +1,532 @@
+"""Online payments (card, SEPA debit through Stripe; PayPal): start, charge, settle, fail.
+
+Order of writes, so that money is never taken twice nor lost:
+1. `payment_start` locks the invoices, checks the amount against the server's balances less what
+   other payments in flight already hold, checks the method against the policy, and writes our
+   Payment row (its idempotency key is the form's token: a double submit returns the same row).
+2. The charge locks that Payment row for the whole provider call: a second request for the same
+   payment waits, then finds the provider reference and only reads the provider's state.
+3. `payment_succeed` / `payment_fail` are idempotent: the browser return and the webhook may both
+   report the same outcome, in any order; the ledger allocates once.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime
+import functools
+import logging
+import operator
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import CustomerAccount, User
+from accounts.services import activity_record
+from invoices.ledger import invoices_lock
+from invoices.models import Invoice
+from invoices.selectors import invoices_for_user
+from payments.ledger import (
+    PaymentError,
+    account_credit_balance,
+    account_credit_move,
+    payment_allocate,
+    payment_create,
+    payment_reverse_allocations,
+    payment_transition,
+    split_oldest_due_first,
+)
+from payments.models import (
+    AccountCredit,
+    Payment,
+    PaymentEmail,
+    PaymentMethod,
+    PaymentProvider,
+    PaymentStatus,
+    ProviderCustomer,
+)
+from payments.policy import payment_options
+from payments.providers import paypal_gateway, stripe_gateway
+from payments.providers.base import GatewayResult, PaymentDeclined
+from portal.money import ZERO, format_money, quantize
+
+logger = logging.getLogger(__name__)
+
+# A started payment that never reached the provider stops holding its invoices after this long.
+PENDING_HOLD = datetime.timedelta(minutes=30)
+PROVIDER_OF = {
+    PaymentMethod.CARD: PaymentProvider.STRIPE,
+    PaymentMethod.SEPA_DEBIT: PaymentProvider.STRIPE,
+    PaymentMethod.ACH_DEBIT: PaymentProvider.STRIPE,
+    PaymentMethod.PAYPAL: PaymentProvider.PAYPAL,
+}
+STRIPE_METHOD_TYPE = {
+    PaymentMethod.CARD: "card",
+    PaymentMethod.SEPA_DEBIT: "sepa_debit",
+    PaymentMethod.ACH_DEBIT: "us_bank_account",
+}
+DEBIT_METHODS = {PaymentMethod.SEPA_DEBIT, PaymentMethod.ACH_DEBIT}
+
+
+class MethodNotOffered(PaymentError):
+    pass
+
+
+# --- what can be paid ------------------------------------------------------------------------------
+
+
+def invoice_amounts_held(*, invoice_ids: Sequence[int]) -> dict[int, Decimal]:
+    """Per invoice, what online payments in flight already cover: a debit `processing` for days, or a
+    payment started in the last 30 minutes. That part is not offered for another payment meanwhile."""
+    if not invoice_ids:
+        return {}
+    mentions = functools.reduce(
+        operator.or_, (Q(intended_allocations__contains=[{"invoice_id": pk}]) for pk in invoice_ids)
+    )
+    in_flight = Payment.objects.filter(
+        Q(status=PaymentStatus.PROCESSING)
+        | Q(status=PaymentStatus.PENDING, created_at__gte=timezone.now() - PENDING_HOLD),
+        mentions,
+        provider__in=[PaymentProvider.STRIPE, PaymentProvider.PAYPAL],
+    )
+    held: dict[int, Decimal] = {}
+    for intended in in_flight.values_list("intended_allocations", flat=True):
+        for entry in intended:
+            if entry["invoice_id"] in invoice_ids:
+                held[entry["invoice_id"]] = held.get(entry["invoice_id"], ZERO) + Decimal(entry["amount"])
+    return held
+
+
+@dataclass(frozen=True)
+class PaymentPlan:
+    currency: str
+    invoices: list[Invoice]
+    held: dict[int, Decimal]
+    available: dict[int, Decimal]  # balance due less what payments in flight hold
+    amount: Decimal
+    parts: list[tuple[Invoice, Decimal]]  # oldest due first
+
+    @property
+    def total_available(self) -> Decimal:
+        return sum(self.available.values(), ZERO)
+
+
+def payment_plan(*, invoices: Sequence[Invoice], amount: Decimal | str | None = None) -> PaymentPlan:
+    """Check the selection and the amount against the server's balances; spread it oldest due first."""
+    if not invoices:
+        raise PaymentError(_("Select at least one invoice to pay."))
+    currencies = {invoice.currency for invoice in invoices}
+    if len(currencies) > 1:
+        raise PaymentError(_("Invoices in different currencies cannot be paid together."))
+    currency = currencies.pop()
+    held = invoice_amounts_held(invoice_ids=[invoice.pk for invoice in invoices])
+    available = {
+        invoice.pk: max(invoice.amount_due - held.get(invoice.pk, ZERO), ZERO)
+        if invoice.can_be_paid()
+        else ZERO
+        for invoice in invoices
+    }
+    total = sum(available.values(), ZERO)
+    if total <= 0:
+        raise PaymentError(_("Nothing is left to pay on the selected invoices."))
+    if amount in (None, ""):
+        chosen = total
+    else:
+        try:
+            chosen = quantize(Decimal(str(amount).strip().replace(",", ".")), currency)
+        except (InvalidOperation, ValueError):
+            raise PaymentError(_("Enter an amount such as 1250.00.")) from None
+        if chosen <= 0:
+            raise PaymentError(_("Enter an amount greater than zero."))
+        if chosen > total:
+            raise PaymentError(
+                _("The amount is more than the %(total)s left to pay.")
+                % {"total": format_money(total, currency)}
+            )
+    by_pk = {invoice.pk: invoice for invoice in invoices}
+    shadows = []
+    for invoice in invoices:
+        shadow = copy.copy(invoice)
+        shadow.amount_due = available[invoice.pk]
+        shadows.append(shadow)
+    parts = [
+        (by_pk[shadow.pk], part) for shadow, part in split_oldest_due_first(invoices=shadows, amount=chosen)
+    ]
+    return PaymentPlan(
+        currency=currency, invoices=list(invoices), held=held, available=available, amount=chosen, parts=parts
+    )
+
+
+def invoices_to_pay(*, user: User, account: CustomerAccount, numbers: Sequence[str]) -> list[Invoice]:
+    """The user's invoices with these numbers; the caller answers 404 when one is missing."""
+    return list(
+        invoices_for_user(user=user, account=account)
+        .filter(number__in=set(numbers))
+        .order_by("due_date", "pk")
+    )
+
+
+# --- start ------------------------------------------------------------------------------------------
+
+
+def _release_abandoned(*, user: User, invoice_ids: Sequence[int]) -> None:
+    """The same user starting again on the same invoices gives up their attempts that never reached a provider.
+
+    skip_locked: a payment whose row is locked is being charged right now, so it is not abandoned
+    (and waiting for it here, invoices locked, would invert the payment → invoice lock order).
+    """
+    mentions = functools.reduce(
+        operator.or_, (Q(intended_allocations__contains=[{"invoice_id": pk}]) for pk in invoice_ids)
+    )
+    abandoned = Payment.objects.select_for_update(skip_locked=True).filter(
+        mentions,
+        started_by=user,
+        status=PaymentStatus.PENDING,
+        provider_reference="",
+        provider__in=[PaymentProvider.STRIPE, PaymentProvider.PAYPAL],
+    )
+    for payment in abandoned:
+        payment_transition(payment=payment, to_status=PaymentStatus.FAILED, note="Replaced by a new attempt")
+
+
+def payment_start(
+    *,
+    user: User,
+    account: CustomerAccount,
+    invoice_numbers: Sequence[str],
+    amount: Decimal | str | None,
+    method: str,
+    idempotency_key: str,
+    request=None,
+) -> Payment:
+    """Write the pending payment of `amount` over the invoices; the same `idempotency_key` returns it again."""
+    if method not in PROVIDER_OF:
+        raise MethodNotOffered(_("Choose a payment method."))
+    provider = PROVIDER_OF[method]
+    key = f"cc-{idempotency_key}"[:100]
+    try:
+        with transaction.atomic():
+            invoices = invoices_to_pay(user=user, account=account, numbers=invoice_numbers)
+            locked = invoices_lock(invoice_ids=[invoice.pk for invoice in invoices])
+            replay = Payment.objects.filter(provider=provider, idempotency_key=key).first()
+            if replay is not None:
+                return _own(replay, account)
+            _release_abandoned(user=user, invoice_ids=[invoice.pk for invoice in locked])
+            plan = payment_plan(invoices=locked, amount=amount)
+            options = payment_options(
+                country=account.country,
+                currency=plan.currency,
+                amount=plan.amount,
+                invoice_balances=[invoice.amount_due for invoice in locked],
+            )
+            if method not in options.methods:
+                raise MethodNotOffered(
+                    " ".join(options.notes) or _("This method is not available for this payment.")
+                )
+            payment = payment_create(
+                account=account,
+                method=method,
+                provider=provider,
+                amount=plan.amount,
+                currency=plan.currency,
+                started_by=user,
+                intended_allocations=plan.parts,
+                idempotency_key=key,
+            )
+            activity_record(
+                account=account,
+                actor=user,
+                action="payment.started",
+                summary=f"{payment.reference}: {plan.amount} {plan.currency} by {method} for "
+                + ", ".join(invoice.number for invoice, _part in plan.parts),
+                target=payment.reference,
+                details={"method": method, "amount": str(plan.amount)},
+                request=request,
+            )
+            return payment
+    except IntegrityError:
+        replay = Payment.objects.filter(provider=provider, idempotency_key=key).first()
+        if replay is None:
+            raise
+        return _own(replay, account)
+
+
+def _own(payment: Payment, account: CustomerAccount) -> Payment:
+    if payment.account_id != account.pk:
+        raise PaymentError(_("This payment form has expired. Start again from the invoices page."))
+    return payment
+
+
+# --- settle -----------------------------------------------------------------------------------------
+
+
+def _intended(payment: Payment) -> list[tuple[int, Decimal]]:
+    return [(int(entry["invoice_id"]), Decimal(entry["amount"])) for entry in payment.intended_allocations]
+
+
+@transaction.atomic
+def payment_succeed(*, payment: Payment, actor: User | None = None, request=None, note: str = "") -> Payment:
+    """The money is ours: allocate it (once) and send the confirmation (once)."""
+    locked = Payment.objects.select_for_update().get(pk=payment.pk)
+    if locked.status in (PaymentStatus.FAILED, PaymentStatus.REFUNDED):
+        logger.error(
+            "Payment %s reported succeeded while %s: left for staff.", locked.reference, locked.status
+        )
+        return locked
+    was = locked.status
+    locked = payment_transition(
+        payment=locked, to_status=PaymentStatus.SUCCEEDED, note=note or "provider confirmed"
+    )
+    payment_allocate(payment=locked, invoice_amounts=_intended(locked), actor=actor, request=request)
+    if was != PaymentStatus.SUCCEEDED:
+        activity_record(
+            account=locked.account,
+            actor=actor,
+            action="payment.succeeded",
+            summary=f"{locked.reference}: {locked.amount} {locked.currency} received by {locked.method}",
+            target=locked.reference,
+            details={"method": locked.method, "amount": str(locked.amount)},
+            request=request,
+        )
+        payment_email_enqueue(payment=locked, kind=PaymentEmail.Kind.CONFIRMATION)
+    return locked
+
+
+@transaction.atomic
+def payment_mark_processing(*, payment: Payment, note: str = "") -> Payment:
+    locked = Payment.objects.select_for_update().get(pk=payment.pk)
+    if locked.status != PaymentStatus.PENDING:  # a late "processing" never moves a settled payment back
+        return locked
+    return payment_transition(
+        payment=locked, to_status=PaymentStatus.PROCESSING, note=note or "debit submitted"
+    )
+
+
+@transaction.atomic
+def payment_fail(*, payment: Payment, message: str, actor: User | None = None, request=None) -> Payment:
+    """The money did not come (declined, cancelled) or came back (a debit returned): reopen what it paid."""
+    locked = Payment.objects.select_for_update().get(pk=payment.pk)
+    was = locked.status
+    if was in (PaymentStatus.FAILED, PaymentStatus.REFUNDED):
+        return locked
+    if was == PaymentStatus.SUCCEEDED and locked.method not in DEBIT_METHODS:
+        return locked  # a card or PayPal payment does not fail after success: refunds and disputes do
+    locked = payment_transition(payment=locked, to_status=PaymentStatus.FAILED, note=message)
+    if was == PaymentStatus.SUCCEEDED:
+        payment_reverse_allocations(payment=locked, reason=message, actor=actor)
+        _take_back_overpayment(payment=locked, actor=actor)
+    activity_record(
+        account=locked.account,
+        actor=actor,
+        action="payment.failed",
+        summary=f"{locked.reference}: {locked.amount} {locked.currency} by {locked.method} failed: {message}",
+        target=locked.reference,
+        details={"method": locked.method, "reason": message[:200], "was": was},
+        request=request,
+    )
+    if locked.method in DEBIT_METHODS and was in (PaymentStatus.PROCESSING, PaymentStatus.SUCCEEDED):
+        payment_email_enqueue(payment=locked, kind=PaymentEmail.Kind.DEBIT_FAILED)
+    return locked
+
+
+def _take_back_overpayment(*, payment: Payment, actor: User | None) -> None:
+    credited = sum(
+        (
+            row.amount
+            for row in AccountCredit.objects.filter(payment=payment, kind=AccountCredit.Kind.OVERPAYMENT)
+        ),
+        ZERO,
+    )
+    if credited <= 0:
+        return
+    usable = min(credited, account_credit_balance(account=payment.account, currency=payment.currency))
+    if usable > 0:
+        account_credit_move(
+            account=payment.account,
+            currency=payment.currency,
+            amount=-usable,
+            kind=AccountCredit.Kind.ADJUSTMENT,
+            payment=payment,
+            note=f"Returned debit {payment.reference}",
+            actor=actor,
+        )
+
+
+def payment_result_apply(
+    *, payment: Payment, result: GatewayResult, actor: User | None = None, request=None
+) -> Payment:
+    if result.status == PaymentStatus.SUCCEEDED:
+        return payment_succeed(payment=payment, actor=actor, request=request)
+    if result.status == PaymentStatus.PROCESSING:
+        return payment_mark_processing(payment=payment)
+    if result.status == PaymentStatus.FAILED:
+        return payment_fail(payment=payment, message=result.failure_message, actor=actor, request=request)
+    return payment
+
+
+def payment_email_enqueue(*, payment: Payment, kind: str) -> None:
+    """One PaymentEmail row per payment and kind; the email leaves after the commit."""
+    email, created = PaymentEmail.objects.get_or_create(payment=payment, kind=kind)
+    if created:
+        from payments.tasks import payment_email_send
+
+        transaction.on_commit(lambda: payment_email_send.delay(email.pk))
+
+
+# --- Stripe: card and SEPA debit ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChargeOutcome:
+    payment: Payment
+    client_secret: str = ""  # the browser finishes 3-D Secure with it
+    error: str = ""
+
+
+def stripe_customer_ensure(*, account: CustomerAccount) -> str:
+    row = ProviderCustomer.objects.filter(account=account, provider=PaymentProvider.STRIPE).first()
+    if row is not None:
+        return row.customer_id
+    customer_id = stripe_gateway.customer_create(
+        name=account.legal_name, email=account.contract_email, account_number=account.customer_number
+    )
+    try:
+        with transaction.atomic():
+            row, _created = ProviderCustomer.objects.get_or_create(
+                account=account, provider=PaymentProvider.STRIPE, defaults={"customer_id": customer_id}
+            )
+    except IntegrityError:
+        row = ProviderCustomer.objects.get(account=account, provider=PaymentProvider.STRIPE)
+    return row.customer_id
+
+
+def payment_setup_start(*, payment: Payment) -> str:
+    """A SetupIntent for the payer's card or mandate, confirmed in the browser; returns its client secret."""
+    customer_id = stripe_customer_ensure(account=payment.account)
+    _id, secret = stripe_gateway.setup_intent_create(
+        customer_id=customer_id,
+        method_types=[STRIPE_METHOD_TYPE[payment.method]],
+        metadata={"payment_reference": payment.reference},
+    )
+    return secret
+
+
+def payment_stripe_charge(
+    *,
+    payment: Payment,
+    setup_intent_id: str = "",
+    payment_method_id: str = "",
+    off_session: bool = False,
+    actor: User | None = None,
+    request=None,
+) -> ChargeOutcome:
+    """Create the PaymentIntent once for our payment row (under its lock) and apply the answer."""
+    customer_id = stripe_customer_ensure(account=payment.account)
+    with transaction.atomic():
+        locked = Payment.objects.select_for_update().select_related("account").get(pk=payment.pk)
+        if locked.status != PaymentStatus.PENDING:
+            return ChargeOutcome(
+                locked, error=locked.failure_message if locked.status == PaymentStatus.FAILED else ""
+            )
+        if locked.provider_reference:
+            result = stripe_gateway.payment_intent_retrieve(intent_id=locked.provider_reference)
+        else:
+            try:
+                if not payment_method_id:
+                    payment_method_id, _label = stripe_gateway.setup_intent_payment_method(
+                        setup_intent_id=setup_intent_id, customer_id=customer_id
+                    )
+                result = stripe_gateway.payment_intent_create(
+                    payment=locked,
+                    customer_id=customer_id,
+                    payment_method_id=payment_method_id,
+                    method_type=STRIPE_METHOD_TYPE[locked.method],
+                    off_session=off_session or locked.method in DEBIT_METHODS,
+                )
+            except PaymentDeclined as error:
+                locked = payment_fail(payment=locked, message=str(error), actor=actor, request=request)
+                return ChargeOutcome(locked, error=str(error))
+            locked.provider_reference = result.provider_reference
+            locked.save(update_fields=["provider_reference"])
+        locked = payment_result_apply(payment=locked, result=result, actor=actor, request=request)
+    return ChargeOutcome(
+        locked,
+        client_secret=result.client_secret if locked.status == PaymentStatus.PENDING else "",
+        error=locked.failure_message if locked.status == PaymentStatus.FAILED else "",
+    )
+
+
+def payment_stripe_refresh(*, payment: Payment, actor: User | None = None, request=None) -> ChargeOutcome:
+    """After 3-D Secure in the browser: read the PaymentIntent and apply its state."""
+    with transaction.atomic():
+        locked = Payment.objects.select_for_update().get(pk=payment.pk)
+        if locked.status == PaymentStatus.PENDING and locked.provider_reference:
+            result = stripe_gateway.payment_intent_retrieve(intent_id=locked.provider_reference)
+            locked = payment_result_apply(payment=locked, result=result, actor=actor, request=request)
+    return ChargeOutcome(
+        locked, error=locked.failure_message if locked.status == PaymentStatus.FAILED else ""
+    )
+
+
+# --- PayPal ------------------------------------------------------------------------------------------
+
+
+def payment_paypal_approval_url(*, payment: Payment, return_url: str, cancel_url: str) -> str:
+    """The order for our payment (the same PayPal-Request-Id gives the same order on a reload)."""
+    with transaction.atomic():
+        locked = Payment.objects.select_for_update().get(pk=payment.pk)
+        if locked.status != PaymentStatus.PENDING:
+            raise PaymentError(_("This payment is no longer waiting for PayPal."))
+        invoices = ", ".join(entry["number"] for entry in locked.intended_allocations)
+        order_id, url = paypal_gateway.order_create(
+            payment=locked,
+            return_url=return_url,
+            cancel_url=cancel_url,
+            description=f"{locked.reference} {invoices}",
+        )
+        if locked.provider_reference != order_id:
+            locked.provider_reference = order_id
+            locked.save(update_fields=["provider_reference"])
+    return url
+
+
+def payment_paypal_capture(
+    *, payment: Payment, order_id: str, actor: User | None = None, request=None
+) -> ChargeOutcome:
+    """Capture on the payer's return; a reload or a second tab reads the first capture's result."""
+    with transaction.atomic():
+        locked = Payment.objects.select_for_update().get(pk=payment.pk)
+        if not order_id or order_id != locked.provider_reference:
+            raise PaymentError(_("This PayPal order does not belong to this payment."))
+        if locked.status != PaymentStatus.PENDING:
+            return ChargeOutcome(
+                locked, error=locked.failure_message if locked.status == PaymentStatus.FAILED else ""
+            )
+        try:
+            result = paypal_gateway.order_capture(
+                order_id=order_id, request_id=f"{locked.idempotency_key}-capture"
+            )
+        except PaymentDeclined as error:
+            locked = payment_fail(payment=locked, message=str(error), actor=actor, request=request)
+            return ChargeOutcome(locked, error=str(error))
+        locked = payment_result_apply(payment=locked, result=result, actor=actor, request=request)
+    return ChargeOutcome(
+        locked, error=locked.failure_message if locked.status == PaymentStatus.FAILED else ""
+    )
+
+
+def payment_paypal_cancel(
+    *, payment: Payment, order_id: str, actor: User | None = None, request=None
+) -> Payment:
+    with transaction.atomic():
+        locked = Payment.objects.select_for_update().get(pk=payment.pk)
+        if locked.status != PaymentStatus.PENDING or order_id != locked.provider_reference:
+            return locked
+        return payment_fail(
+            payment=locked, message="Cancelled in PayPal: nothing was charged.", actor=actor, request=request
+        )

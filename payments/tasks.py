@@ -1,0 +1,25 @@
+"""Celery entry points of online payments: thin, idempotent, ids in; the services do the work."""
+
+from __future__ import annotations
+
+from smtplib import SMTPException
+
+from celery import shared_task
+
+TRANSIENT = (SMTPException, ConnectionError, TimeoutError)
+
+
+@shared_task(acks_late=True, autoretry_for=TRANSIENT, max_retries=5, retry_backoff=True)
+def payment_email_send(email_id: int) -> bool:
+    """The confirmation or debit-failed email of a payment; a PaymentEmail row makes a rerun a no-op."""
+    from payments.services.online_emails import payment_email_deliver
+
+    return payment_email_deliver(email_id=email_id)
+
+
+@shared_task(acks_late=True, max_retries=0)
+def autopay_run_daily() -> int:
+    """Beat, every morning: debit the invoices due today of accounts with automatic payment (once each)."""
+    from payments.services.autopay import autopay_run_due
+
+    return autopay_run_due()

@@ -1,0 +1,117 @@
+"""Offline money for customers: announce a transfer or cheque, apply account credit, ask for a refund."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from invoices.models import RemittanceInstruction
+from invoices.selectors import invoice_for_user
+from payments.ledger import PaymentError
+from payments.offline_forms import RemittanceAdviceForm
+from payments.selectors import remittance_advices_for_invoice
+from payments.services.credit import account_credit_apply as credit_apply_service
+from payments.services.credit import refund_request as refund_request_service
+from payments.services.offline import remittance_advice_record
+from portal.money import format_money
+
+
+def _require(request, perm: str) -> None:
+    if request.account is None or not request.user.has_perm(perm, request.account):
+        raise PermissionDenied
+
+
+def remittance_panel_context(*, request, invoice, form=None) -> dict:
+    """What templates/payments/_remittance_panel.html needs; the invoice page can call it too."""
+    may_pay = request.user.has_perm("accounts.pay", invoice.account)
+    if form is None and may_pay and invoice.can_be_paid():
+        form = RemittanceAdviceForm(invoice=invoice)
+    return {
+        "invoice": invoice,
+        "transfers": remittance_advices_for_invoice(invoice=invoice),
+        "advice_form": form,
+        "may_pay": may_pay,
+    }
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def remittance_advice(request, number: str):
+    """Record a remittance advice for one invoice and see the transfers announced for it."""
+    if request.account is None:
+        return render(request, "portal/no_access.html")
+    invoice = invoice_for_user(user=request.user, account=request.account, number=number)
+    form = None
+    if request.method == "POST":
+        _require(request, "accounts.pay")
+        form = RemittanceAdviceForm(request.POST, invoice=invoice)
+        if form.is_valid():
+            try:
+                remittance_advice_record(
+                    invoice=invoice,
+                    user=request.user,
+                    request=request,
+                    **form.cleaned_data,
+                )
+            except PaymentError as error:
+                form.add_error(None, str(error))
+            else:
+                thanks = _("Thank you: your payment of %(amount)s for invoice %(number)s is announced.") % {
+                    "amount": format_money(form.cleaned_data["amount"], invoice.currency),
+                    "number": invoice.number,
+                }
+                if request.htmx:
+                    context = remittance_panel_context(request=request, invoice=invoice)
+                    return render(request, "payments/_remittance_panel.html", {**context, "thanks": thanks})
+                messages.success(request, thanks)
+                return redirect(reverse("payments:remittance_advice", args=[invoice.number]))
+    context = remittance_panel_context(request=request, invoice=invoice, form=form)
+    context["instruction"] = RemittanceInstruction.objects.filter(currency=invoice.currency).first()
+    if request.htmx:
+        # htmx swaps only 2xx answers: the panel with its errors comes back as a 200.
+        return render(request, "payments/_remittance_panel.html", context)
+    status = 400 if form is not None and form.errors else 200
+    return render(request, "payments/remittance_advice.html", context, status=status)
+
+
+@require_POST
+@login_required
+def account_credit_apply(request, currency: str):
+    _require(request, "accounts.pay")
+    try:
+        payment = credit_apply_service(
+            account=request.account, currency=currency.upper(), actor=request.user, request=request
+        )
+    except PaymentError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("%(amount)s of account credit was applied to your open invoices (%(reference)s).")
+            % {"amount": format_money(payment.amount, payment.currency), "reference": payment.reference},
+        )
+    return redirect("payments:index")
+
+
+@require_POST
+@login_required
+def refund_request(request, currency: str):
+    _require(request, "accounts.manage_team")
+    try:
+        refund = refund_request_service(
+            account=request.account, currency=currency.upper(), actor=request.user, request=request
+        )
+    except PaymentError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("Your refund request of %(amount)s was sent to billing support.")
+            % {"amount": format_money(refund.amount, refund.currency)},
+        )
+    return redirect("payments:index")

@@ -1,0 +1,336 @@
+"""The online pay flow: choose amount and method, pay by card, direct debit or PayPal, see the confirmation."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from invoices.selectors import invoices_for_user
+from payments.ledger import PaymentError
+from payments.models import Payment, PaymentMethod, PaymentStatus
+from payments.pay_forms import DebitMandateForm, PayForm
+from payments.policy import OFFLINE_METHODS, ONLINE_METHODS, payment_options, rewards_offered
+from payments.providers.base import GatewayError
+from payments.services import online
+
+GATEWAY_DOWN = gettext_lazy(
+    "The payment service could not be reached. Nothing was charged; please try again in a moment."
+)
+
+
+def _payer_account(request):
+    if request.account is None:
+        return None
+    if not request.user.has_perm("accounts.pay", request.account):
+        raise PermissionDenied
+    return request.account
+
+
+def _payment(request, reference: str) -> Payment:
+    return get_object_or_404(Payment.objects.select_related("account"), account=request.account, reference=reference)
+
+
+def _selected_numbers(request, account) -> list[str]:
+    data = request.POST if request.method == "POST" else request.GET
+    numbers = [n for n in data.getlist("invoice") if n]
+    if not numbers and data.get("overdue"):
+        overdue = (
+            invoices_for_user(user=request.user, account=account)
+            .payable()
+            .filter(due_date__lt=timezone.localdate())
+            .order_by("due_date")
+        )
+        currency = data.get("currency") or (account.currency if overdue.filter(currency=account.currency).exists() else None)
+        if currency:
+            overdue = overdue.filter(currency=currency)
+        elif overdue.exists():
+            overdue = overdue.filter(currency=overdue.first().currency)
+        numbers = list(overdue.values_list("number", flat=True))
+    return numbers
+
+
+def _rows(invoices, held: dict, parts: dict) -> list[dict]:
+    return [{"invoice": inv, "held": held.get(inv.pk), "part": parts.get(inv.pk)} for inv in invoices]
+
+
+def _pay_url(numbers) -> str:
+    return reverse("payments:pay") + "?" + urlencode([("invoice", n) for n in numbers])
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def pay(request):
+    """Pay one invoice or several of one currency: ?invoice=<number> (repeatable) or ?overdue=1."""
+    account = _payer_account(request)
+    if account is None:
+        return render(request, "portal/no_access.html")
+    numbers = _selected_numbers(request, account)
+    invoices = online.invoices_to_pay(user=request.user, account=account, numbers=numbers)
+    if len(invoices) != len(set(numbers)):
+        raise Http404
+    held = online.invoice_amounts_held(invoice_ids=[invoice.pk for invoice in invoices])
+    context = {"invoices": invoices, "numbers": numbers, "rows": _rows(invoices, held, {})}
+    try:
+        base_plan = online.payment_plan(invoices=invoices)
+    except PaymentError as error:
+        return render(request, "payments/pay.html", {**context, "blocked": str(error)})
+    rewards = rewards_offered(invoices=invoices)
+    amount = base_plan.total_available
+    # Any online method validates; the policy for the chosen amount decides below which are offered.
+    form = PayForm(request.POST or None, methods=list(ONLINE_METHODS), rewards=rewards, initial={"amount": amount})
+    plan = base_plan
+    if form.is_bound and form.is_valid() and form.cleaned_data["amount"]:
+        try:
+            plan = online.payment_plan(invoices=invoices, amount=form.cleaned_data["amount"])
+        except PaymentError as error:
+            form.add_error("amount", str(error))
+    options = payment_options(
+        country=account.country,
+        currency=plan.currency,
+        amount=plan.amount,
+        invoice_balances=[invoice.amount_due for invoice in invoices],
+    )
+    form.fields["method"].choices = [(m, PaymentMethod(m).label) for m in options.methods]
+    if len(options.methods) == 1:
+        form.fields["method"].initial = options.methods[0]
+    chosen = form.cleaned_data.get("method") if form.is_bound and hasattr(form, "cleaned_data") else ""
+    if chosen and chosen not in options.methods and "refresh" not in request.POST:
+        form.add_error("method", " ".join(options.notes) or _("This method is not available for this payment."))
+    context["rows"] = _rows(invoices, plan.held, {invoice.pk: part for invoice, part in plan.parts})
+    context.update(form=form, plan=plan, options=options, offline_methods=OFFLINE_METHODS, rewards=rewards)
+    if request.method == "GET" or "refresh" in request.POST or form.errors:
+        return render(request, "payments/pay.html", context)
+    return _pay_submit(request, account, form, plan, context)
+
+
+def _pay_submit(request, account, form, plan, context):
+    method = form.cleaned_data["method"]
+    amount = plan.amount
+    if rewards_code := form.cleaned_data.get("rewards_code"):
+        redeemed = _rewards_apply(request, account, form, plan, rewards_code)
+        if redeemed is None:
+            return render(request, "payments/pay.html", context)
+        amount -= sum((payment.amount for payment in redeemed), Decimal("0"))
+        if amount <= 0:
+            messages.success(request, _("Support Rewards paid the whole amount."))
+            return redirect("payments:confirmation", redeemed[0].reference)
+    if not method:
+        form.add_error("method", _("Choose a payment method."))
+        return render(request, "payments/pay.html", context)
+    try:
+        payment = online.payment_start(
+            user=request.user,
+            account=account,
+            invoice_numbers=[invoice.number for invoice in plan.invoices],
+            amount=amount,
+            method=method,
+            idempotency_key=form.cleaned_data["token"],
+            request=request,
+        )
+    except online.MethodNotOffered as error:
+        form.add_error("method", str(error))
+        return render(request, "payments/pay.html", context)
+    except PaymentError as error:
+        form.add_error(None, str(error))
+        return render(request, "payments/pay.html", context)
+    return _continue(request, payment)
+
+
+def _rewards_apply(request, account, form, plan, code):
+    """Redeem the code on each eligible invoice of the selection; None (with the error on the field) if refused."""
+    from rewards.exceptions import RewardsError
+    from rewards.selectors import rewards_applicable_amount
+    from rewards.services import rewards_redeem
+
+    redeemed = []
+    for invoice, _part in plan.parts:
+        if rewards_applicable_amount(invoice=invoice) <= 0:
+            continue
+        try:
+            redeemed.append(
+                rewards_redeem(
+                    user=request.user,
+                    account=account,
+                    invoice=invoice,
+                    code=code,
+                    request=request,
+                    idempotency_key=f"{form.cleaned_data['token']}-{invoice.pk}",
+                )
+            )
+        except RewardsError as error:
+            form.add_error("rewards_code", str(error))
+            return None
+    return redeemed
+
+
+def _continue(request, payment: Payment):
+    """Where a started payment goes next, by method and status."""
+    if payment.status != PaymentStatus.PENDING:
+        return redirect("payments:confirmation", payment.reference)
+    if payment.method == PaymentMethod.CARD:
+        return redirect("payments:pay_card", payment.reference)
+    if payment.method in online.DEBIT_METHODS:
+        return redirect("payments:pay_debit", payment.reference)
+    try:
+        url = online.payment_paypal_approval_url(
+            payment=payment,
+            return_url=request.build_absolute_uri(reverse("payments:paypal_return", args=[payment.reference])),
+            cancel_url=request.build_absolute_uri(reverse("payments:paypal_cancel", args=[payment.reference])),
+        )
+    except GatewayError:
+        messages.error(request, str(GATEWAY_DOWN))
+        return redirect(_pay_url([entry["number"] for entry in payment.intended_allocations]))
+    return redirect(url)
+
+
+def _stripe_context(request, payment: Payment, **extra) -> dict:
+    return {
+        "payment": payment,
+        "stripe_js_url": settings.STRIPE_JS_URL,
+        "stripe_key": settings.STRIPE_PUBLISHABLE_KEY,
+        "retry_url": _pay_url([entry["number"] for entry in payment.intended_allocations]),
+        **extra,
+    }
+
+
+def _after_charge(request, outcome: online.ChargeOutcome, template: str, **extra):
+    payment = outcome.payment
+    if payment.status in (PaymentStatus.SUCCEEDED, PaymentStatus.PROCESSING):
+        return redirect("payments:confirmation", payment.reference)
+    return render(
+        request,
+        template,
+        _stripe_context(request, payment, action_secret=outcome.client_secret, error=outcome.error, **extra),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def pay_card(request, reference: str):
+    """Card details go from Stripe.js to Stripe (SetupIntent); the server then charges the payment method."""
+    if _payer_account(request) is None:
+        return render(request, "portal/no_access.html")
+    payment = _payment(request, reference)
+    if payment.method != PaymentMethod.CARD:
+        raise Http404
+    try:
+        if request.method == "POST":
+            outcome = online.payment_stripe_charge(
+                payment=payment, setup_intent_id=request.POST.get("setup_intent", ""), actor=request.user, request=request
+            )
+            return _after_charge(request, outcome, "payments/pay_card.html")
+        if payment.status != PaymentStatus.PENDING:
+            return _after_charge(request, online.ChargeOutcome(payment, error=payment.failure_message), "payments/pay_card.html")
+        secret = "" if payment.provider_reference else online.payment_setup_start(payment=payment)
+    except GatewayError:
+        return render(request, "payments/pay_card.html", _stripe_context(request, payment, error=str(GATEWAY_DOWN)))
+    if payment.provider_reference:  # charged already, waiting for 3-D Secure: read where it stands
+        return _after_charge(request, online.payment_stripe_refresh(payment=payment, actor=request.user), "payments/pay_card.html")
+    return render(request, "payments/pay_card.html", _stripe_context(request, payment, setup_secret=secret))
+
+
+@require_POST
+@login_required
+def pay_card_complete(request, reference: str):
+    """After 3-D Secure in the browser: read the PaymentIntent's outcome."""
+    if _payer_account(request) is None:
+        return render(request, "portal/no_access.html")
+    payment = _payment(request, reference)
+    try:
+        outcome = online.payment_stripe_refresh(payment=payment, actor=request.user, request=request)
+    except GatewayError:
+        return render(request, "payments/pay_card.html", _stripe_context(request, payment, error=str(GATEWAY_DOWN)))
+    if outcome.payment.status == PaymentStatus.PENDING:
+        outcome = online.ChargeOutcome(outcome.payment, error=_("The card was not authenticated. Nothing was charged."))
+    return _after_charge(request, outcome, "payments/pay_card.html")
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def pay_debit(request, reference: str):
+    """SEPA direct debit: the payer accepts the mandate and gives the IBAN to Stripe.js; we then debit it."""
+    if _payer_account(request) is None:
+        return render(request, "portal/no_access.html")
+    payment = _payment(request, reference)
+    if payment.method not in online.DEBIT_METHODS:
+        raise Http404
+    form = DebitMandateForm(
+        request.POST or None, initial={"email": request.user.email, "account_holder": payment.account.legal_name}
+    )
+    try:
+        if request.method == "POST" and form.is_valid():
+            outcome = online.payment_stripe_charge(
+                payment=payment, setup_intent_id=form.cleaned_data["setup_intent"], actor=request.user, request=request
+            )
+            return _after_charge(request, outcome, "payments/pay_debit.html", form=form)
+        if payment.status != PaymentStatus.PENDING:
+            return redirect("payments:confirmation", payment.reference)
+        secret = online.payment_setup_start(payment=payment)
+    except GatewayError:
+        return render(request, "payments/pay_debit.html", _stripe_context(request, payment, form=form, error=str(GATEWAY_DOWN)))
+    return render(request, "payments/pay_debit.html", _stripe_context(request, payment, form=form, setup_secret=secret))
+
+
+@login_required
+def paypal_return(request, reference: str):
+    """The payer approved the order in PayPal: capture it (once, whatever reloads happen)."""
+    if _payer_account(request) is None:
+        return render(request, "portal/no_access.html")
+    payment = _payment(request, reference)
+    retry = _pay_url([entry["number"] for entry in payment.intended_allocations])
+    try:
+        outcome = online.payment_paypal_capture(
+            payment=payment, order_id=request.GET.get("token", ""), actor=request.user, request=request
+        )
+    except GatewayError:
+        messages.error(request, str(GATEWAY_DOWN))
+        return redirect(retry)
+    except PaymentError as error:
+        messages.error(request, str(error))
+        return redirect(retry)
+    if outcome.error:
+        messages.error(request, _("PayPal did not complete the payment: %(reason)s") % {"reason": outcome.error})
+        return redirect(retry)
+    return redirect("payments:confirmation", payment.reference)
+
+
+@login_required
+def paypal_cancel(request, reference: str):
+    if _payer_account(request) is None:
+        return render(request, "portal/no_access.html")
+    payment = _payment(request, reference)
+    online.payment_paypal_cancel(payment=payment, order_id=request.GET.get("token", ""), actor=request.user, request=request)
+    messages.info(request, _("You cancelled the payment in PayPal. Nothing was charged."))
+    return redirect(_pay_url([entry["number"] for entry in payment.intended_allocations]))
+
+
+@login_required
+def confirmation(request, reference: str):
+    """What was paid, on which invoices, and the reference to quote."""
+    if request.account is None:
+        return render(request, "portal/no_access.html")
+    payment = _payment(request, reference)
+    allocations = list(payment.allocations.select_related("invoice").order_by("invoice__due_date", "id"))
+    numbers = [entry["number"] for entry in payment.intended_allocations]
+    invoices = {inv.number: inv for inv in invoices_for_user(user=request.user, account=request.account).filter(number__in=numbers)}
+    intended = [
+        {"invoice": invoices.get(entry["number"]), "number": entry["number"], "amount": Decimal(entry["amount"])}
+        for entry in payment.intended_allocations
+    ]
+    return render(
+        request,
+        "payments/confirmation.html",
+        {"payment": payment, "allocations": [a for a in allocations if a.amount > 0], "intended": intended},
+    )

@@ -1,0 +1,92 @@
+"""Who earns Support Rewards, on what consumption, and which invoice lines they may pay. Pure rules."""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+import re
+from decimal import Decimal
+
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import CustomerAccount, Sector
+from invoices.models import Invoice, InvoiceKind, InvoiceLine, InvoiceState
+
+RATE_WITH_ULA = Decimal("0.33")  # 33 USD for 100 USD consumed under an active unlimited license agreement
+RATE_STANDARD = Decimal("0.25")  # 25 USD for 100 USD for everyone else
+VALIDITY_MONTHS = 12  # deposited at the end of December 2021 → expires at the end of December 2022
+EXCLUDED_COUNTRIES = {"CN"}
+
+# Products that bundle license and support (Java, MySQL subscriptions) and Oracle Linux never
+# take rewards, even if a line was flagged by mistake: checked on the product name too.
+EXCLUDED_SUPPORT_PRODUCTS = re.compile(r"\b(java|mysql|linux)\b", re.IGNORECASE)
+# Third-party offers and cloud applications run on OCI but do not earn rewards.
+INELIGIBLE_CONSUMPTION = re.compile(
+    r"\b(vmware|microsoft|windows server|marketplace|fusion|saas)\b", re.IGNORECASE
+)
+
+
+def rate_for(account: CustomerAccount) -> Decimal:
+    return RATE_WITH_ULA if account.has_unlimited_license_agreement else RATE_STANDARD
+
+
+def account_exclusion_reason(account: CustomerAccount) -> str | None:
+    """Why an account cannot take part in Support Rewards, or None if it can."""
+    if account.sector == Sector.US_FEDERAL:
+        return "us_federal"
+    if account.country in EXCLUDED_COUNTRIES:
+        return "country"
+    if account.is_pay_as_you_go:
+        return "pay_as_you_go"
+    return None
+
+
+EXCLUSION_MESSAGES = {
+    "us_federal": _("Support Rewards are not offered to the US federal public sector."),
+    "country": _("Support Rewards are not offered in this country."),
+    "pay_as_you_go": _("Support Rewards are not offered to pay-as-you-go cloud customers."),
+}
+
+
+def month_start(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def month_end(day: datetime.date) -> datetime.date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    index = day.year * 12 + day.month - 1 + months
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+def deposit_date(month: datetime.date) -> datetime.date:
+    """Rewards of month M are deposited on its last day."""
+    return month_end(month)
+
+
+def expiry_date(month: datetime.date) -> datetime.date:
+    """Last day rewards of month M can be used: the end of month M + 12."""
+    return month_end(add_months(month_start(month), VALIDITY_MONTHS))
+
+
+def consumption_is_eligible(*, offering: str, service: str) -> bool:
+    from rewards.models import Offering
+
+    return offering == Offering.OCI and not INELIGIBLE_CONSUMPTION.search(service)
+
+
+def line_is_rewards_eligible(line: InvoiceLine) -> bool:
+    """A Technology Programs support line flagged on the invoice, never Java, MySQL or Oracle Linux."""
+    return bool(line.is_rewards_eligible_support) and not EXCLUDED_SUPPORT_PRODUCTS.search(line.product)
+
+
+def invoice_exclusion_reason(invoice: Invoice) -> str | None:
+    if account_exclusion_reason(invoice.account):
+        return str(EXCLUSION_MESSAGES[account_exclusion_reason(invoice.account)])
+    if invoice.kind != InvoiceKind.SUPPORT_RENEWAL:
+        return str(_("Only Technology Programs support renewal invoices can be paid with rewards."))
+    if invoice.state != InvoiceState.ISSUED:
+        return str(_("This invoice is not open for payment."))
+    return None

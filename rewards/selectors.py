@@ -1,0 +1,217 @@
+"""Read queries of Support Rewards, scoped to a user where a user can reach them."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Min, Q, QuerySet, Sum
+from django.utils import timezone
+
+from accounts.models import CustomerAccount, User
+from invoices.models import Invoice
+from payments.models import Payment, PaymentStatus
+from portal.money import ZERO, quantize
+from rewards.eligibility import invoice_exclusion_reason, line_is_rewards_eligible
+from rewards.models import (
+    LotStatus,
+    Redemption,
+    RewardAdjustment,
+    RewardExpiry,
+    RewardLot,
+    RewardsAccount,
+)
+
+
+def rewards_account_of(*, account: CustomerAccount) -> RewardsAccount | None:
+    return RewardsAccount.objects.filter(account=account, is_active=True).first()
+
+
+def usable_lots(
+    *, rewards_account: RewardsAccount, today: datetime.date | None = None
+) -> QuerySet[RewardLot]:
+    """Lots that can still be spent, in spending order: earliest expiry first."""
+    today = today or timezone.localdate()
+    return RewardLot.objects.filter(
+        rewards_account=rewards_account, status=LotStatus.AVAILABLE, remaining__gt=0, expires_on__gte=today
+    ).order_by("expires_on", "id")
+
+
+def rewards_balance(*, rewards_account: RewardsAccount, today: datetime.date | None = None) -> Decimal:
+    total = usable_lots(rewards_account=rewards_account, today=today).aggregate(total=Sum("remaining"))[
+        "total"
+    ]
+    return total or ZERO
+
+
+def eligible_support_amount(*, invoice: Invoice) -> Decimal:
+    """Pre-tax amount of the invoice's lines that rewards may pay (taxes and other lines stay due)."""
+    if invoice_exclusion_reason(invoice):
+        return ZERO
+    return sum((line.amount for line in invoice.lines.all() if line_is_rewards_eligible(line)), ZERO)
+
+
+def redeemed_on_invoice(*, invoice: Invoice) -> Decimal:
+    return Redemption.objects.filter(invoice=invoice).aggregate(total=Sum("amount"))["total"] or ZERO
+
+
+def rewards_applicable_amount(*, invoice: Invoice) -> Decimal:
+    """How much of this invoice rewards may still pay: eligible pre-tax support, less what rewards paid, ≤ balance due."""
+    eligible = eligible_support_amount(invoice=invoice)
+    if eligible <= 0:
+        return ZERO
+    applicable = min(eligible - redeemed_on_invoice(invoice=invoice), invoice.amount_due)
+    return quantize(max(applicable, ZERO), invoice.currency)
+
+
+def debit_processing_on_invoice(*, invoice: Invoice) -> bool:
+    """A payment still in flight for this invoice (a direct debit takes days): rewards would overpay it."""
+    return (
+        Payment.objects.filter(account_id=invoice.account_id, status=PaymentStatus.PROCESSING)
+        .filter(
+            Q(intended_allocations__contains=[{"invoice_id": invoice.pk}]) | Q(allocations__invoice=invoice)
+        )
+        .exists()
+    )
+
+
+def rewards_payable_invoices(
+    *, user: User, account: CustomerAccount, limit: int = 50
+) -> list[tuple[Invoice, Decimal]]:
+    """Open support renewal invoices of the account that rewards may still pay, with how much, oldest due first."""
+    from invoices.models import InvoiceKind
+    from invoices.selectors import invoices_for_user
+
+    invoices = (
+        invoices_for_user(user=user, account=account)
+        .payable()
+        .filter(kind=InvoiceKind.SUPPORT_RENEWAL, lines__is_rewards_eligible_support=True)
+        .distinct()
+        .select_related("account")
+        .prefetch_related("lines")
+        .order_by("due_date", "id")[:limit]
+    )
+    rows = [(invoice, rewards_applicable_amount(invoice=invoice)) for invoice in invoices]
+    return [(invoice, amount) for invoice, amount in rows if amount > 0]
+
+
+def rewards_account_for_user(*, user: User, account: CustomerAccount) -> RewardsAccount | None:
+    if not user.has_perm("accounts.view_account", account):
+        raise PermissionDenied
+    return rewards_account_of(account=account)
+
+
+@dataclass(frozen=True)
+class RewardsSummary:
+    currency: str
+    balance: Decimal
+    next_expiry: datetime.date | None
+    next_expiry_amount: Decimal
+
+
+def rewards_summary(*, rewards_account: RewardsAccount, today: datetime.date | None = None) -> RewardsSummary:
+    lots = usable_lots(rewards_account=rewards_account, today=today)
+    figures = lots.aggregate(total=Sum("remaining"), soonest=Min("expires_on"))
+    soonest = figures["soonest"]
+    soonest_amount = (
+        lots.filter(expires_on=soonest).aggregate(total=Sum("remaining"))["total"] if soonest else None
+    )
+    return RewardsSummary(
+        currency=rewards_account.currency,
+        balance=figures["total"] or ZERO,
+        next_expiry=soonest,
+        next_expiry_amount=soonest_amount or ZERO,
+    )
+
+
+def lots_for_rewards_account(*, rewards_account: RewardsAccount) -> list[RewardLot]:
+    """Every lot, newest month first, with the amount that expired if it did."""
+    return list(
+        RewardLot.objects.filter(rewards_account=rewards_account)
+        .select_related("expiry")
+        .order_by("-month_earned", "subscription_number", "-id")
+    )
+
+
+@dataclass(frozen=True)
+class ActivityItem:
+    when: datetime.date
+    kind: str  # deposit, redemption, expiry, adjustment
+    label: str
+    amount: Decimal  # signed: what the balance gained or lost
+    currency: str
+    invoice_number: str = ""
+    reference: str = ""
+    sort_key: tuple = ()
+
+
+def rewards_activity(*, rewards_account: RewardsAccount) -> list[ActivityItem]:
+    """The "Rewards activity" timeline: deposits, redemptions (one per payment), expiries, adjustments."""
+    from django.utils.formats import date_format
+    from django.utils.translation import gettext as _
+
+    def month_label(day: datetime.date) -> str:
+        return date_format(day, "YEAR_MONTH_FORMAT")
+
+    items: list[ActivityItem] = []
+    for lot in RewardLot.objects.filter(rewards_account=rewards_account, source="accrual"):
+        items.append(
+            ActivityItem(
+                when=lot.deposited_on,
+                kind="deposit",
+                label=_("Earned in %(month)s on subscription %(subscription)s")
+                % {"month": month_label(lot.month_earned), "subscription": lot.subscription_number},
+                amount=lot.amount,
+                currency=lot.currency,
+                sort_key=(lot.deposited_on, 0, lot.pk),
+            )
+        )
+    redemptions = (
+        Redemption.objects.filter(lot__rewards_account=rewards_account)
+        .values("payment_id", "payment__reference", "invoice__number", "currency")
+        .annotate(total=Sum("amount"), first=Min("created_at"))
+    )
+    for row in redemptions:
+        when = timezone.localdate(row["first"])
+        items.append(
+            ActivityItem(
+                when=when,
+                kind="redemption",
+                label=_("Redeemed on invoice %(number)s") % {"number": row["invoice__number"]},
+                amount=-row["total"],
+                currency=row["currency"],
+                invoice_number=row["invoice__number"],
+                reference=row["payment__reference"],
+                sort_key=(when, 1, row["payment_id"]),
+            )
+        )
+    for expiry in RewardExpiry.objects.filter(
+        lot__rewards_account=rewards_account, amount__gt=0
+    ).select_related("lot"):
+        items.append(
+            ActivityItem(
+                when=expiry.expired_on,
+                kind="expiry",
+                label=_("Expired: rewards earned in %(month)s")
+                % {"month": month_label(expiry.lot.month_earned)},
+                amount=-expiry.amount,
+                currency=expiry.lot.currency,
+                sort_key=(expiry.expired_on, 2, expiry.pk),
+            )
+        )
+    for adjustment in RewardAdjustment.objects.filter(rewards_account=rewards_account):
+        when = timezone.localdate(adjustment.created_at)
+        items.append(
+            ActivityItem(
+                when=when,
+                kind="adjustment",
+                label=_("Adjustment: %(reason)s") % {"reason": adjustment.reason},
+                amount=adjustment.amount,
+                currency=adjustment.currency,
+                sort_key=(when, 3, adjustment.pk),
+            )
+        )
+    items.sort(key=lambda item: item.sort_key, reverse=True)
+    return items

@@ -1,0 +1,279 @@
+"""Redeeming rewards on a support invoice: a payment (method "rewards") allocated through the ledger.
+
+Never cash: no refund or transfer path exists for a rewards payment, and the amount is computed
+under the invoice lock so that nothing can ever overflow into account credit.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import CustomerAccount, User
+from accounts.services import activity_record
+from invoices.ledger import invoices_lock
+from invoices.models import Invoice
+from payments.ledger import payment_allocate, payment_create, payment_transition
+from payments.models import Payment, PaymentMethod, PaymentProvider, PaymentStatus
+from portal.money import ZERO, format_money, quantize
+from rewards.eligibility import invoice_exclusion_reason
+from rewards.exceptions import (
+    RewardsAmountInvalid,
+    RewardsCodeExpired,
+    RewardsCodeUnknown,
+    RewardsDebitProcessing,
+    RewardsExhausted,
+    RewardsNotEligible,
+    RewardsPermissionDenied,
+)
+from rewards.models import LotStatus, Redemption, RewardExpiry, RewardLot, RewardsAccount, RewardsEmail
+from rewards.selectors import (
+    debit_processing_on_invoice,
+    eligible_support_amount,
+    rewards_applicable_amount,
+    usable_lots,
+)
+from rewards.services.emails import email_enqueue
+from rewards.services.enrollment import code_normalise
+
+
+@dataclass(frozen=True)
+class PreviewLine:
+    lot_id: int
+    month_earned: datetime.date
+    subscription_number: str
+    expires_on: datetime.date
+    available: Decimal
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class RedemptionPreview:
+    invoice_number: str
+    currency: str
+    lines: list[PreviewLine]
+    total: Decimal  # what would be redeemed now
+    applicable: Decimal  # what rewards may pay on this invoice
+    balance_before: Decimal
+    balance_after: Decimal
+    amount_due_before: Decimal
+    remaining_due: Decimal  # what stays due after the redemption (taxes, other lines)
+
+    @property
+    def lots(self) -> list[PreviewLine]:
+        return self.lines
+
+
+def rewards_account_by_code(*, account: CustomerAccount, code: str) -> RewardsAccount:
+    normalised = code_normalise(code)
+    rewards_account = RewardsAccount.objects.filter(code=normalised).first() if normalised else None
+    if rewards_account is None or rewards_account.account_id != account.pk or not rewards_account.is_active:
+        raise RewardsCodeUnknown()
+    return rewards_account
+
+
+def _check_access(*, user: User, account: CustomerAccount, invoice: Invoice) -> None:
+    if not user.has_perm("accounts.redeem_rewards", account):
+        raise RewardsPermissionDenied()
+    if invoice.account_id != account.pk:
+        raise RewardsNotEligible()
+
+
+def _check_invoice(*, invoice: Invoice, rewards_account: RewardsAccount) -> Decimal:
+    """Raise unless rewards may pay this invoice now; return how much they may pay."""
+    reason = invoice_exclusion_reason(invoice)
+    if reason:
+        raise RewardsNotEligible(reason)
+    if eligible_support_amount(invoice=invoice) <= 0:
+        raise RewardsNotEligible(
+            _("This invoice has no Technology Programs support line that rewards can pay (taxes never can).")
+        )
+    if invoice.currency != rewards_account.currency:
+        raise RewardsNotEligible(
+            _("Your rewards are in %(rewards)s and this invoice is in %(invoice)s.")
+            % {"rewards": rewards_account.currency, "invoice": invoice.currency}
+        )
+    if debit_processing_on_invoice(invoice=invoice):
+        raise RewardsDebitProcessing()
+    applicable = rewards_applicable_amount(invoice=invoice)
+    if applicable <= 0:
+        raise RewardsNotEligible(_("Rewards have already paid everything they can on this invoice."))
+    return applicable
+
+
+def _no_balance_error(*, rewards_account: RewardsAccount, today: datetime.date):
+    lost_to_expiry = RewardExpiry.objects.filter(lot__rewards_account=rewards_account, amount__gt=0).exists()
+    past_due = RewardLot.objects.filter(
+        rewards_account=rewards_account, status=LotStatus.AVAILABLE, remaining__gt=0, expires_on__lt=today
+    ).exists()
+    return RewardsCodeExpired() if lost_to_expiry or past_due else RewardsExhausted()
+
+
+def _amount_to_use(*, amount, applicable: Decimal, balance: Decimal, currency: str) -> Decimal:
+    if amount in (None, ""):
+        return min(applicable, balance)
+    try:
+        wanted = quantize(Decimal(str(amount)), currency)
+    except (InvalidOperation, ValueError):
+        raise RewardsAmountInvalid() from None
+    if wanted <= 0:
+        raise RewardsAmountInvalid()
+    if wanted > applicable:
+        raise RewardsAmountInvalid(
+            _("Rewards can pay at most %(amount)s on this invoice.")
+            % {"amount": format_money(applicable, currency)}
+        )
+    if wanted > balance:
+        raise RewardsAmountInvalid(
+            _("Your rewards balance is %(amount)s.") % {"amount": format_money(balance, currency)}
+        )
+    return wanted
+
+
+def _plan(lots: list[RewardLot], amount: Decimal) -> list[tuple[RewardLot, Decimal]]:
+    """Earliest expiry first (lots arrive ordered by expires_on, id)."""
+    plan, left = [], amount
+    for lot in lots:
+        if left <= 0:
+            break
+        part = min(lot.remaining, left)
+        plan.append((lot, part))
+        left -= part
+    return plan
+
+
+def rewards_preview(
+    *, user: User, account: CustomerAccount, invoice: Invoice, code: str, amount=None
+) -> RedemptionPreview:
+    """What redeeming `code` on `invoice` would do, without writing anything."""
+    _check_access(user=user, account=account, invoice=invoice)
+    rewards_account = rewards_account_by_code(account=account, code=code)
+    applicable = _check_invoice(invoice=invoice, rewards_account=rewards_account)
+    today = timezone.localdate()
+    lots = list(usable_lots(rewards_account=rewards_account, today=today))
+    balance = sum((lot.remaining for lot in lots), ZERO)
+    if balance <= 0:
+        raise _no_balance_error(rewards_account=rewards_account, today=today)
+    total = _amount_to_use(amount=amount, applicable=applicable, balance=balance, currency=invoice.currency)
+    plan = _plan(lots, total)
+    return RedemptionPreview(
+        invoice_number=invoice.number,
+        currency=invoice.currency,
+        lines=[
+            PreviewLine(
+                lot_id=lot.pk,
+                month_earned=lot.month_earned,
+                subscription_number=lot.subscription_number,
+                expires_on=lot.expires_on,
+                available=lot.remaining,
+                amount=part,
+            )
+            for lot, part in plan
+        ],
+        total=total,
+        applicable=applicable,
+        balance_before=balance,
+        balance_after=balance - total,
+        amount_due_before=invoice.amount_due,
+        remaining_due=invoice.amount_due - total,
+    )
+
+
+def rewards_redeem(
+    *,
+    user: User,
+    account: CustomerAccount,
+    invoice: Invoice,
+    code: str,
+    amount=None,
+    request=None,
+    idempotency_key: str | None = None,
+) -> Payment:
+    """Pay (part of) the invoice's pre-tax support amount with rewards, earliest-expiring lots first.
+
+    `idempotency_key` (the token of the confirmation form) makes a double submit return the first payment.
+    """
+    _check_access(user=user, account=account, invoice=invoice)
+    key = f"rewards-{idempotency_key}"[:100] if idempotency_key else None
+    try:
+        return _redeem(
+            user=user, account=account, invoice=invoice, code=code, amount=amount, request=request, key=key
+        )
+    except IntegrityError:
+        existing = (
+            Payment.objects.filter(provider=PaymentProvider.REWARDS, idempotency_key=key).first()
+            if key
+            else None
+        )
+        if existing is None or existing.account_id != account.pk:
+            raise
+        return existing
+
+
+@transaction.atomic
+def _redeem(*, user, account, invoice, code, amount, request, key) -> Payment:
+    rewards_account = rewards_account_by_code(account=account, code=code)
+    # Lock order everywhere: invoice first, then lots (earliest expiry first) — concurrent redemptions queue here.
+    (invoice,) = invoices_lock(invoice_ids=[invoice.pk])
+    if key:
+        replay = Payment.objects.filter(provider=PaymentProvider.REWARDS, idempotency_key=key).first()
+        if replay is not None:
+            if replay.account_id != account.pk:
+                raise RewardsCodeUnknown()
+            return replay
+    applicable = _check_invoice(invoice=invoice, rewards_account=rewards_account)
+    today = timezone.localdate()
+    lots = list(usable_lots(rewards_account=rewards_account, today=today).select_for_update())
+    balance = sum((lot.remaining for lot in lots), ZERO)
+    if balance <= 0:
+        raise _no_balance_error(rewards_account=rewards_account, today=today)
+    total = _amount_to_use(amount=amount, applicable=applicable, balance=balance, currency=invoice.currency)
+    plan = _plan(lots, total)
+
+    payment = payment_create(
+        account=account,
+        method=PaymentMethod.REWARDS,
+        provider=PaymentProvider.REWARDS,
+        amount=total,
+        currency=invoice.currency,
+        started_by=user,
+        intended_allocations=[(invoice, total)],
+        idempotency_key=key,
+    )
+    payment = payment_transition(
+        payment=payment, to_status=PaymentStatus.SUCCEEDED, note="Support Rewards redeemed"
+    )
+    payment_allocate(payment=payment, invoice_amounts=[(invoice.pk, total)], actor=user, request=request)
+    for lot, part in plan:
+        Redemption.objects.create(
+            lot=lot,
+            payment=payment,
+            invoice=invoice,
+            amount=part,
+            currency=invoice.currency,
+            redeemed_by=user,
+        )
+        lot.remaining -= part
+        if lot.remaining == 0:
+            lot.status = LotStatus.EXHAUSTED
+        lot.save(update_fields=["remaining", "status"])
+    activity_record(
+        account=account,
+        actor=user,
+        action="rewards.redeemed",
+        summary=f"{total} {invoice.currency} of Support Rewards redeemed on {invoice.number}",
+        target=invoice.number,
+        details={
+            "payment": payment.reference,
+            "amount": str(total),
+            "lots": [{"lot": lot.pk, "amount": str(part)} for lot, part in plan],
+        },
+        request=request,
+    )
+    email_enqueue(kind=RewardsEmail.Kind.REDEMPTION, object_id=payment.pk)
+    return payment

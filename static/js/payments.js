@@ -1,0 +1,83 @@
+// Stripe.js on the card, direct debit and automatic payment pages. Card details and IBANs go from
+// the browser to Stripe (SetupIntent); our server only receives the SetupIntent id and then charges.
+(function () {
+  "use strict";
+  var root = document.querySelector("[data-stripe-key]");
+  if (!root || typeof window.Stripe !== "function") {
+    return;
+  }
+  var stripe = window.Stripe(root.getAttribute("data-stripe-key"));
+
+  function showError(form, message) {
+    var box = form.querySelector("[data-stripe-error]");
+    if (box) {
+      box.textContent = message || "";
+      box.hidden = !message;
+    }
+  }
+
+  function setBusy(form, busy) {
+    form.querySelectorAll("button[type=submit]").forEach(function (button) {
+      button.disabled = busy;
+    });
+    form.setAttribute("aria-busy", busy ? "true" : "false");
+  }
+
+  // Confirm the SetupIntent in the browser, then post its id to our server (once: a double click waits).
+  function handleSetup(form, confirm) {
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      if (form.getAttribute("aria-busy") === "true") {
+        return;
+      }
+      showError(form, "");
+      setBusy(form, true);
+      confirm().then(function (result) {
+        if (result.error) {
+          showError(form, result.error.message);
+          setBusy(form, false);
+          return;
+        }
+        form.querySelector("input[name=setup_intent]").value = result.setupIntent.id;
+        HTMLFormElement.prototype.submit.call(form);
+      }, function (error) {
+        showError(form, (error && error.message) || String(error));
+        setBusy(form, false);
+      });
+    });
+  }
+
+  document.querySelectorAll("form[data-card-setup]").forEach(function (form) {
+    var card = stripe.elements().create("card");
+    card.mount(form.querySelector("[data-card-element]"));
+    handleSetup(form, function () {
+      return stripe.confirmCardSetup(form.getAttribute("data-card-setup"), { payment_method: { card: card } });
+    });
+  });
+
+  document.querySelectorAll("form[data-sepa-setup]").forEach(function (form) {
+    handleSetup(form, function () {
+      var accepted = form.querySelector("input[name=mandate_accepted]");
+      if (accepted && !accepted.checked) {
+        return Promise.resolve({ error: { message: accepted.getAttribute("data-required-message") || "Accept the mandate to pay by direct debit." } });
+      }
+      return stripe.confirmSepaDebitSetup(form.getAttribute("data-sepa-setup"), {
+        payment_method: {
+          sepa_debit: { iban: form.querySelector("[data-iban]").value.replace(/\s+/g, "") },
+          billing_details: {
+            name: form.querySelector("input[name=account_holder]").value,
+            email: form.querySelector("input[name=email]").value,
+          },
+        },
+      });
+    });
+  });
+
+  // 3-D Secure: the bank's challenge, then our server reads the outcome.
+  var action = document.querySelector("form[data-action-secret]");
+  if (action) {
+    stripe.confirmCardPayment(action.getAttribute("data-action-secret")).then(function () {
+      HTMLFormElement.prototype.submit.call(action);
+    });
+  }
+})();

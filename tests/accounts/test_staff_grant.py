@@ -1,0 +1,88 @@
+"""Support staff grant or transfer the billing-contact role in the admin, with a required reason."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from accounts.models import ActivityEntry, BillingContactGrant, Membership, Role
+from accounts.services import BILLING_SUPPORT_GROUP, billing_support_group_ensure
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff(client):
+    billing_support_group_ensure()
+    user = UserFactory(is_staff=True, email="support@vendor.test")
+    user.groups.add(Group.objects.get(name=BILLING_SUPPORT_GROUP))
+    client.force_login(user)
+    return user
+
+
+def url(account):
+    return reverse("admin:accounts_customeraccount_billing_contact", args=[account.pk])
+
+
+def test_staff_transfer_the_billing_contact_role_with_the_reason_recorded(
+    client, staff, account, billing_contact
+):
+    successor = UserFactory(email="successor@example.test")
+    response = client.post(
+        url(account), {"email": successor.email, "mode": "transfer", "reason": "Ticket 4411: Alice left"}
+    )
+    assert response.status_code == 302
+    assert Membership.objects.get(account=account, user=successor).role == Role.BILLING_CONTACT
+    assert not Membership.objects.filter(account=account, user=billing_contact).exists()
+    grant = BillingContactGrant.objects.get(account=account)
+    assert (grant.staff, grant.reason, grant.previous_billing_contacts) == (
+        staff,
+        "Ticket 4411: Alice left",
+        [billing_contact.email],
+    )
+    entry = ActivityEntry.objects.get(account=account, action="billing_contact.granted_by_staff")
+    assert entry.actor == staff and entry.details["reason"] == "Ticket 4411: Alice left"
+
+
+def test_staff_grant_keeps_the_current_billing_contacts(client, staff, account, billing_contact, viewer):
+    client.post(url(account), {"email": viewer.email, "mode": "grant", "reason": "Second approver requested"})
+    roles = dict(Membership.objects.filter(account=account).values_list("user__email", "role"))
+    assert roles[viewer.email] == Role.BILLING_CONTACT
+    assert roles[billing_contact.email] == Role.BILLING_CONTACT
+
+
+def test_the_reason_is_required(client, staff, account, billing_contact):
+    successor = UserFactory()
+    response = client.post(url(account), {"email": successor.email, "mode": "transfer", "reason": "   "})
+    assert response.status_code == 200
+    assert (
+        "This field is required" in response.content.decode()
+        or "A reason is required" in response.content.decode()
+    )
+    assert not BillingContactGrant.objects.exists()
+    assert not Membership.objects.filter(user=successor).exists()
+
+
+def test_the_new_billing_contact_must_have_a_verified_sign_in(client, staff, account):
+    response = client.post(url(account), {"email": "nobody@example.test", "mode": "grant", "reason": "Left"})
+    assert "Ask them to sign up first" in response.content.decode()
+    assert not BillingContactGrant.objects.exists()
+
+
+def test_the_account_admin_page_links_to_the_grant_form(client, staff, account, billing_contact):
+    body = client.get(reverse("admin:accounts_customeraccount_change", args=[account.pk])).content.decode()
+    assert url(account) in body
+    assert billing_contact.email in body
+
+
+def test_customers_cannot_reach_the_grant_form(client_of, billing_contact, account):
+    response = client_of(billing_contact).post(
+        url(account), {"email": billing_contact.email, "mode": "grant", "reason": "me"}
+    )
+    assert response.status_code == 302
+    assert not BillingContactGrant.objects.exists()
+
+
+def test_staff_without_the_support_group_are_refused(client, account):
+    client.force_login(UserFactory(is_staff=True))
+    assert client.get(url(account)).status_code == 403

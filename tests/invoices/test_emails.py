@@ -1,0 +1,255 @@
+import datetime
+import smtplib
+import threading
+from decimal import Decimal
+from email import message_from_binary_file
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.utils import timezone
+
+from accounts.models import AccountContact, ContactKind
+from invoices.emails import (
+    dispatch_deliver,
+    invoice_dispatch_queue,
+    invoice_email_resend,
+    invoice_overdue_notices_queue,
+    invoice_recipients,
+    invoice_reminders_queue,
+)
+from invoices.models import DispatchStatus, EmailDispatch, EmailKind
+from invoices.services import invoice_issue
+from invoices.tasks import invoice_email_deliver
+from tests.factories import CustomerAccountFactory
+from tests.invoices.factories import DraftInvoiceFactory, InvoiceFactory
+from tests.invoices.test_services import pay
+
+TODAY = timezone.localdate()
+
+
+def days_ago(days):
+    return TODAY - datetime.timedelta(days=days)
+
+
+@pytest.fixture
+def contacts(account):
+    AccountContact.objects.create(account=account, kind=ContactKind.BILLING, email="ap@acme.example")
+    AccountContact.objects.create(account=account, kind=ContactKind.DUNNING, email="dunning@acme.example")
+    AccountContact.objects.create(account=account, kind=ContactKind.ACCOUNT, email="finance-lead@acme.example")
+
+
+@pytest.mark.django_db
+def test_billing_contact_receives_it_with_dunning_and_account_contacts_in_copy(account, contacts):
+    assert invoice_recipients(account=account) == (
+        ["ap@acme.example"],
+        ["dunning@acme.example", "finance-lead@acme.example"],
+    )
+
+
+@pytest.mark.django_db
+def test_without_a_billing_contact_the_contract_email_receives_it():
+    account = CustomerAccountFactory(contract_email="contract@customer.test")
+    assert invoice_recipients(account=account) == (["contract@customer.test"], [])
+
+
+@pytest.mark.django_db
+def test_issue_email_has_the_pdf_attached_and_goes_to_the_contacts(
+    account, contacts, django_capture_on_commit_callbacks, read_pdf
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        invoice_issue(invoice=DraftInvoiceFactory(account=account, number="INV-US-1001"))
+    (message,) = mail.outbox
+    assert message.to == ["ap@acme.example"]
+    assert message.cc == ["dunning@acme.example", "finance-lead@acme.example"]
+    assert message.subject == "Your invoice INV-US-1001"
+    name, content, mimetype = message.attachments[0]
+    assert (name, mimetype) == ("INV-US-1001.pdf", "application/pdf")
+    assert "INV-US-1001" in read_pdf(content)
+    assert "$1,200.00" in message.body and "/invoices/INV-US-1001/" in message.body
+    dispatch = EmailDispatch.objects.get()
+    assert dispatch.status == DispatchStatus.SENT and dispatch.to == ["ap@acme.example"] and dispatch.sent_count == 1
+
+
+@pytest.mark.django_db
+def test_email_is_in_the_accounts_language(django_capture_on_commit_callbacks):
+    account = CustomerAccountFactory(language="fr", currency="EUR", country="FR")
+    with django_capture_on_commit_callbacks(execute=True):
+        invoice_issue(invoice=DraftInvoiceFactory(account=account, number="INV-FR-2001", issue_date=datetime.date(2026, 3, 2), due_date=datetime.date(2026, 4, 1)))
+    body = " ".join(mail.outbox[0].body.split())
+    assert "1 200,00 €" in body and "1 avril 2026" in body
+    assert EmailDispatch.objects.get().language == "fr"
+
+
+@pytest.mark.django_db
+def test_a_dispatch_is_sent_once_when_its_task_runs_twice():
+    invoice = InvoiceFactory()
+    dispatch = EmailDispatch.objects.create(invoice=invoice, kind=EmailKind.ISSUED, version=invoice.version)
+    assert dispatch_deliver(dispatch_id=dispatch.pk) == "sent"
+    assert dispatch_deliver(dispatch_id=dispatch.pk) == "skipped"
+    invoice_email_deliver.delay(dispatch.pk)
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db
+def test_a_second_dispatch_for_the_same_invoice_kind_and_version_is_refused():
+    invoice = InvoiceFactory()
+    assert invoice_dispatch_queue(invoice=invoice, kind=EmailKind.ISSUED) is not None
+    assert invoice_dispatch_queue(invoice=invoice, kind=EmailKind.ISSUED) is None
+    assert EmailDispatch.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_email_per_dispatch_even_when_two_tasks_run_concurrently():
+    invoice = InvoiceFactory()
+    dispatch = EmailDispatch.objects.create(invoice=invoice, kind=EmailKind.ISSUED, version=invoice.version)
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def run():
+        try:
+            barrier.wait()
+            outcomes.append(dispatch_deliver(dispatch_id=dispatch.pk))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["sent", "skipped"]
+    assert len(mail.outbox) == 1
+
+
+@pytest.fixture
+def eager_retries():
+    """Eager tasks run their retries in-process; exceptions stay in the result instead of propagating."""
+    from portal.celery import app
+
+    app.conf.task_eager_propagates = False
+    yield
+    app.conf.task_eager_propagates = True
+
+
+class FlakySMTP:
+    """An email backend whose server refuses the first `failures` messages."""
+
+    failures = 0
+    sent = []
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        if FlakySMTP.failures > 0:
+            FlakySMTP.failures -= 1
+            raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+        FlakySMTP.sent.extend(messages)
+        return len(messages)
+
+
+@pytest.mark.django_db
+def test_smtp_errors_are_retried_and_the_email_goes_out_once(settings, eager_retries):
+    settings.EMAIL_BACKEND = "tests.invoices.test_emails.FlakySMTP"
+    FlakySMTP.failures, FlakySMTP.sent = 2, []
+    invoice = InvoiceFactory()
+    dispatch = EmailDispatch.objects.create(invoice=invoice, kind=EmailKind.ISSUED, version=invoice.version)
+    invoice_email_deliver.apply(args=[dispatch.pk], throw=False)  # eager apply runs the retries in-process
+    dispatch.refresh_from_db()
+    assert len(FlakySMTP.sent) == 1
+    assert dispatch.status == DispatchStatus.SENT and dispatch.attempts == 3
+
+
+@pytest.mark.django_db
+def test_a_dispatch_fails_after_bounded_retries(settings, eager_retries):
+    settings.EMAIL_BACKEND = "tests.invoices.test_emails.FlakySMTP"
+    FlakySMTP.failures, FlakySMTP.sent = 100, []
+    invoice = InvoiceFactory()
+    dispatch = EmailDispatch.objects.create(invoice=invoice, kind=EmailKind.ISSUED, version=invoice.version)
+    result = invoice_email_deliver.apply(args=[dispatch.pk], throw=False)
+    dispatch.refresh_from_db()
+    assert result.failed()
+    assert dispatch.status == DispatchStatus.FAILED and dispatch.attempts == 7
+    assert "SMTPServerDisconnected" in dispatch.last_error or "Connection" in dispatch.last_error
+
+
+@pytest.mark.django_db
+def test_a_bug_is_not_retried(settings, monkeypatch):
+    import invoices.emails
+
+    invoice = InvoiceFactory()
+    dispatch = EmailDispatch.objects.create(invoice=invoice, kind=EmailKind.ISSUED, version=invoice.version)
+    calls = []
+
+    def broken(**kwargs):
+        calls.append(1)
+        raise ValueError("template bug")
+
+    monkeypatch.setattr(invoices.emails, "invoice_email_message", broken)
+    assert invoice_email_deliver.apply(args=[dispatch.pk], throw=False).failed()
+    assert len(calls) == 1
+    dispatch.refresh_from_db()
+    assert dispatch.status == DispatchStatus.FAILED and "template bug" in dispatch.last_error
+
+
+@pytest.mark.django_db
+def test_staff_resend_sends_the_invoice_again(django_capture_on_commit_callbacks):
+    invoice = InvoiceFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        invoice_email_resend(invoice=invoice, actor=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        invoice_email_resend(invoice=invoice, actor=None)
+    assert len(mail.outbox) == 2
+    dispatch = EmailDispatch.objects.get(kind=EmailKind.RESEND)
+    assert dispatch.sent_count == 2
+
+
+@pytest.mark.django_db
+def test_reminder_goes_out_7_days_before_the_due_date_once(account, django_capture_on_commit_callbacks):
+    due_in_7 = InvoiceFactory(account=account, issue_date=days_ago(23))  # Net 30: due in 7 days
+    InvoiceFactory(account=account, issue_date=days_ago(10))  # due in 20 days: too early
+    InvoiceFactory(account=account, issue_date=days_ago(23), amount_due=Decimal("0"))  # paid
+    with django_capture_on_commit_callbacks(execute=True):
+        assert invoice_reminders_queue() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert invoice_reminders_queue() == 0
+    pay(due_in_7, Decimal("100.00"))  # a new version must not bring a second reminder
+    with django_capture_on_commit_callbacks(execute=True):
+        assert invoice_reminders_queue(today=TODAY + datetime.timedelta(days=1)) == 0
+    assert len(mail.outbox) == 1 and mail.outbox[0].subject.startswith("Reminder: invoice")
+
+
+@pytest.mark.django_db
+def test_overdue_notice_goes_out_once_per_invoice(account, django_capture_on_commit_callbacks):
+    overdue = InvoiceFactory(account=account, issue_date=days_ago(31))
+    InvoiceFactory(account=account, issue_date=days_ago(30))  # due today: not overdue
+    InvoiceFactory(account=account, issue_date=days_ago(45), state="disputed")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert invoice_overdue_notices_queue() == 1
+    pay(overdue, Decimal("100.00"))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert invoice_overdue_notices_queue() == 0
+    assert len(mail.outbox) == 1 and mail.outbox[0].subject == f"Invoice {overdue.number} is overdue"
+
+
+@pytest.mark.worker
+def test_a_real_celery_worker_delivers_one_invoice_email(celery_worker, account):
+    invoice = DraftInvoiceFactory(account=account, number="INV-WORKER-1")
+    invoice_issue(invoice=invoice)  # transactional test: on_commit runs at once, the task goes to Redis
+    mail_dir = celery_worker["mail_dir"]
+    deadline = timezone.now() + datetime.timedelta(seconds=60)
+    dispatch = EmailDispatch.objects.get(invoice=invoice)
+    while timezone.now() < deadline:
+        dispatch.refresh_from_db()
+        if dispatch.status == DispatchStatus.SENT:
+            break
+        threading.Event().wait(0.2)
+    assert dispatch.status == DispatchStatus.SENT, celery_worker["log"].read_text()[-3000:]
+    files = list(mail_dir.glob("*.log"))
+    assert len(files) == 1
+    with files[0].open("rb") as handle:
+        message = message_from_binary_file(handle)
+    assert message["Subject"] == "Your invoice INV-WORKER-1"
+    assert message["To"] == account.contract_email
+    assert any(part.get_filename() == "INV-WORKER-1.pdf" for part in message.walk())

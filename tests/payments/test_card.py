@@ -1,0 +1,193 @@
+"""Card payments against localstripe: success, decline, 3-D Secure, double submit, and the pay pages."""
+
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from accounts.models import ActivityEntry
+from payments.models import Allocation, Payment, PaymentMethod, PaymentStatus
+from payments.services import online
+from tests.invoices.factories import InvoiceFactory
+
+pytestmark = pytest.mark.django_db
+
+DECLINED_AT_CHARGE = "4000000000000341"
+THREE_D_SECURE = "4000002500003155"
+
+
+@pytest.fixture
+def invoice(account):
+    return InvoiceFactory(account=account, subtotal=Decimal("2500.00"), tax=Decimal("500.00"))
+
+
+def start(user, account, invoices, method=PaymentMethod.CARD, amount=None, key="form-1"):
+    return online.payment_start(
+        user=user, account=account, invoice_numbers=[i.number for i in invoices], amount=amount,
+        method=method, idempotency_key=key,
+    )
+
+
+def pay_by_card(payment, stripe_browser, number="4242424242424242", actor=None):
+    secret = online.payment_setup_start(payment=payment)
+    setup_intent = stripe_browser.confirm_card_setup(secret, number)
+    return online.payment_stripe_charge(payment=payment, setup_intent_id=setup_intent, actor=actor)
+
+
+def test_card_payment_closes_the_invoice_and_sends_a_confirmation(
+    payer, account, invoice, stripe_browser, django_capture_on_commit_callbacks
+):
+    payment = start(payer, account, [invoice])
+    with django_capture_on_commit_callbacks(execute=True):
+        outcome = pay_by_card(payment, stripe_browser, actor=payer)
+    assert outcome.payment.status == PaymentStatus.SUCCEEDED and not outcome.error
+    invoice.refresh_from_db()
+    assert invoice.amount_due == 0 and invoice.status == "closed"
+    assert Allocation.objects.get(payment=payment).amount == Decimal("3000.00")
+    assert outcome.payment.provider_reference.startswith("pi_")
+    actions = set(ActivityEntry.objects.filter(account=account).values_list("action", flat=True))
+    assert {"payment.started", "payment.succeeded", "payment.allocated"} <= actions
+    assert len(mail.outbox) == 1 and payment.reference in mail.outbox[0].subject
+    assert payer.email in mail.outbox[0].to
+
+
+def test_declined_card_shows_the_bank_reason_and_leaves_the_invoice_untouched(payer, account, invoice, stripe_browser):
+    payment = start(payer, account, [invoice])
+    outcome = pay_by_card(payment, stripe_browser, number=DECLINED_AT_CHARGE)
+    assert outcome.payment.status == PaymentStatus.FAILED
+    assert outcome.error == "Your card was declined."
+    invoice.refresh_from_db()
+    assert invoice.amount_due == Decimal("3000.00")
+    assert not Allocation.objects.exists()
+    assert ActivityEntry.objects.filter(action="payment.failed").count() == 1
+    assert mail.outbox == []
+
+
+def test_three_d_secure_is_completed_in_the_browser(payer, account, invoice, stripe_browser):
+    payment = start(payer, account, [invoice])
+    outcome = pay_by_card(payment, stripe_browser, number=THREE_D_SECURE)
+    assert outcome.payment.status == PaymentStatus.PENDING and outcome.client_secret
+    stripe_browser.confirm_card_payment(outcome.client_secret, success=True)
+    done = online.payment_stripe_refresh(payment=payment)
+    assert done.payment.status == PaymentStatus.SUCCEEDED
+    invoice.refresh_from_db()
+    assert invoice.amount_due == 0
+
+
+def test_failed_three_d_secure_charges_nothing(payer, account, invoice, stripe_browser):
+    payment = start(payer, account, [invoice])
+    outcome = pay_by_card(payment, stripe_browser, number=THREE_D_SECURE)
+    stripe_browser.confirm_card_payment(outcome.client_secret, success=False)
+    done = online.payment_stripe_refresh(payment=payment)
+    assert done.payment.status == PaymentStatus.FAILED
+    assert "authentication" in done.error
+    invoice.refresh_from_db()
+    assert invoice.amount_due == Decimal("3000.00")
+
+
+def test_double_submit_creates_one_charge(payer, account, invoice, stripe_browser):
+    payment = start(payer, account, [invoice])
+    assert start(payer, account, [invoice]) == payment  # the same form token
+    secret = online.payment_setup_start(payment=payment)
+    setup_intent = stripe_browser.confirm_card_setup(secret)
+    first = online.payment_stripe_charge(payment=payment, setup_intent_id=setup_intent)
+    again = online.payment_stripe_charge(payment=payment, setup_intent_id=setup_intent)
+    assert first.payment.status == again.payment.status == PaymentStatus.SUCCEEDED
+    assert len(stripe_browser.payment_intents()) == 1
+    assert Allocation.objects.filter(payment=payment).count() == 1
+
+
+def test_amount_comes_from_the_server_balance_never_more(payer, account, invoice):
+    with pytest.raises(online.PaymentError, match="more than"):
+        start(payer, account, [invoice], amount="3000.01")
+    assert not Payment.objects.exists()
+
+
+def test_partial_amount_over_several_invoices_goes_to_the_oldest_due_first(payer, account):
+    import datetime
+
+    old = InvoiceFactory(account=account, due_date=datetime.date.today() - datetime.timedelta(days=10),
+                         issue_date=datetime.date.today() - datetime.timedelta(days=40))
+    new = InvoiceFactory(account=account)
+    payment = start(payer, account, [new, old], amount="1500.00")
+    assert [(e["number"], e["amount"]) for e in payment.intended_allocations] == [
+        (old.number, "1200.00"), (new.number, "300.00")
+    ]
+
+
+def test_currency_mismatch_refused(payer, account):
+    usd = InvoiceFactory(account=account)
+    eur = InvoiceFactory(account=account, currency="EUR")
+    with pytest.raises(online.PaymentError, match="different currencies"):
+        start(payer, account, [usd, eur])
+
+
+# --- the pages -------------------------------------------------------------------------------------
+
+
+def test_pay_page_offers_methods_from_the_policy(client_of, payer, invoice):
+    response = client_of(payer).get(reverse("payments:pay"), {"invoice": invoice.number})
+    assert response.status_code == 200
+    assert [c[0] for c in response.context["form"].fields["method"].choices] == ["card", "paypal"]
+
+
+def test_pay_by_card_through_the_pages(client_of, payer, invoice, stripe_browser):
+    client = client_of(payer)
+    page = client.get(reverse("payments:pay"), {"invoice": invoice.number})
+    token = page.context["form"].initial["token"]
+    response = client.post(reverse("payments:pay"), {"invoice": invoice.number, "amount": "3000.00", "method": "card", "token": token})
+    payment = Payment.objects.get()
+    assert response.url == reverse("payments:pay_card", args=[payment.reference])
+    card_page = client.get(response.url)
+    secret = card_page.context["setup_secret"]
+    assert f'data-card-setup="{secret}"' in card_page.content.decode()
+    setup_intent = stripe_browser.confirm_card_setup(secret)
+    done = client.post(response.url, {"setup_intent": setup_intent})
+    assert done.url == reverse("payments:confirmation", args=[payment.reference])
+    confirmation = client.get(done.url).content.decode()
+    assert payment.reference in confirmation and invoice.number in confirmation and "Closed" in confirmation
+
+
+def test_card_only_rule_is_enforced_on_submit(client_of, payer, account):
+    small = InvoiceFactory(account=account, subtotal=Decimal("1000.00"), tax=Decimal("0.00"))
+    response = client_of(payer).post(
+        reverse("payments:pay"), {"invoice": small.number, "method": "paypal", "token": "t-1"}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["method"]
+    assert not Payment.objects.exists()
+
+
+def test_tampered_amount_is_refused_beside_the_field(client_of, payer, invoice):
+    response = client_of(payer).post(
+        reverse("payments:pay"), {"invoice": invoice.number, "amount": "99999.00", "method": "paypal", "token": "t-2"}
+    )
+    assert "amount" in response.context["form"].errors
+    assert not Payment.objects.exists()
+
+
+def test_viewer_may_not_pay(client_of, viewer, invoice):
+    assert client_of(viewer).get(reverse("payments:pay"), {"invoice": invoice.number}).status_code == 403
+
+
+def test_another_accounts_invoice_is_not_found(client_of, payer, other_account):
+    theirs = InvoiceFactory(account=other_account)
+    assert client_of(payer).get(reverse("payments:pay"), {"invoice": theirs.number}).status_code == 404
+
+
+def test_another_accounts_payment_is_not_found(client_of, payer, outsider, other_account):
+    theirs = InvoiceFactory(account=other_account)
+    payment = start(outsider, other_account, [theirs])
+    for name in ("payments:pay_card", "payments:confirmation"):
+        assert client_of(payer).get(reverse(name, args=[payment.reference])).status_code == 404
+
+
+def test_pay_all_overdue_selects_the_overdue_invoices(client_of, payer, account):
+    import datetime
+
+    today = datetime.date.today()
+    late = InvoiceFactory(account=account, issue_date=today - datetime.timedelta(days=60), due_date=today - datetime.timedelta(days=30))
+    InvoiceFactory(account=account)
+    response = client_of(payer).get(reverse("payments:pay"), {"overdue": "1"})
+    assert [row["invoice"].number for row in response.context["rows"]] == [late.number]

@@ -1,0 +1,106 @@
+"""SEPA direct debit through localstripe, and the days a debit stays `processing` (events in Stripe's real order)."""
+
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from payments.models import Allocation, PaymentMethod, PaymentStatus
+from payments.services import online
+from tests.factories import CustomerAccountFactory, MembershipFactory
+from tests.invoices.factories import InvoiceFactory
+from tests.payments.conftest import stripe_event
+
+pytestmark = pytest.mark.django_db
+
+IBAN_OK = "DE89370400440532013000"
+IBAN_FAILS = "DE62370400440532013001"
+
+
+@pytest.fixture
+def lumiere():
+    return CustomerAccountFactory(country="FR", currency="EUR", language="fr", contract_email="compta@lumiere.test")
+
+
+@pytest.fixture
+def contact(lumiere):
+    return MembershipFactory(account=lumiere, role="billing_contact").user
+
+
+@pytest.fixture
+def invoice(lumiere):
+    return InvoiceFactory(account=lumiere, subtotal=Decimal("5000.00"), tax=Decimal("1000.00"))
+
+
+def debit(contact, lumiere, invoice, stripe_browser, iban, key="sepa-1"):
+    payment = online.payment_start(
+        user=contact, account=lumiere, invoice_numbers=[invoice.number], amount=None,
+        method=PaymentMethod.SEPA_DEBIT, idempotency_key=key,
+    )
+    setup_intent = stripe_browser.confirm_sepa_setup(online.payment_setup_start(payment=payment), iban)
+    return online.payment_stripe_charge(payment=payment, setup_intent_id=setup_intent, actor=contact)
+
+
+def test_sepa_debit_with_accepted_mandate_pays_the_invoice(contact, lumiere, invoice, stripe_browser):
+    outcome = debit(contact, lumiere, invoice, stripe_browser, IBAN_OK)
+    assert outcome.payment.status == PaymentStatus.SUCCEEDED
+    invoice.refresh_from_db()
+    assert invoice.amount_due == 0
+
+
+def test_sepa_debit_failing_at_the_bank_stays_processing_then_reopens_the_balance(
+    contact, lumiere, invoice, stripe_browser, post_stripe_event, client_of, django_capture_on_commit_callbacks
+):
+    outcome = debit(contact, lumiere, invoice, stripe_browser, IBAN_FAILS)
+    payment = outcome.payment
+    assert payment.status == PaymentStatus.PROCESSING
+    page = client_of(contact).get(reverse("payments:pay"), {"invoice": invoice.number})
+    assert "Payment processing" in page.content.decode()
+    assert "blocked" in page.context  # not offered for another payment meanwhile
+    intent = {"id": payment.provider_reference, "status": "requires_payment_method",
+              "metadata": {"payment_reference": payment.reference},
+              "last_payment_error": {"message": "The account has insufficient funds."}}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert post_stripe_event(stripe_event("payment_intent.payment_failed", intent)).status_code == 200
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.FAILED
+    again = client_of(contact).get(reverse("payments:pay"), {"invoice": invoice.number})
+    assert again.context["plan"].total_available == Decimal("6000.00")
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == [contact.email]
+    assert payment.reference in mail.outbox[0].subject
+
+
+def test_debit_processing_then_succeeded_in_the_real_order(contact, lumiere, invoice, post_stripe_event):
+    payment = online.payment_start(
+        user=contact, account=lumiere, invoice_numbers=[invoice.number], amount=None,
+        method=PaymentMethod.SEPA_DEBIT, idempotency_key="sepa-order",
+    )
+    intent = {"id": "pi_real_order", "metadata": {"payment_reference": payment.reference}}
+    post_stripe_event(stripe_event("payment_intent.processing", {**intent, "status": "processing"}))
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.PROCESSING
+    invoice.refresh_from_db()
+    assert invoice.amount_due == Decimal("6000.00")  # nothing allocated while the bank decides
+    post_stripe_event(stripe_event("payment_intent.succeeded", {**intent, "status": "succeeded"}))
+    payment.refresh_from_db()
+    invoice.refresh_from_db()
+    assert payment.status == PaymentStatus.SUCCEEDED and invoice.amount_due == 0
+
+
+def test_debit_returned_after_success_reopens_the_balance_and_tells_the_billing_contact(
+    contact, lumiere, invoice, stripe_browser, post_stripe_event, django_capture_on_commit_callbacks
+):
+    payment = debit(contact, lumiere, invoice, stripe_browser, IBAN_OK).payment
+    dispute = {"id": "dp_1", "object": "dispute", "payment_intent": payment.provider_reference, "reason": "debit_not_authorized"}
+    event = stripe_event("charge.dispute.created", {})
+    event["data"]["object"] = dispute
+    with django_capture_on_commit_callbacks(execute=True):
+        post_stripe_event(event)
+    payment.refresh_from_db()
+    invoice.refresh_from_db()
+    assert payment.status == PaymentStatus.FAILED
+    assert invoice.amount_due == Decimal("6000.00")
+    assert Allocation.objects.filter(payment=payment, amount__lt=0).count() == 1
+    assert [m.subject for m in mail.outbox if "failed" in m.subject.lower() or "échoué" in m.subject.lower()]

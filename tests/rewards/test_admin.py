@@ -1,0 +1,89 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import ActivityEntry, Sector
+from rewards.models import RewardAdjustment, RewardLot, RewardsAccount
+from tests.factories import CustomerAccountFactory, UserFactory
+from tests.rewards.factories import RewardLotFactory, RewardsAccountFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff_client(client):
+    user = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(user)
+    return client
+
+
+def test_staff_enrolls_an_account_with_its_service_start(staff_client):
+    account = CustomerAccountFactory(has_unlimited_license_agreement=True)
+    response = staff_client.post(
+        reverse("admin:rewards_rewardsaccount_add"),
+        {"account": account.pk, "service_start": "2021-12-15", "order_number": "ORD-77"},
+    )
+    assert response.status_code == 302, response.content
+    rewards_account = RewardsAccount.objects.get(account=account)
+    assert rewards_account.rate == Decimal("0.330")
+    assert rewards_account.service_start == datetime.date(2021, 12, 15)
+
+
+def test_staff_cannot_enroll_a_us_federal_account(staff_client):
+    account = CustomerAccountFactory(sector=Sector.US_FEDERAL)
+    response = staff_client.post(
+        reverse("admin:rewards_rewardsaccount_add"), {"account": account.pk, "service_start": "2021-12-15"}
+    )
+    assert response.status_code == 200
+    assert not RewardsAccount.objects.exists()
+
+
+def test_manual_adjustment_is_a_new_row_with_a_reason(staff_client):
+    rewards_account = RewardsAccountFactory()
+    lot = RewardLotFactory(rewards_account=rewards_account, amount=Decimal("50.00"))
+    response = staff_client.post(
+        reverse("admin:rewards_rewardadjustment_add"),
+        {"rewards_account": rewards_account.pk, "amount": "-20.00", "reason": "Consumption corrected"},
+    )
+    assert response.status_code == 302
+    lot.refresh_from_db()
+    assert lot.remaining == Decimal("30.00")
+    assert lot.amount == Decimal("50.00")  # the deposit itself is never edited
+    adjustment = RewardAdjustment.objects.get()
+    assert (adjustment.amount, adjustment.reason) == (Decimal("-20.00"), "Consumption corrected")
+    assert ActivityEntry.objects.filter(action="rewards.adjusted").exists()
+
+    staff_client.post(
+        reverse("admin:rewards_rewardadjustment_add"),
+        {"rewards_account": rewards_account.pk, "amount": "15.00", "reason": "Goodwill"},
+    )
+    assert RewardLot.objects.filter(source="adjustment", amount=Decimal("15.00")).exists()
+
+
+def test_adjustment_without_reason_or_beyond_the_balance_is_refused(staff_client):
+    rewards_account = RewardsAccountFactory()
+    RewardLotFactory(rewards_account=rewards_account, amount=Decimal("10.00"))
+    url = reverse("admin:rewards_rewardadjustment_add")
+    assert (
+        staff_client.post(
+            url, {"rewards_account": rewards_account.pk, "amount": "5", "reason": ""}
+        ).status_code
+        == 200
+    )
+    assert (
+        staff_client.post(
+            url, {"rewards_account": rewards_account.pk, "amount": "-11", "reason": "x"}
+        ).status_code
+        == 200
+    )
+    assert not RewardAdjustment.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "model", ["rewardlot", "redemption", "rewardaccrual", "rewardexpiry", "consumptionrecord"]
+)
+def test_money_rows_are_read_only_in_the_admin(staff_client, model):
+    assert staff_client.get(reverse(f"admin:rewards_{model}_changelist")).status_code == 200
+    assert staff_client.get(reverse(f"admin:rewards_{model}_add")).status_code == 403

@@ -1,0 +1,358 @@
+"""Every URL of the portal is covered by an authorization check.
+
+The test walks django.urls.get_resolver() (included URLconfs too). A URL is either in ALLOWLIST
+(someone else's authentication: allauth, the admin; or public by design: health check, language
+switch, provider webhooks that verify their own signature) or in REGISTRY, which says how to build
+its arguments and what each kind of user gets:
+
+- anonymous: redirected to sign-in (or PUBLIC, for the few pages reachable from an email link);
+- outsider, a billing contact of another account: 404 for a URL naming an object of the account
+  (ALLOWED for a URL that only shows the outsider's own account);
+- viewer of the account: 403 where a viewer may not act (pay, redeem, manage), else ALLOWED;
+- billing contact: ALLOWED (the registry's arguments are right).
+
+A new URL missing from both fails `test_every_url_is_registered`: add it to REGISTRY below.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from urllib.parse import urlparse
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from accounts.models import Invitation, Membership, Role
+from tests.factories import CustomerAccountFactory, MembershipFactory
+
+pytestmark = pytest.mark.django_db
+
+ALLOWED = "allowed"  # any answer but 403 / 404 / 5xx / a redirect to sign-in
+PUBLIC = "public"
+LOGIN = "login"
+
+# Route prefixes and URL names outside this test, each with why.
+ALLOWLIST_PREFIXES = {
+    "account/": "allauth: sign-in, sign-up, email, MFA (its own tests and rate limits)",
+    "admin/": "Django admin: staff only, its own permission system (tests/accounts/test_staff_grant.py)",
+    "i18n/": "language switch, public by design",
+    "static/": "static files",
+    "media/": "uploaded media in development",
+}
+ALLOWLIST_NAMES = {
+    "healthz": "load-balancer health check, public by design",
+    "payments:stripe_webhook": "provider webhook: authenticated by its signature, not a session",
+    "payments:paypal_webhook": "provider webhook: authenticated by its signature, not a session",
+}
+ALLOWLIST_ROUTES = {
+    "robots.txt": "public by design",
+}
+
+
+@dataclass
+class World:
+    """Account A with one member per role, account B with its own billing contact (the outsider)."""
+
+    account: object
+    billing_contact: object
+    payer: object
+    viewer: object
+    other_account: object
+    outsider: object
+    extra: dict = field(default_factory=dict)
+
+    def member(self) -> Membership:
+        """A spare viewer membership of account A, to act on."""
+        if "member" not in self.extra:
+            self.extra["member"] = MembershipFactory(account=self.account, role=Role.VIEWER)
+        return self.extra["member"]
+
+    def invitation(self) -> Invitation:
+        if "invitation" not in self.extra:
+            self.extra["invitation"] = Invitation.objects.create(
+                account=self.account,
+                email="pending@example.test",
+                role=Role.VIEWER,
+                nonce="authz-test-nonce",
+                invited_by=self.billing_contact,
+            )
+        return self.extra["invitation"]
+
+    def invoice(self, **kwargs):
+        from tests.invoices.factories import InvoiceFactory
+
+        return InvoiceFactory(account=self.account, **kwargs)
+
+    def payment(self, **kwargs):
+        from tests.payments.factories import PaymentFactory
+
+        return PaymentFactory(account=self.account, **kwargs)
+
+
+@dataclass
+class Case:
+    kwargs: Callable[[World], dict] | None = None  # URL arguments, built from account A's objects
+    method: str = "get"
+    data: Callable[[World], dict] | None = None  # POST body, or GET query
+    setup: Callable[[World], object] | None = None  # objects the page needs, made before the requests
+    anonymous: str = LOGIN
+    outsider: int | str = ALLOWED  # 404 when the URL names an object of account A
+    viewer: int | str = ALLOWED  # 403 where a viewer may not act
+    billing_contact: int | str | None = ALLOWED  # None: not checked here (the view calls a payment provider)
+
+
+def _invitation_link(w: World) -> dict:
+    from accounts.invitations import invitation_token
+
+    invitation = w.invitation()
+    return {"invitation_id": invitation.pk, "token": invitation_token(invitation)}
+
+
+def _rewards_payment(w: World):
+    from payments.ledger import payment_create
+
+    if "rewards_payment" not in w.extra:
+        w.extra["rewards_payment"] = payment_create(
+            account=w.account,
+            method="rewards",
+            provider="rewards",
+            amount=10,
+            currency=w.account.currency,
+            started_by=w.billing_contact,
+            status="succeeded",
+        )
+    return w.extra["rewards_payment"]
+
+
+def _payment_ref(**kwargs) -> Callable[[World], dict]:
+    return lambda w: {"reference": w.payment(**kwargs).reference}
+
+
+REGISTRY: dict[str, Case | list[Case]] = {
+    # portal
+    "dashboard": Case(),
+    "help": Case(),
+    "orders": Case(),
+    # accounts (team, contacts, activity, invitations)
+    "team": Case(viewer=403),
+    "account_switch": Case(method="post", data=lambda w: {"account": w.account.pk}, outsider=404),
+    "team_invite": Case(viewer=403),
+    "team_member_role": Case(kwargs=lambda w: {"membership_id": w.member().pk}, outsider=404, viewer=403),
+    "team_member_remove": Case(kwargs=lambda w: {"membership_id": w.member().pk}, outsider=404, viewer=403),
+    "team_invitation_resend": Case(
+        kwargs=lambda w: {"invitation_id": w.invitation().pk}, outsider=404, viewer=403
+    ),
+    "team_invitation_revoke": Case(
+        kwargs=lambda w: {"invitation_id": w.invitation().pk}, outsider=404, viewer=403
+    ),
+    "team_contacts": Case(viewer=403),
+    "team_activity": Case(viewer=403),
+    "team_activity_export": Case(viewer=403),
+    # The emailed link: reachable signed out by design; it only works for the invited, verified address.
+    "invitation_accept": Case(kwargs=_invitation_link, anonymous=PUBLIC),
+    # invoices
+    "invoices:index": Case(),
+    "invoices:export": Case(),
+    "invoices:detail": Case(kwargs=lambda w: {"number": w.invoice().number}, outsider=404),
+    "invoices:pdf": Case(kwargs=lambda w: {"number": w.invoice().number}, outsider=404),
+    # payments
+    "payments:index": Case(),
+    "payments:pay": Case(data=lambda w: {"invoice": w.invoice().number}, outsider=404, viewer=403),
+    "payments:pay_card": Case(kwargs=_payment_ref(), outsider=404, viewer=403, billing_contact=None),
+    "payments:pay_card_complete": Case(
+        kwargs=_payment_ref(), method="post", outsider=404, viewer=403, billing_contact=None
+    ),
+    "payments:pay_debit": Case(
+        kwargs=_payment_ref(method="sepa_debit"), outsider=404, viewer=403, billing_contact=None
+    ),
+    "payments:paypal_return": Case(
+        kwargs=_payment_ref(method="paypal", provider="paypal"),
+        outsider=404,
+        viewer=403,
+        billing_contact=None,
+    ),
+    "payments:paypal_cancel": Case(
+        kwargs=_payment_ref(method="paypal", provider="paypal"),
+        outsider=404,
+        viewer=403,
+        billing_contact=None,
+    ),
+    "payments:confirmation": Case(kwargs=_payment_ref(), outsider=404),
+    "payments:receipt": Case(kwargs=_payment_ref(), outsider=404),
+    "payments:autopay": Case(viewer=403),
+    "payments:remittance_advice": [
+        Case(kwargs=lambda w: {"number": w.invoice().number}, outsider=404),
+        Case(
+            kwargs=lambda w: {"number": w.invoice().number},
+            method="post",
+            data=lambda w: {"amount": "1.00"},
+            outsider=404,
+            viewer=403,
+            billing_contact=400,  # reaches the form: an incomplete advice is a validation answer
+        ),
+    ],
+    # No object in the URL: the outsider acts on their own account (nothing to apply or refund there).
+    "payments:credit_apply": Case(kwargs=lambda w: {"currency": "USD"}, method="post", viewer=403),
+    "payments:refund_request": Case(kwargs=lambda w: {"currency": "USD"}, method="post", viewer=403),
+    # rewards
+    "rewards:index": Case(),
+    "rewards:activity_csv": Case(),
+    "rewards:redeem": Case(
+        kwargs=lambda w: {"number": w.invoice(kind="support_renewal").number}, outsider=404, viewer=403
+    ),
+    "rewards:receipt": Case(kwargs=lambda w: {"reference": _rewards_payment(w).reference}, outsider=404),
+}
+
+
+# --- walking the URLconf -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str | None
+    route: str
+
+
+def _walk(patterns, prefix: str = "", namespace: str | None = None):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            ns = entry.namespace
+            full_ns = f"{namespace}:{ns}" if namespace and ns else (ns or namespace)
+            yield from _walk(entry.url_patterns, prefix + str(entry.pattern), full_ns)
+        elif isinstance(entry, URLPattern):
+            name = f"{namespace}:{entry.name}" if namespace and entry.name else entry.name
+            yield Route(name=name, route=prefix + str(entry.pattern))
+
+
+def all_routes() -> list[Route]:
+    return list(_walk(get_resolver().url_patterns))
+
+
+def is_allowlisted(route: Route) -> bool:
+    return (
+        route.route.lstrip("^").startswith(tuple(ALLOWLIST_PREFIXES))
+        or route.name in ALLOWLIST_NAMES
+        or route.route in ALLOWLIST_ROUTES
+    )
+
+
+def covered_routes() -> list[Route]:
+    return [route for route in all_routes() if not is_allowlisted(route)]
+
+
+def unregistered(routes: list[Route]) -> list[str]:
+    return sorted(
+        {
+            route.name or f"(unnamed) {route.route}"
+            for route in routes
+            if not is_allowlisted(route) and route.name not in REGISTRY
+        }
+    )
+
+
+def test_every_url_is_registered():
+    missing = unregistered(all_routes())
+    assert not missing, (
+        "These URLs have no authorization case. Add each to REGISTRY in tests/test_authorization.py, saying "
+        "how to build its arguments and what anonymous, outsider, viewer and billing contact get "
+        "(or, if it is public by design, to an ALLOWLIST with the reason): " + ", ".join(missing)
+    )
+
+
+def test_a_new_url_without_a_case_is_reported_included_ones_too():
+    from django.urls import include, path
+
+    def view(request):
+        return None
+
+    patterns = [
+        path("team/", view, name="team"),
+        path("new/", include(([path("<int:pk>/", view, name="thing")], "newapp"))),
+        path("orphan/", view),
+        path("admin/x/", view, name="admin_thing"),
+    ]
+    assert unregistered(list(_walk(patterns))) == ["(unnamed) orphan/", "newapp:thing"]
+
+
+def test_the_registry_names_only_existing_urls():
+    existing = {route.name for route in all_routes()}
+    stale = sorted(set(REGISTRY) - existing)
+    assert not stale, f"REGISTRY names URLs that no longer exist: {', '.join(stale)}"
+
+
+# --- the checks ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def world(db) -> World:
+    account = CustomerAccountFactory()
+    other_account = CustomerAccountFactory()
+    return World(
+        account=account,
+        billing_contact=MembershipFactory(account=account, role=Role.BILLING_CONTACT).user,
+        payer=MembershipFactory(account=account, role=Role.PAYER).user,
+        viewer=MembershipFactory(account=account, role=Role.VIEWER).user,
+        other_account=other_account,
+        outsider=MembershipFactory(account=other_account, role=Role.BILLING_CONTACT).user,
+    )
+
+
+def request_as(client, user, name: str, case: Case, world: World):
+    client.logout()
+    if user is not None:
+        client.force_login(user)
+    url = reverse(name, kwargs=case.kwargs(world) if case.kwargs else None)
+    data = case.data(world) if case.data else {}
+    if case.method == "post":
+        return client.post(url, data)
+    return client.get(url, data)
+
+
+def redirects_to_sign_in(response) -> bool:
+    return response.status_code in (301, 302) and urlparse(response["Location"]).path == reverse(
+        "account_login"
+    )
+
+
+def assert_gets(response, expected, who: str, name: str) -> None:
+    if expected == ALLOWED:
+        assert response.status_code < 400 and not redirects_to_sign_in(response), (
+            f"{name}: {who} should be allowed, got {response.status_code}"
+        )
+    elif expected == LOGIN:
+        assert redirects_to_sign_in(response), (
+            f"{name}: {who} should be sent to sign in, got {response.status_code}"
+        )
+    elif expected == PUBLIC:
+        assert response.status_code < 500 and not redirects_to_sign_in(response), (
+            f"{name}: {who} should reach this public page, got {response.status_code}"
+        )
+    else:
+        assert response.status_code == expected, (
+            f"{name}: {who} should get {expected}, got {response.status_code}"
+        )
+
+
+@pytest.mark.parametrize("name", sorted(REGISTRY))
+def test_url_authorization(name, client, world):
+    cases = REGISTRY[name] if isinstance(REGISTRY[name], list) else [REGISTRY[name]]
+    for case in cases:
+        if case.setup:
+            case.setup(world)
+        label = f"{name} ({case.method.upper()})"
+        assert_gets(request_as(client, None, name, case, world), case.anonymous, "anonymous", label)
+        assert_gets(
+            request_as(client, world.outsider, name, case, world),
+            case.outsider,
+            "another account's member",
+            label,
+        )
+        assert_gets(request_as(client, world.viewer, name, case, world), case.viewer, "a viewer", label)
+        if case.billing_contact is not None:
+            assert_gets(
+                request_as(client, world.billing_contact, name, case, world),
+                case.billing_contact,
+                "the billing contact",
+                label,
+            )
