@@ -122,6 +122,7 @@ class MembershipAdmin(admin.ModelAdmin):
 class ActivityEntryAdmin(admin.ModelAdmin):
     list_display = ["created_at", "account", "actor_email", "action", "summary", "ip_address"]
     list_filter = ["action"]
+    date_hierarchy = "created_at"
     search_fields = ["account__legal_name", "account__customer_number", "actor_email", "summary", "target"]
     list_select_related = ["account"]
 
@@ -170,17 +171,12 @@ class BillingContactGrantAdmin(ReadOnlyAdmin):
 
 @admin.register(Invitation)
 class InvitationAdmin(ReadOnlyAdmin):
-    list_display = [
-        "email",
-        "account",
-        "role",
-        "invited_by",
-        "created_at",
-        "expires_at",
-        "accepted_at",
-        "revoked_at",
-    ]
+    list_display = ["email", "account", "role", "state", "invited_by", "created_at", "expires_at"]
     list_filter = ["role"]
     search_fields = ["email", "account__legal_name", "account__customer_number"]
     list_select_related = ["account", "invited_by"]
     exclude = ["nonce"]
+
+    @admin.display(description=_("state"))
+    def state(self, obj):
+        return obj.get_state_display()

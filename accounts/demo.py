@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
-
 from accounts.models import AccountContact, ContactKind, Invitation, Role, User
 
 DEMO_INVITEE = "new.analyst@acme.example"
@@ -22,7 +20,6 @@ def seed(context: dict) -> None:
         account=acme,
         email=DEMO_INVITEE,
         role=Role.VIEWER,
-        nonce=secrets.token_urlsafe(32),
         invited_by=User.objects.filter(email="ap@acme.example").first(),
         language=acme.language,
     )

@@ -8,7 +8,6 @@ cannot produce a working link.
 from __future__ import annotations
 
 import logging
-import secrets
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
@@ -31,6 +30,7 @@ from accounts.models import (
     Membership,
     Role,
     User,
+    invitation_new_nonce,
 )
 from accounts.permissions import role_abilities
 from accounts.services import TeamError, activity_record
@@ -74,11 +74,27 @@ def invitation_from_link(*, invitation_id: int, token: str) -> Invitation | None
     return invitation
 
 
+# --- sending limit ----------------------------------------------------------------
+
+# Invitation emails go to addresses anyone can type: a cap per account keeps the portal from being
+# used to spam. Sends (new and resent) in a rolling hour window, counted in the shared cache.
+SENDS_PER_HOUR = 30
+
+
+def invitation_send_allowed(*, account: CustomerAccount) -> bool:
+    """Count one send for the account; False once the hour's quota is used up."""
+    from django.core.cache import cache
+
+    key = f"invitation-sends:{account.pk}:{timezone.now():%Y%m%d%H}"
+    cache.add(key, 0, timeout=3600)
+    try:
+        return cache.incr(key) <= SENDS_PER_HOUR
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=3600)
+        return True
+
+
 # --- writes -----------------------------------------------------------------------
-
-
-def _new_nonce() -> str:
-    return secrets.token_urlsafe(32)
 
 
 def _email_is_member(*, account: CustomerAccount, email: str) -> bool:
@@ -124,7 +140,7 @@ def invitation_create(
         invitation = open_invitation
         invitation.role = role
         invitation.invited_by = actor
-        invitation.nonce = _new_nonce()
+        invitation.nonce = invitation_new_nonce()
         invitation.expires_at = timezone.now() + INVITATION_LIFETIME
         invitation.send_count += 1
         invitation.language = account.language
@@ -136,7 +152,7 @@ def invitation_create(
                     account=account,
                     email=email,
                     role=role,
-                    nonce=_new_nonce(),
+                    nonce=invitation_new_nonce(),
                     invited_by=actor,
                     language=account.language,
                 )
@@ -171,7 +187,7 @@ def invitation_resend(*, actor: User, invitation: Invitation, request=None) -> I
             % {"state": invitation.get_state_display().lower()},
             reason=invitation.state,
         )
-    invitation.nonce = _new_nonce()
+    invitation.nonce = invitation_new_nonce()
     invitation.expires_at = timezone.now() + INVITATION_LIFETIME
     invitation.send_count += 1
     invitation.save(update_fields=["nonce", "expires_at", "send_count"])

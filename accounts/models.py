@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+import secrets
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
@@ -202,6 +203,10 @@ def invitation_default_expiry() -> datetime.datetime:
     return timezone.now() + INVITATION_LIFETIME
 
 
+def invitation_new_nonce() -> str:
+    return secrets.token_urlsafe(32)
+
+
 class InvitationState(models.TextChoices):
     PENDING = "pending", _("Pending")
     ACCEPTED = "accepted", _("Accepted")
@@ -220,7 +225,7 @@ class Invitation(models.Model):
     account = models.ForeignKey(CustomerAccount, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField(_("email"))
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.VIEWER)
-    nonce = models.CharField(max_length=64, unique=True, editable=False)
+    nonce = models.CharField(max_length=64, unique=True, editable=False, default=invitation_new_nonce)
     language = models.CharField(_("email language"), max_length=8, choices=settings.LANGUAGES, default="en")
     invited_by = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("invited by")

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from accounts import views
+from accounts import contact_views, log_views, views
 
 urlpatterns = [
     path("", views.team, name="team"),
@@ -15,7 +15,7 @@ urlpatterns = [
     path(
         "invitations/<int:invitation_id>/revoke/", views.team_invitation_revoke, name="team_invitation_revoke"
     ),
-    path("contacts/", views.team_contacts, name="team_contacts"),
-    path("activity/", views.team_activity, name="team_activity"),
-    path("activity/export.csv", views.team_activity_export, name="team_activity_export"),
+    path("contacts/", contact_views.team_contacts, name="team_contacts"),
+    path("activity/", log_views.team_activity, name="team_activity"),
+    path("activity/export.csv", log_views.team_activity_export, name="team_activity_export"),
 ]

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import csv
-import datetime
 from urllib.parse import urlencode
 
 from allauth.account.adapter import get_adapter
@@ -9,26 +7,17 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import invitations, selectors, services
-from accounts.activity import action_label
-from accounts.forms import (
-    AccountContactForm,
-    ActivityFilterForm,
-    BillingDetailsForm,
-    InviteForm,
-    RoleChangeForm,
-)
+from accounts.forms import InviteForm, RoleChangeForm
 from accounts.middleware import SESSION_KEY
-from accounts.models import ContactKind, Role, User
+from accounts.models import Role, User
 from accounts.permissions import ROLE_ABILITIES, role_abilities
 from accounts.selectors import account_for_user
 
@@ -51,6 +40,10 @@ def account_switch(request):
 
 
 # --- helpers shared by the team, contacts and activity pages ------------------------
+
+TOO_MANY_SENDS = gettext_lazy(
+    "Too many invitations were sent from this account in the last hour. Try again later."
+)
 
 
 def roles_with_abilities() -> list[tuple[str, str, str]]:
@@ -141,6 +134,8 @@ def team_invite(request):
                 note=_("The link works once and expires in 7 days."),
             )
         try:
+            if not invitations.invitation_send_allowed(account=account):
+                raise invitations.InvitationError(TOO_MANY_SENDS)
             invitations.invitation_create(
                 actor=request.user, account=account, email=email, role=role, request=request
             )
@@ -253,6 +248,8 @@ def team_invitation_resend(request, invitation_id: int):
             button=_("Send again"),
         )
     try:
+        if not invitations.invitation_send_allowed(account=invitation.account):
+            raise invitations.InvitationError(TOO_MANY_SENDS)
         invitations.invitation_resend(actor=request.user, invitation=invitation, request=request)
     except invitations.InvitationError as error:
         messages.error(request, str(error))
@@ -339,169 +336,3 @@ def invitation_accept(request, invitation_id: int, token: str):
         )
         return redirect("dashboard")
     return render(request, "accounts/invitation_accept.html", {**context, "can_accept": True})
-
-
-# --- contacts ----------------------------------------------------------------------
-
-
-def _contact_forms(account, user, data=None, which: str | None = None) -> dict:
-    contacts = selectors.account_contacts(account=account)
-    billing = contacts.get(ContactKind.BILLING)
-    forms = {
-        ContactKind.BILLING: BillingDetailsForm(
-            data if which == ContactKind.BILLING else None,
-            prefix=ContactKind.BILLING,
-            initial={
-                "name": billing.name
-                if billing and billing.email.lower() == user.email.lower()
-                else user.get_full_name(),
-                "phone": billing.phone if billing else "",
-            },
-        )
-    }
-    for kind in (ContactKind.DUNNING, ContactKind.ACCOUNT):
-        contact = contacts.get(kind)
-        forms[kind] = AccountContactForm(
-            data if which == kind else None,
-            prefix=kind,
-            initial={"name": contact.name, "email": contact.email, "phone": contact.phone} if contact else {},
-        )
-    return {"contacts": contacts, "billing": billing, "forms": forms}
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def team_contacts(request):
-    account = request.account
-    if account is None:
-        return render(request, "portal/no_access.html")
-    if not request.user.has_perm("accounts.manage_contacts", account):
-        return forbidden(request, account=account, what=_("Only a billing contact can change the contacts."))
-    which = request.POST.get("contact") if request.method == "POST" else None
-    if which not in (None, *ContactKind.values):
-        which = None
-    state = _contact_forms(account, request.user, request.POST, which)
-    if which:
-        form = state["forms"][which]
-        if form.is_valid():
-            data = form.cleaned_data
-            if which == ContactKind.BILLING:
-                services.contact_billing_update(
-                    actor=request.user,
-                    account=account,
-                    name=data["name"],
-                    phone=data["phone"],
-                    request=request,
-                )
-            else:
-                services.contact_update(
-                    actor=request.user,
-                    account=account,
-                    kind=which,
-                    name=data["name"],
-                    email=data["email"] or "",
-                    phone=data["phone"],
-                    request=request,
-                )
-            messages.success(request, _("%(kind)s saved.") % {"kind": ContactKind(which).label})
-            return redirect("team_contacts")
-    sections = [
-        (kind, ContactKind(kind).label, state["forms"][kind], state["contacts"].get(kind))
-        for kind in (ContactKind.DUNNING, ContactKind.ACCOUNT)
-    ]
-    return render(
-        request,
-        "accounts/contacts.html",
-        {
-            "account": account,
-            "billing": state["billing"],
-            "billing_form": state["forms"][ContactKind.BILLING],
-            "sections": sections,
-            "tab": "contacts",
-        },
-    )
-
-
-# --- activity ----------------------------------------------------------------------
-
-ACTIVITY_PAGE_SIZE = 25
-CSV_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _activity_filters(request, account) -> tuple[ActivityFilterForm, selectors.ActivityFilters]:
-    form = ActivityFilterForm(
-        request.GET or None,
-        actions=selectors.activity_actions(account=account),
-        actors=selectors.activity_actors(account=account),
-    )
-    if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        filters = selectors.ActivityFilters(
-            action=data["action"], actor=data["actor"], date_from=data["date_from"], date_to=data["date_to"]
-        )
-    else:
-        filters = selectors.ActivityFilters()
-    return form, filters
-
-
-@login_required
-def team_activity(request):
-    account = request.account
-    if account is None:
-        return render(request, "portal/no_access.html")
-    if not request.user.has_perm("accounts.view_activity", account):
-        return forbidden(
-            request, account=account, what=_("Only a billing contact can read the activity log.")
-        )
-    form, filters = _activity_filters(request, account)
-    entries = selectors.activity_for_account(account=account, filters=filters).select_related("actor")
-    page = Paginator(entries, ACTIVITY_PAGE_SIZE).get_page(request.GET.get("page"))
-    for entry in page.object_list:
-        entry.action_label = action_label(entry.action)
-    export_query = request.GET.copy()
-    export_query.pop("page", None)
-    return render(
-        request,
-        "accounts/activity.html",
-        {
-            "account": account,
-            "form": form,
-            "page": page,
-            "export_query": export_query.urlencode(),
-            "tab": "activity",
-        },
-    )
-
-
-def _csv_cell(value) -> str:
-    text = "" if value is None else str(value)
-    return (
-        "'" + text if text.startswith(CSV_FORMULA_PREFIXES) else text
-    )  # no formula injection in spreadsheets
-
-
-@login_required
-def team_activity_export(request):
-    account = request.account
-    if account is None:
-        return render(request, "portal/no_access.html")
-    require_perm(request, "accounts.view_activity", account)
-    _form, filters = _activity_filters(request, account)
-    entries = selectors.activity_for_account(account=account, filters=filters)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    filename = f"activity-{account.customer_number}-{timezone.localdate():%Y%m%d}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
-    writer.writerow([_("Date (UTC)"), _("Person"), _("Action"), _("Summary"), _("Target"), _("IP address")])
-    for entry in entries.iterator(chunk_size=500):
-        writer.writerow(
-            [
-                _csv_cell(entry.created_at.astimezone(datetime.UTC).strftime("%Y-%m-%d %H:%M:%S")),
-                _csv_cell(entry.actor_email),
-                _csv_cell(action_label(entry.action)),
-                _csv_cell(entry.summary),
-                _csv_cell(entry.target),
-                _csv_cell(entry.ip_address),
-            ]
-        )
-    return response

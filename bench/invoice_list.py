@@ -51,8 +51,13 @@ def run() -> None:
             start = time.perf_counter()
             response = client.get(url, {"page": page})
             server.append((time.perf_counter() - start) * 1000)
-            assert response.status_code == 200 and response.content.count(b"data-testid=\"invoice-row\"") == PAGE_SIZE
-        queryset = invoice_list_for_user(user=member.user, account=member.account, filters=InvoiceListFilters())
+            assert (
+                response.status_code == 200
+                and response.content.count(b'data-testid="invoice-row"') == PAGE_SIZE
+            )
+        queryset = invoice_list_for_user(
+            user=member.user, account=member.account, filters=InvoiceListFilters()
+        )
         rows = InvoicePaginator(queryset, PAGE_SIZE).page(page).object_list
         page_sql, page_params = rows.query.sql_with_params()
         count_sql, count_params = queryset.order_by().values("pk").query.sql_with_params()

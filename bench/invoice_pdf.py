@@ -1,6 +1,6 @@
 """Invoice PDF render time: median for a 1-page and a 10-page invoice (WeasyPrint, warm process, no cache).
 
-    .venv/bin/python bench/invoice_pdf.py
+.venv/bin/python bench/invoice_pdf.py
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ import subprocess
 import tempfile
 import time
 from decimal import Decimal
-from pathlib import Path
 
 from _invoice_bench_db import django_with_bench_db
 

@@ -228,7 +228,9 @@ class _Checker:
 
     def choice(self, row, values, name, choices, *, default) -> str:
         value = values.get(name, "") or default
-        if value not in choices:
+        if not value:
+            self.add(row, name, f"required, one of {', '.join(sorted(choices))}")
+        elif value not in choices:
             self.add(row, name, f"'{value}' is not one of {', '.join(sorted(choices))}")
         return value
 

@@ -312,6 +312,19 @@ def invoice_detail_for_user(*, user: User, account: CustomerAccount, number: str
     return get_object_or_404(queryset, number=number)
 
 
+def invoice_account_for_user(*, user: User, number: str) -> CustomerAccount | None:
+    """Which of the user's accounts holds this (visible) invoice: for links from an email to another account."""
+    if not user.is_authenticated:
+        return None
+    invoice = (
+        Invoice.objects.visible()
+        .filter(number=number, account__memberships__user=user)
+        .select_related("account")
+        .first()
+    )
+    return invoice.account if invoice else None
+
+
 def remittance_for_currency(*, currency: str) -> RemittanceInstruction | None:
     return RemittanceInstruction.objects.filter(currency=currency).first()
 

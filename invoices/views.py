@@ -3,18 +3,21 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterator
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from accounts.middleware import SESSION_KEY
 from invoices.forms import InvoiceFilterForm
 from invoices.pdf import pdf_file_name
 from invoices.selectors import (
     InvoicePaginator,
+    invoice_account_for_user,
     invoice_applied_entries,
     invoice_currencies_for_account,
     invoice_detail_for_user,
@@ -154,12 +157,28 @@ def export_csv(request):
     return response
 
 
+def _switch_to_invoice_account(request, number: str):
+    """An emailed link may name an invoice of another of the user's accounts: work on that account then.
+
+    Only accounts the user is a member of are considered, so another customer's number is still a 404.
+    """
+    account = invoice_account_for_user(user=request.user, number=number)
+    if account is None or account == request.account:
+        raise Http404
+    request.session[SESSION_KEY] = account.pk
+    messages.info(request, _("You are now working on %(account)s.") % {"account": account.legal_name})
+    return redirect(request.get_full_path())
+
+
 @login_required
 @require_GET
 def detail(request, number: str):
     if request.account is None:
         return render(request, "portal/no_access.html")
-    invoice = invoice_detail_for_user(user=request.user, account=request.account, number=number)
+    try:
+        invoice = invoice_detail_for_user(user=request.user, account=request.account, number=number)
+    except Http404:
+        return _switch_to_invoice_account(request, number)
     context = {
         "invoice": invoice,
         "lines": list(invoice.lines.all()),
@@ -177,7 +196,10 @@ def detail(request, number: str):
 def pdf(request, number: str):
     if request.account is None:
         return render(request, "portal/no_access.html")
-    invoice = invoice_detail_for_user(user=request.user, account=request.account, number=number)
+    try:
+        invoice = invoice_detail_for_user(user=request.user, account=request.account, number=number)
+    except Http404:
+        return _switch_to_invoice_account(request, number)
     if not request.user.has_perm("accounts.download_documents", request.account):
         raise PermissionDenied
     data = invoice_pdf_bytes(invoice=invoice)

@@ -25,7 +25,9 @@ class PayForm(forms.Form):
         label=_("Support Rewards code"),
         max_length=40,
         required=False,
-        help_text=_("Rewards are applied first to the eligible support; the rest is paid with the method above."),
+        help_text=_(
+            "Rewards are applied first to the eligible support; the rest is paid with the method above."
+        ),
     )
     token = forms.CharField(widget=forms.HiddenInput)
 

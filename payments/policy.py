@@ -106,7 +106,10 @@ def payment_options(
         notes.append(_("Card payment is not available in %(currency)s.") % {"currency": currency})
     if row.paypal:
         methods.append(PaymentMethod.PAYPAL)
-    for method, enabled in ((PaymentMethod.SEPA_DEBIT, row.sepa_debit), (PaymentMethod.ACH_DEBIT, row.ach_debit)):
+    for method, enabled in (
+        (PaymentMethod.SEPA_DEBIT, row.sepa_debit),
+        (PaymentMethod.ACH_DEBIT, row.ach_debit),
+    ):
         if enabled and DEBIT_CURRENCY[method] == currency:
             methods.append(method)
     return PaymentOptions(methods=methods, offline=True, card_only=False, notes=notes)

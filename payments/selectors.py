@@ -78,7 +78,7 @@ def account_credit_summary(*, account: CustomerAccount) -> list[CreditBalance]:
     balances = account_credit_balances(account=account)
     if not balances:
         return []
-    currencies = [currency for currency, _ in balances]
+    currencies = [currency for currency, _amount in balances]
     open_counts = dict(
         Invoice.objects.payable()
         .filter(account=account, currency__in=currencies)

@@ -44,7 +44,9 @@ def webhook_event_process(*, event: WebhookEvent) -> bool:
             locked.save(update_fields=["processed_at", "attempts", "last_error"])
             return True
     except Exception as error:
-        WebhookEvent.objects.filter(pk=event.pk).update(attempts=event.attempts + 1, last_error=repr(error)[:2000])
+        WebhookEvent.objects.filter(pk=event.pk).update(
+            attempts=event.attempts + 1, last_error=repr(error)[:2000]
+        )
         raise
 
 
@@ -77,9 +79,13 @@ def stripe_event_apply(event_type: str, payload: dict) -> None:
     elif event_type == "charge.dispute.created":
         # A SEPA or ACH debit returned by the payer's bank after it succeeded.
         intent_id = obj.get("payment_intent") or ""
-        payment = Payment.objects.filter(provider=PaymentProvider.STRIPE, provider_reference=intent_id).first()
+        payment = Payment.objects.filter(
+            provider=PaymentProvider.STRIPE, provider_reference=intent_id
+        ).first()
         if payment and payment.method in DEBIT_METHODS:
-            payment_fail(payment=payment, message=f"Returned by the bank ({obj.get('reason') or 'debit returned'})")
+            payment_fail(
+                payment=payment, message=f"Returned by the bank ({obj.get('reason') or 'debit returned'})"
+            )
 
 
 def paypal_event_apply(event_type: str, payload: dict) -> None:

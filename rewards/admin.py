@@ -17,7 +17,7 @@ from rewards.models import (
     RewardsAccount,
 )
 from rewards.selectors import rewards_balance
-from rewards.services import rewards_adjust, rewards_enroll
+from rewards.services import rewards_adjust, rewards_code_rotate, rewards_enroll
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -86,8 +86,20 @@ class RewardsAccountAdmin(admin.ModelAdmin):
             return ["account", "service_start", "order_number"]
         return [*self.readonly_fields, "is_active"]
 
+    actions = ["issue_new_code"]
+
+    @admin.display(description=_("available balance"))
+    def available_balance(self, obj: RewardsAccount):
+        return rewards_balance(rewards_account=obj)
+
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.action(description=_("Issue a new redemption code (emailed to the billing contact)"))
+    def issue_new_code(self, request, queryset):
+        for rewards_account in queryset:
+            rewards_code_rotate(rewards_account=rewards_account, actor=request.user, reason="admin action")
+        self.message_user(request, _("New codes issued: %(count)d.") % {"count": queryset.count()})
 
     def save_model(self, request, obj, form, change):
         if change:

@@ -23,6 +23,7 @@ class RedeemForm(forms.Form):
         min_value=Decimal("0.01"),
         max_digits=14,
         decimal_places=2,
+        localize=True,  # "120,50" in French, "120.50" everywhere
         help_text=_("Leave empty to use as much as rewards may pay on this invoice."),
     )
     token = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)

@@ -297,6 +297,7 @@ class RewardsEmail(models.Model):
         DEPOSIT = "deposit", _("Rewards deposited")
         REDEMPTION = "redemption", _("Redemption confirmation")
         EXPIRY_REMINDER = "expiry_reminder", _("Expiry reminder")
+        NEW_CODE = "new_code", _("New redemption code")  # object_id: the ActivityEntry of the rotation
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     object_id = models.BigIntegerField()

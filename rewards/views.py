@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from invoices.selectors import invoice_for_user
 from payments.models import Payment, PaymentMethod
-from rewards.eligibility import EXCLUSION_MESSAGES, account_exclusion_reason
+from rewards.eligibility import EXCLUSION_MESSAGES, account_exclusion_reason, invoice_exclusion_reason
 from rewards.exceptions import RewardsAmountInvalid, RewardsError
 from rewards.forms import RedeemForm
 from rewards.selectors import (
@@ -122,10 +122,12 @@ def redeem(request, number: str):
     reason = account_exclusion_reason(account)
     if reason:
         return _not_available(request, reason)
+    applicable = rewards_applicable_amount(invoice=invoice)
     context = {
         "invoice": invoice,
-        "applicable": rewards_applicable_amount(invoice=invoice),
+        "applicable": applicable,
         "redeemed": redeemed_on_invoice(invoice=invoice),
+        "ineligible_reason": invoice_exclusion_reason(invoice) if applicable <= 0 else None,
     }
     if request.method == "GET":
         return _panel(request, {**context, "form": RedeemForm()})

@@ -44,7 +44,13 @@ def seed(apps, schema_editor):
     for country, (card, paypal, sepa, ach) in COUNTRIES.items():
         CountryPaymentOptions.objects.get_or_create(
             country=country,
-            defaults={"online_payment": True, "card": card, "paypal": paypal, "sepa_debit": sepa, "ach_debit": ach},
+            defaults={
+                "online_payment": True,
+                "card": card,
+                "paypal": paypal,
+                "sepa_debit": sepa,
+                "ach_debit": ach,
+            },
         )
     for currency, (limit, card_only) in CARD_LIMITS.items():
         CardLimit.objects.get_or_create(

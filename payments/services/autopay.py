@@ -28,12 +28,8 @@ from payments.models import (
 from payments.policy import DEBIT_CURRENCY, payment_options
 from payments.providers import stripe_gateway
 from payments.providers.base import GatewayError
-from payments.services.online import (
-    STRIPE_METHOD_TYPE,
-    payment_plan,
-    payment_stripe_charge,
-    stripe_customer_ensure,
-)
+from payments.services.online import payment_plan
+from payments.services.online_charge import STRIPE_METHOD_TYPE, payment_stripe_charge, stripe_customer_ensure
 
 logger = logging.getLogger(__name__)
 CATCH_UP = datetime.timedelta(days=3)  # a day the job did not run is caught up, never later

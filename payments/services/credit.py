@@ -13,10 +13,11 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import CustomerAccount, User
 from accounts.services import activity_record
-from invoices.ledger import invoice_reduce_balance, invoice_restore_balance, invoices_lock
+from invoices.ledger import LedgerError, invoice_reduce_balance, invoice_restore_balance, invoices_lock
 from invoices.models import CreditMemo, Invoice, InvoiceState
 from payments.ledger import (
     PaymentError,
@@ -63,16 +64,20 @@ def account_credit_apply(
 
     One internal payment (method account_credit) carries the allocations, and a negative credit
     movement the same amount: the credit balance and the invoices' balances move together.
+    Locks are taken invoices first, then the account (as every payment does), so that paying and
+    applying credit at the same time never deadlock; the balance is checked again under the lock.
     """
-    _lock_account(account)
     available = account_credit_balance(account=account, currency=currency)
     if available <= 0:
-        raise CreditError(f"There is no account credit in {currency}.")
+        raise CreditError(_("There is no account credit in %(currency)s.") % {"currency": currency})
     plan = split_oldest_due_first(
         invoices=list(open_invoices_in_currency(account=account, currency=currency)), amount=available
     )
     if not plan:
-        raise CreditError(f"No invoice in {currency} is open: you can ask for a refund instead.")
+        raise CreditError(
+            _("No invoice in %(currency)s is open: you can ask for a refund instead.")
+            % {"currency": currency}
+        )
     return _credit_pay(account=account, currency=currency, plan=plan, actor=actor, request=request)
 
 
@@ -85,7 +90,7 @@ def _credit_pay(
     request=None,
     note: str = "",
 ) -> Payment:
-    total = sum((part for _, part in plan), ZERO)
+    total = sum((part for _invoice, part in plan), ZERO)
     payment = payment_create(
         account=account,
         method=PaymentMethod.ACCOUNT_CREDIT,
@@ -105,15 +110,21 @@ def _credit_pay(
         actor=actor,
         request=request,
     )
-    account_credit_move(
-        account=account,
-        currency=currency,
-        amount=-total,
-        kind=AccountCredit.Kind.APPLIED,
-        payment=payment,
-        note=note or f"Applied to {', '.join(a.invoice.number for a in allocations)}",
-        actor=actor,
-    )
+    if sum((a.amount for a in allocations), ZERO) != total:
+        # Another payment reduced a balance since the plan was made: undo everything, let the user retry.
+        raise CreditError(_("The invoices changed meanwhile; please try again."))
+    try:
+        account_credit_move(
+            account=account,
+            currency=currency,
+            amount=-total,
+            kind=AccountCredit.Kind.APPLIED,
+            payment=payment,
+            note=note or f"Applied to {', '.join(a.invoice.number for a in allocations)}",
+            actor=actor,
+        )
+    except LedgerError as error:  # the credit was used by a concurrent request: nothing of this one stays
+        raise CreditError(_("The account credit changed meanwhile; please try again.")) from error
     activity_record(
         account=account,
         actor=actor,
@@ -144,13 +155,16 @@ def refund_request(*, account: CustomerAccount, currency: str, actor: User, requ
     _lock_account(account)
     amount = account_credit_balance(account=account, currency=currency)
     if amount <= 0:
-        raise CreditError(f"There is no account credit in {currency}.")
+        raise CreditError(_("There is no account credit in %(currency)s.") % {"currency": currency})
     if open_invoices_in_currency(account=account, currency=currency).exists():
-        raise CreditError(f"Invoices in {currency} are still open: apply the credit to them instead.")
+        raise CreditError(
+            _("Invoices in %(currency)s are still open: apply the credit to them instead.")
+            % {"currency": currency}
+        )
     if Refund.objects.filter(
         account=account, currency=currency, status__in=[Refund.Status.REQUESTED, Refund.Status.APPROVED]
     ).exists():
-        raise CreditError("A refund of this credit is already being processed.")
+        raise CreditError(_("A refund of this credit is already being processed."))
     try:
         with transaction.atomic():
             refund = Refund.objects.create(
@@ -162,7 +176,7 @@ def refund_request(*, account: CustomerAccount, currency: str, actor: User, requ
                 reason="Account credit with no open invoice",
             )
     except IntegrityError as error:
-        raise CreditError("A refund of this credit is already being processed.") from error
+        raise CreditError(_("A refund of this credit is already being processed.")) from error
     activity_record(
         account=account,
         actor=actor,
@@ -320,7 +334,7 @@ def invoice_reissue_with_paid_amount(
         raise CreditError("The new invoice belongs to another account.")
     if invoice.currency != new_invoice.currency:
         raise CreditError("The new invoice must be in the currency of the invoice it replaces.")
-    account = _lock_account(invoice.account)
+    account = invoice.account
     locked = {inv.pk: inv for inv in invoices_lock(invoice_ids=[invoice.pk, new_invoice.pk])}
     old, new = locked[invoice.pk], locked[new_invoice.pk]
     if old.state == InvoiceState.CANCELLED:

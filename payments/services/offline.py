@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import CustomerAccount, User
 from accounts.services import activity_record
@@ -48,19 +49,22 @@ def remittance_advice_record(
     so a tampered form cannot announce more than what is owed.
     """
     if method not in RemittanceMethod.values:
-        raise RemittanceError("Choose bank transfer, ACH credit or cheque.")
+        raise RemittanceError(_("Choose bank transfer, ACH credit or cheque."))
     amount = quantize(amount, invoice.currency)
     if amount <= 0:
-        raise RemittanceError("The amount must be positive.")
+        raise RemittanceError(_("The amount must be positive."))
     if paid_on > timezone.localdate():
-        raise RemittanceError("The payment date cannot be in the future.")
+        raise RemittanceError(_("The payment date cannot be in the future."))
     with transaction.atomic():
         locked = Invoice.objects.select_for_update().get(pk=invoice.pk)
         if not locked.can_be_paid():
-            raise RemittanceError(f"Invoice {locked.number} has nothing left to pay.")
+            raise RemittanceError(
+                _("Invoice %(number)s has nothing left to pay.") % {"number": locked.number}
+            )
         if amount > locked.amount_due:
             raise RemittanceError(
-                f"The amount cannot exceed the balance due of {format_money(locked.amount_due, locked.currency)}."
+                _("The amount cannot exceed the balance due of %(balance)s.")
+                % {"balance": format_money(locked.amount_due, locked.currency)}
             )
         fields = {
             "invoice": locked,
@@ -114,13 +118,13 @@ def transfer_reconcile(
     gets an email once the transaction commits.
     """
     if method not in RemittanceMethod.values:
-        raise RemittanceError("Choose bank transfer, ACH credit or cheque.")
+        raise RemittanceError(_("Choose bank transfer, ACH credit or cheque."))
     amount = quantize(amount, currency)
     if amount <= 0:
-        raise RemittanceError("The amount must be positive.")
+        raise RemittanceError(_("The amount must be positive."))
     if not bank_reference.strip():
         raise RemittanceError("The bank reference is required.")
-    planned = sum((part for _, part in invoice_amounts), Decimal("0"))
+    planned = sum((part for _invoice, part in invoice_amounts), Decimal("0"))
     if planned > amount:
         raise RemittanceError("The invoices cannot receive more than the amount received.")
     for invoice, part in invoice_amounts:
@@ -196,7 +200,7 @@ def _transfer_record(
         )
         RemittanceAdvice.objects.filter(
             account=account,
-            invoice__in=[invoice for invoice, _ in invoice_amounts],
+            invoice__in=[invoice for invoice, _part in invoice_amounts],
             status=RemittanceAdvice.Status.ANNOUNCED,
         ).update(status=RemittanceAdvice.Status.RECONCILED, payment=payment, reconciled_at=timezone.now())
         activity_record(
@@ -208,7 +212,7 @@ def _transfer_record(
             details={
                 "bank_reference": bank_reference.strip(),
                 "received_on": received_on.isoformat(),
-                "invoices": [invoice.number for invoice, _ in invoice_amounts],
+                "invoices": [invoice.number for invoice, _part in invoice_amounts],
             },
             request=request,
         )

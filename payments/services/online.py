@@ -1,11 +1,10 @@
-"""Online payments (card, SEPA debit through Stripe; PayPal): start, charge, settle, fail.
+"""Online payments (card, SEPA debit through Stripe; PayPal): what can be paid, start, settle, fail.
 
 Order of writes, so that money is never taken twice nor lost:
 1. `payment_start` locks the invoices, checks the amount against the server's balances less what
    other payments in flight already hold, checks the method against the policy, and writes our
    Payment row (its idempotency key is the form's token: a double submit returns the same row).
-2. The charge locks that Payment row for the whole provider call: a second request for the same
-   payment waits, then finds the provider reference and only reads the provider's state.
+2. The charge (online_charge.py) locks that Payment row for the whole provider call.
 3. `payment_succeed` / `payment_fail` are idempotent: the browser return and the webhook may both
    report the same outcome, in any order; the ledger allocates once.
 """
@@ -48,11 +47,9 @@ from payments.models import (
     PaymentMethod,
     PaymentProvider,
     PaymentStatus,
-    ProviderCustomer,
 )
 from payments.policy import payment_options
-from payments.providers import paypal_gateway, stripe_gateway
-from payments.providers.base import GatewayResult, PaymentDeclined
+from payments.providers.base import GatewayResult
 from portal.money import ZERO, format_money, quantize
 
 logger = logging.getLogger(__name__)
@@ -64,11 +61,6 @@ PROVIDER_OF = {
     PaymentMethod.SEPA_DEBIT: PaymentProvider.STRIPE,
     PaymentMethod.ACH_DEBIT: PaymentProvider.STRIPE,
     PaymentMethod.PAYPAL: PaymentProvider.PAYPAL,
-}
-STRIPE_METHOD_TYPE = {
-    PaymentMethod.CARD: "card",
-    PaymentMethod.SEPA_DEBIT: "sepa_debit",
-    PaymentMethod.ACH_DEBIT: "us_bank_account",
 }
 DEBIT_METHODS = {PaymentMethod.SEPA_DEBIT, PaymentMethod.ACH_DEBIT}
 
@@ -376,157 +368,3 @@ def payment_email_enqueue(*, payment: Payment, kind: str) -> None:
         from payments.tasks import payment_email_send
 
         transaction.on_commit(lambda: payment_email_send.delay(email.pk))
-
-
-# --- Stripe: card and SEPA debit ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ChargeOutcome:
-    payment: Payment
-    client_secret: str = ""  # the browser finishes 3-D Secure with it
-    error: str = ""
-
-
-def stripe_customer_ensure(*, account: CustomerAccount) -> str:
-    row = ProviderCustomer.objects.filter(account=account, provider=PaymentProvider.STRIPE).first()
-    if row is not None:
-        return row.customer_id
-    customer_id = stripe_gateway.customer_create(
-        name=account.legal_name, email=account.contract_email, account_number=account.customer_number
-    )
-    try:
-        with transaction.atomic():
-            row, _created = ProviderCustomer.objects.get_or_create(
-                account=account, provider=PaymentProvider.STRIPE, defaults={"customer_id": customer_id}
-            )
-    except IntegrityError:
-        row = ProviderCustomer.objects.get(account=account, provider=PaymentProvider.STRIPE)
-    return row.customer_id
-
-
-def payment_setup_start(*, payment: Payment) -> str:
-    """A SetupIntent for the payer's card or mandate, confirmed in the browser; returns its client secret."""
-    customer_id = stripe_customer_ensure(account=payment.account)
-    _id, secret = stripe_gateway.setup_intent_create(
-        customer_id=customer_id,
-        method_types=[STRIPE_METHOD_TYPE[payment.method]],
-        metadata={"payment_reference": payment.reference},
-    )
-    return secret
-
-
-def payment_stripe_charge(
-    *,
-    payment: Payment,
-    setup_intent_id: str = "",
-    payment_method_id: str = "",
-    off_session: bool = False,
-    actor: User | None = None,
-    request=None,
-) -> ChargeOutcome:
-    """Create the PaymentIntent once for our payment row (under its lock) and apply the answer."""
-    customer_id = stripe_customer_ensure(account=payment.account)
-    with transaction.atomic():
-        locked = Payment.objects.select_for_update().select_related("account").get(pk=payment.pk)
-        if locked.status != PaymentStatus.PENDING:
-            return ChargeOutcome(
-                locked, error=locked.failure_message if locked.status == PaymentStatus.FAILED else ""
-            )
-        if locked.provider_reference:
-            result = stripe_gateway.payment_intent_retrieve(intent_id=locked.provider_reference)
-        else:
-            try:
-                if not payment_method_id:
-                    payment_method_id, _label = stripe_gateway.setup_intent_payment_method(
-                        setup_intent_id=setup_intent_id, customer_id=customer_id
-                    )
-                result = stripe_gateway.payment_intent_create(
-                    payment=locked,
-                    customer_id=customer_id,
-                    payment_method_id=payment_method_id,
-                    method_type=STRIPE_METHOD_TYPE[locked.method],
-                    off_session=off_session or locked.method in DEBIT_METHODS,
-                )
-            except PaymentDeclined as error:
-                locked = payment_fail(payment=locked, message=str(error), actor=actor, request=request)
-                return ChargeOutcome(locked, error=str(error))
-            locked.provider_reference = result.provider_reference
-            locked.save(update_fields=["provider_reference"])
-        locked = payment_result_apply(payment=locked, result=result, actor=actor, request=request)
-    return ChargeOutcome(
-        locked,
-        client_secret=result.client_secret if locked.status == PaymentStatus.PENDING else "",
-        error=locked.failure_message if locked.status == PaymentStatus.FAILED else "",
-    )
-
-
-def payment_stripe_refresh(*, payment: Payment, actor: User | None = None, request=None) -> ChargeOutcome:
-    """After 3-D Secure in the browser: read the PaymentIntent and apply its state."""
-    with transaction.atomic():
-        locked = Payment.objects.select_for_update().get(pk=payment.pk)
-        if locked.status == PaymentStatus.PENDING and locked.provider_reference:
-            result = stripe_gateway.payment_intent_retrieve(intent_id=locked.provider_reference)
-            locked = payment_result_apply(payment=locked, result=result, actor=actor, request=request)
-    return ChargeOutcome(
-        locked, error=locked.failure_message if locked.status == PaymentStatus.FAILED else ""
-    )
-
-
-# --- PayPal ------------------------------------------------------------------------------------------
-
-
-def payment_paypal_approval_url(*, payment: Payment, return_url: str, cancel_url: str) -> str:
-    """The order for our payment (the same PayPal-Request-Id gives the same order on a reload)."""
-    with transaction.atomic():
-        locked = Payment.objects.select_for_update().get(pk=payment.pk)
-        if locked.status != PaymentStatus.PENDING:
-            raise PaymentError(_("This payment is no longer waiting for PayPal."))
-        invoices = ", ".join(entry["number"] for entry in locked.intended_allocations)
-        order_id, url = paypal_gateway.order_create(
-            payment=locked,
-            return_url=return_url,
-            cancel_url=cancel_url,
-            description=f"{locked.reference} {invoices}",
-        )
-        if locked.provider_reference != order_id:
-            locked.provider_reference = order_id
-            locked.save(update_fields=["provider_reference"])
-    return url
-
-
-def payment_paypal_capture(
-    *, payment: Payment, order_id: str, actor: User | None = None, request=None
-) -> ChargeOutcome:
-    """Capture on the payer's return; a reload or a second tab reads the first capture's result."""
-    with transaction.atomic():
-        locked = Payment.objects.select_for_update().get(pk=payment.pk)
-        if not order_id or order_id != locked.provider_reference:
-            raise PaymentError(_("This PayPal order does not belong to this payment."))
-        if locked.status != PaymentStatus.PENDING:
-            return ChargeOutcome(
-                locked, error=locked.failure_message if locked.status == PaymentStatus.FAILED else ""
-            )
-        try:
-            result = paypal_gateway.order_capture(
-                order_id=order_id, request_id=f"{locked.idempotency_key}-capture"
-            )
-        except PaymentDeclined as error:
-            locked = payment_fail(payment=locked, message=str(error), actor=actor, request=request)
-            return ChargeOutcome(locked, error=str(error))
-        locked = payment_result_apply(payment=locked, result=result, actor=actor, request=request)
-    return ChargeOutcome(
-        locked, error=locked.failure_message if locked.status == PaymentStatus.FAILED else ""
-    )
-
-
-def payment_paypal_cancel(
-    *, payment: Payment, order_id: str, actor: User | None = None, request=None
-) -> Payment:
-    with transaction.atomic():
-        locked = Payment.objects.select_for_update().get(pk=payment.pk)
-        if locked.status != PaymentStatus.PENDING or order_id != locked.provider_reference:
-            return locked
-        return payment_fail(
-            payment=locked, message="Cancelled in PayPal: nothing was charged.", actor=actor, request=request
-        )

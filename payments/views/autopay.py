@@ -29,7 +29,10 @@ def autopay(request):
         try:
             if request.POST.get("action") == "switch":
                 service.autopay_switch(
-                    account=account, user=request.user, enabled=request.POST.get("enabled") == "1", request=request
+                    account=account,
+                    user=request.user,
+                    enabled=request.POST.get("enabled") == "1",
+                    request=request,
                 )
                 messages.success(request, _("Automatic payment settings saved."))
             else:
@@ -58,7 +61,9 @@ def autopay(request):
             "autopay": AutoPay.objects.filter(account=account).select_related("saved_method").first(),
             "card_secret": secrets.get(PaymentMethod.CARD, ""),
             "sepa_secret": secrets.get(PaymentMethod.SEPA_DEBIT, ""),
-            "mandate_form": DebitMandateForm(initial={"email": request.user.email, "account_holder": account.legal_name}),
+            "mandate_form": DebitMandateForm(
+                initial={"email": request.user.email, "account_holder": account.legal_name}
+            ),
             "stripe_js_url": settings.STRIPE_JS_URL,
             "stripe_key": settings.STRIPE_PUBLISHABLE_KEY,
             "error": error,

@@ -24,6 +24,7 @@ from payments.pay_forms import DebitMandateForm, PayForm
 from payments.policy import OFFLINE_METHODS, ONLINE_METHODS, payment_options, rewards_offered
 from payments.providers.base import GatewayError
 from payments.services import online
+from payments.services import online_charge as charge
 
 GATEWAY_DOWN = gettext_lazy(
     "The payment service could not be reached. Nothing was charged; please try again in a moment."
@@ -39,7 +40,9 @@ def _payer_account(request):
 
 
 def _payment(request, reference: str) -> Payment:
-    return get_object_or_404(Payment.objects.select_related("account"), account=request.account, reference=reference)
+    return get_object_or_404(
+        Payment.objects.select_related("account"), account=request.account, reference=reference
+    )
 
 
 def _selected_numbers(request, account) -> list[str]:
@@ -52,7 +55,9 @@ def _selected_numbers(request, account) -> list[str]:
             .filter(due_date__lt=timezone.localdate())
             .order_by("due_date")
         )
-        currency = data.get("currency") or (account.currency if overdue.filter(currency=account.currency).exists() else None)
+        currency = data.get("currency") or (
+            account.currency if overdue.filter(currency=account.currency).exists() else None
+        )
         if currency:
             overdue = overdue.filter(currency=currency)
         elif overdue.exists():
@@ -89,7 +94,9 @@ def pay(request):
     rewards = rewards_offered(invoices=invoices)
     amount = base_plan.total_available
     # Any online method validates; the policy for the chosen amount decides below which are offered.
-    form = PayForm(request.POST or None, methods=list(ONLINE_METHODS), rewards=rewards, initial={"amount": amount})
+    form = PayForm(
+        request.POST or None, methods=list(ONLINE_METHODS), rewards=rewards, initial={"amount": amount}
+    )
     plan = base_plan
     if form.is_bound and form.is_valid() and form.cleaned_data["amount"]:
         try:
@@ -107,7 +114,9 @@ def pay(request):
         form.fields["method"].initial = options.methods[0]
     chosen = form.cleaned_data.get("method") if form.is_bound and hasattr(form, "cleaned_data") else ""
     if chosen and chosen not in options.methods and "refresh" not in request.POST:
-        form.add_error("method", " ".join(options.notes) or _("This method is not available for this payment."))
+        form.add_error(
+            "method", " ".join(options.notes) or _("This method is not available for this payment.")
+        )
     context["rows"] = _rows(invoices, plan.held, {invoice.pk: part for invoice, part in plan.parts})
     context.update(form=form, plan=plan, options=options, offline_methods=OFFLINE_METHODS, rewards=rewards)
     if request.method == "GET" or "refresh" in request.POST or form.errors:
@@ -116,25 +125,35 @@ def pay(request):
 
 
 def _pay_submit(request, account, form, plan, context):
+    """Rewards first (checked with a preview before anything is written), then the rest by the chosen method."""
     method = form.cleaned_data["method"]
-    amount = plan.amount
-    if rewards_code := form.cleaned_data.get("rewards_code"):
-        redeemed = _rewards_apply(request, account, form, plan, rewards_code)
-        if redeemed is None:
-            return render(request, "payments/pay.html", context)
-        amount -= sum((payment.amount for payment in redeemed), Decimal("0"))
-        if amount <= 0:
-            messages.success(request, _("Support Rewards paid the whole amount."))
-            return redirect("payments:confirmation", redeemed[0].reference)
-    if not method:
-        form.add_error("method", _("Choose a payment method."))
+    code = form.cleaned_data.get("rewards_code")
+    previews = _rewards_previews(request, account, form, plan, code) if code else {}
+    if previews is None:
         return render(request, "payments/pay.html", context)
+    remaining = plan.amount - sum(previews.values(), Decimal("0"))
+    if remaining > 0:
+        options = payment_options(
+            country=account.country,
+            currency=plan.currency,
+            amount=remaining,
+            invoice_balances=[inv.amount_due - previews.get(inv.pk, Decimal("0")) for inv in plan.invoices],
+        )
+        if not method or method not in options.methods:
+            form.add_error("method", " ".join(options.notes) if method else _("Choose a payment method."))
+            return render(request, "payments/pay.html", context)
+    redeemed = _rewards_redeem(request, account, form, plan, code) if previews else []
+    if redeemed is None:
+        return render(request, "payments/pay.html", context)
+    if remaining <= 0:
+        messages.success(request, _("Support Rewards paid the whole amount."))
+        return redirect("payments:confirmation", redeemed[0].reference)
     try:
         payment = online.payment_start(
             user=request.user,
             account=account,
             invoice_numbers=[invoice.number for invoice in plan.invoices],
-            amount=amount,
+            amount=remaining,
             method=method,
             idempotency_key=form.cleaned_data["token"],
             request=request,
@@ -148,8 +167,30 @@ def _pay_submit(request, account, form, plan, context):
     return _continue(request, payment)
 
 
-def _rewards_apply(request, account, form, plan, code):
-    """Redeem the code on each eligible invoice of the selection; None (with the error on the field) if refused."""
+def _rewards_previews(request, account, form, plan, code) -> dict | None:
+    """What the code would pay on each eligible invoice of the selection; None (error on the field) if refused."""
+    from rewards.exceptions import RewardsError
+    from rewards.selectors import rewards_applicable_amount
+    from rewards.services import rewards_preview
+
+    previews = {}
+    for invoice, _part in plan.parts:
+        if rewards_applicable_amount(invoice=invoice) <= 0:
+            continue
+        try:
+            previews[invoice.pk] = rewards_preview(
+                user=request.user, account=account, invoice=invoice, code=code
+            ).total
+        except RewardsError as error:
+            form.add_error("rewards_code", str(error))
+            return None
+    if not previews:
+        form.add_error("rewards_code", _("Support Rewards cannot pay these invoices."))
+        return None
+    return previews
+
+
+def _rewards_redeem(request, account, form, plan, code):
     from rewards.exceptions import RewardsError
     from rewards.selectors import rewards_applicable_amount
     from rewards.services import rewards_redeem
@@ -184,10 +225,14 @@ def _continue(request, payment: Payment):
     if payment.method in online.DEBIT_METHODS:
         return redirect("payments:pay_debit", payment.reference)
     try:
-        url = online.payment_paypal_approval_url(
+        url = charge.payment_paypal_approval_url(
             payment=payment,
-            return_url=request.build_absolute_uri(reverse("payments:paypal_return", args=[payment.reference])),
-            cancel_url=request.build_absolute_uri(reverse("payments:paypal_cancel", args=[payment.reference])),
+            return_url=request.build_absolute_uri(
+                reverse("payments:paypal_return", args=[payment.reference])
+            ),
+            cancel_url=request.build_absolute_uri(
+                reverse("payments:paypal_cancel", args=[payment.reference])
+            ),
         )
     except GatewayError:
         messages.error(request, str(GATEWAY_DOWN))
@@ -205,7 +250,7 @@ def _stripe_context(request, payment: Payment, **extra) -> dict:
     }
 
 
-def _after_charge(request, outcome: online.ChargeOutcome, template: str, **extra):
+def _after_charge(request, outcome: charge.ChargeOutcome, template: str, **extra):
     payment = outcome.payment
     if payment.status in (PaymentStatus.SUCCEEDED, PaymentStatus.PROCESSING):
         return redirect("payments:confirmation", payment.reference)
@@ -227,17 +272,30 @@ def pay_card(request, reference: str):
         raise Http404
     try:
         if request.method == "POST":
-            outcome = online.payment_stripe_charge(
-                payment=payment, setup_intent_id=request.POST.get("setup_intent", ""), actor=request.user, request=request
+            outcome = charge.payment_stripe_charge(
+                payment=payment,
+                setup_intent_id=request.POST.get("setup_intent", ""),
+                actor=request.user,
+                request=request,
             )
             return _after_charge(request, outcome, "payments/pay_card.html")
         if payment.status != PaymentStatus.PENDING:
-            return _after_charge(request, online.ChargeOutcome(payment, error=payment.failure_message), "payments/pay_card.html")
-        secret = "" if payment.provider_reference else online.payment_setup_start(payment=payment)
+            return _after_charge(
+                request,
+                charge.ChargeOutcome(payment, error=payment.failure_message),
+                "payments/pay_card.html",
+            )
+        secret = "" if payment.provider_reference else charge.payment_setup_start(payment=payment)
     except GatewayError:
-        return render(request, "payments/pay_card.html", _stripe_context(request, payment, error=str(GATEWAY_DOWN)))
+        return render(
+            request, "payments/pay_card.html", _stripe_context(request, payment, error=str(GATEWAY_DOWN))
+        )
     if payment.provider_reference:  # charged already, waiting for 3-D Secure: read where it stands
-        return _after_charge(request, online.payment_stripe_refresh(payment=payment, actor=request.user), "payments/pay_card.html")
+        return _after_charge(
+            request,
+            charge.payment_stripe_refresh(payment=payment, actor=request.user),
+            "payments/pay_card.html",
+        )
     return render(request, "payments/pay_card.html", _stripe_context(request, payment, setup_secret=secret))
 
 
@@ -249,11 +307,17 @@ def pay_card_complete(request, reference: str):
         return render(request, "portal/no_access.html")
     payment = _payment(request, reference)
     try:
-        outcome = online.payment_stripe_refresh(payment=payment, actor=request.user, request=request)
+        outcome = charge.payment_stripe_refresh(payment=payment, actor=request.user, request=request)
     except GatewayError:
-        return render(request, "payments/pay_card.html", _stripe_context(request, payment, error=str(GATEWAY_DOWN)))
+        return render(
+            request, "payments/pay_card.html", _stripe_context(request, payment, error=str(GATEWAY_DOWN))
+        )
     if outcome.payment.status == PaymentStatus.PENDING:
-        outcome = online.ChargeOutcome(outcome.payment, error=_("The card was not authenticated. Nothing was charged."))
+        outcome = charge.ChargeOutcome(
+            outcome.payment,
+            client_secret=outcome.client_secret,
+            error=_("Your bank has not confirmed the payment yet. Nothing was charged."),
+        )
     return _after_charge(request, outcome, "payments/pay_card.html")
 
 
@@ -267,20 +331,30 @@ def pay_debit(request, reference: str):
     if payment.method not in online.DEBIT_METHODS:
         raise Http404
     form = DebitMandateForm(
-        request.POST or None, initial={"email": request.user.email, "account_holder": payment.account.legal_name}
+        request.POST or None,
+        initial={"email": request.user.email, "account_holder": payment.account.legal_name},
     )
     try:
         if request.method == "POST" and form.is_valid():
-            outcome = online.payment_stripe_charge(
-                payment=payment, setup_intent_id=form.cleaned_data["setup_intent"], actor=request.user, request=request
+            outcome = charge.payment_stripe_charge(
+                payment=payment,
+                setup_intent_id=form.cleaned_data["setup_intent"],
+                actor=request.user,
+                request=request,
             )
             return _after_charge(request, outcome, "payments/pay_debit.html", form=form)
         if payment.status != PaymentStatus.PENDING:
             return redirect("payments:confirmation", payment.reference)
-        secret = online.payment_setup_start(payment=payment)
+        secret = charge.payment_setup_start(payment=payment)
     except GatewayError:
-        return render(request, "payments/pay_debit.html", _stripe_context(request, payment, form=form, error=str(GATEWAY_DOWN)))
-    return render(request, "payments/pay_debit.html", _stripe_context(request, payment, form=form, setup_secret=secret))
+        return render(
+            request,
+            "payments/pay_debit.html",
+            _stripe_context(request, payment, form=form, error=str(GATEWAY_DOWN)),
+        )
+    return render(
+        request, "payments/pay_debit.html", _stripe_context(request, payment, form=form, setup_secret=secret)
+    )
 
 
 @login_required
@@ -291,7 +365,7 @@ def paypal_return(request, reference: str):
     payment = _payment(request, reference)
     retry = _pay_url([entry["number"] for entry in payment.intended_allocations])
     try:
-        outcome = online.payment_paypal_capture(
+        outcome = charge.payment_paypal_capture(
             payment=payment, order_id=request.GET.get("token", ""), actor=request.user, request=request
         )
     except GatewayError:
@@ -301,7 +375,9 @@ def paypal_return(request, reference: str):
         messages.error(request, str(error))
         return redirect(retry)
     if outcome.error:
-        messages.error(request, _("PayPal did not complete the payment: %(reason)s") % {"reason": outcome.error})
+        messages.error(
+            request, _("PayPal did not complete the payment: %(reason)s") % {"reason": outcome.error}
+        )
         return redirect(retry)
     return redirect("payments:confirmation", payment.reference)
 
@@ -311,7 +387,9 @@ def paypal_cancel(request, reference: str):
     if _payer_account(request) is None:
         return render(request, "portal/no_access.html")
     payment = _payment(request, reference)
-    online.payment_paypal_cancel(payment=payment, order_id=request.GET.get("token", ""), actor=request.user, request=request)
+    charge.payment_paypal_cancel(
+        payment=payment, order_id=request.GET.get("token", ""), actor=request.user, request=request
+    )
     messages.info(request, _("You cancelled the payment in PayPal. Nothing was charged."))
     return redirect(_pay_url([entry["number"] for entry in payment.intended_allocations]))
 
@@ -324,9 +402,16 @@ def confirmation(request, reference: str):
     payment = _payment(request, reference)
     allocations = list(payment.allocations.select_related("invoice").order_by("invoice__due_date", "id"))
     numbers = [entry["number"] for entry in payment.intended_allocations]
-    invoices = {inv.number: inv for inv in invoices_for_user(user=request.user, account=request.account).filter(number__in=numbers)}
+    invoices = {
+        inv.number: inv
+        for inv in invoices_for_user(user=request.user, account=request.account).filter(number__in=numbers)
+    }
     intended = [
-        {"invoice": invoices.get(entry["number"]), "number": entry["number"], "amount": Decimal(entry["amount"])}
+        {
+            "invoice": invoices.get(entry["number"]),
+            "number": entry["number"],
+            "amount": Decimal(entry["amount"]),
+        }
         for entry in payment.intended_allocations
     ]
     return render(

@@ -73,6 +73,9 @@ def paypal_webhook(request):
     if not verified:
         return HttpResponseBadRequest()
     stored = webhook_event_store(
-        provider=PaymentProvider.PAYPAL, event_id=payload["id"], event_type=payload["event_type"], payload=payload
+        provider=PaymentProvider.PAYPAL,
+        event_id=payload["id"],
+        event_type=payload["event_type"],
+        payload=payload,
     )
     return _process(stored)

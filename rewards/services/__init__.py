@@ -2,7 +2,7 @@
 
 from rewards.services.accrual import AccrualReport, rewards_accrue_month
 from rewards.services.emails import rewards_email_deliver
-from rewards.services.enrollment import code_normalise, rewards_adjust, rewards_enroll
+from rewards.services.enrollment import code_normalise, rewards_adjust, rewards_code_rotate, rewards_enroll
 from rewards.services.expiry import ExpiryReport, rewards_expire_due, rewards_remind_expiring
 from rewards.services.redemption import PreviewLine, RedemptionPreview, rewards_preview, rewards_redeem
 
@@ -14,6 +14,7 @@ __all__ = [
     "code_normalise",
     "rewards_accrue_month",
     "rewards_adjust",
+    "rewards_code_rotate",
     "rewards_email_deliver",
     "rewards_enroll",
     "rewards_expire_due",

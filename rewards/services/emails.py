@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from accounts.models import AccountContact, ContactKind, CustomerAccount, Role
+from accounts.models import AccountContact, ActivityEntry, ContactKind, CustomerAccount, Role
 from payments.models import Payment
 from rewards.models import ExpiryReminder, RewardAccrual, RewardsEmail
 
@@ -71,6 +71,16 @@ def _context(kind: str, object_id: int) -> tuple[CustomerAccount, dict] | None:
         return lot.rewards_account.account, {
             "lot": lot,
             "rewards_account": lot.rewards_account,
+            "rewards_url": site + reverse("rewards:index"),
+        }
+    if kind == RewardsEmail.Kind.NEW_CODE:
+        entry = ActivityEntry.objects.select_related("account").get(pk=object_id)
+        rewards_account = rewards_account_of(account=entry.account)
+        if rewards_account is None:
+            return None
+        return entry.account, {
+            "rewards_account": rewards_account,
+            "balance": rewards_balance(rewards_account=rewards_account),
             "rewards_url": site + reverse("rewards:index"),
         }
     raise ValueError(f"Unknown rewards email kind {kind!r}")

@@ -79,6 +79,32 @@ def rewards_enroll(
 
 
 @transaction.atomic
+def rewards_code_rotate(
+    *, rewards_account: RewardsAccount, actor: User | None, reason: str = ""
+) -> RewardsAccount:
+    """Replace a leaked or lost code: the old one stops working at once, the billing contact gets the new one."""
+    from rewards.models import RewardsEmail
+    from rewards.services.emails import email_enqueue
+
+    rewards_account = RewardsAccount.objects.select_for_update().get(pk=rewards_account.pk)
+    for _attempt in range(5):
+        code = code_generate()
+        if not RewardsAccount.objects.filter(code=code).exists():
+            break
+    rewards_account.code = code
+    rewards_account.save(update_fields=["code"])
+    entry = activity_record(
+        account=rewards_account.account,
+        actor=actor,
+        action="rewards.code_rotated",
+        summary="A new Support Rewards redemption code was issued; the previous one no longer works",
+        details={"reason": reason[:200]},
+    )
+    email_enqueue(kind=RewardsEmail.Kind.NEW_CODE, object_id=entry.pk)
+    return rewards_account
+
+
+@transaction.atomic
 def rewards_adjust(
     *, rewards_account: RewardsAccount, amount: Decimal, reason: str, actor: User | None
 ) -> list[RewardAdjustment]:

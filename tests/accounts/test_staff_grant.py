@@ -86,3 +86,25 @@ def test_customers_cannot_reach_the_grant_form(client_of, billing_contact, accou
 def test_staff_without_the_support_group_are_refused(client, account):
     client.force_login(UserFactory(is_staff=True))
     assert client.get(url(account)).status_code == 403
+
+
+def test_the_grant_form_lists_current_billing_contacts_and_earlier_grants(
+    client, staff, account, billing_contact
+):
+    successor = UserFactory(email="second@example.test")
+    client.post(url(account), {"email": successor.email, "mode": "grant", "reason": "Ticket 77"})
+    body = client.get(url(account)).content.decode()
+    assert billing_contact.email in body and "second@example.test" in body
+    assert "Ticket 77" in body
+    assert "invite and remove team members" in body  # what the role lets them do
+
+
+def test_staff_see_invitations_and_grants_read_only(client, staff, account, billing_contact):
+    from accounts.models import Invitation
+
+    Invitation.objects.create(
+        account=account, email="x@example.test", nonce="n-admin", invited_by=billing_contact
+    )
+    body = client.get(reverse("admin:accounts_invitation_changelist")).content.decode()
+    assert "x@example.test" in body and "Pending" in body
+    assert client.get(reverse("admin:accounts_billingcontactgrant_add")).status_code == 403

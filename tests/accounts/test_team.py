@@ -217,3 +217,21 @@ def test_a_billing_contact_of_one_account_cannot_manage_another_where_they_are_v
 def test_team_page_without_any_account_explains_how_to_get_access(client_of):
     body = client_of(UserFactory()).get(reverse("team")).content.decode()
     assert 'data-testid="no-access"' in body
+
+
+def test_invitation_emails_are_capped_at_30_an_hour_per_account(
+    client_of, billing_contact, account, committed
+):
+    from accounts.invitations import SENDS_PER_HOUR
+
+    client = client_of(billing_contact)
+    with committed():
+        for n in range(SENDS_PER_HOUR):
+            client.post(
+                reverse("team_invite"), {"email": f"p{n}@example.test", "role": "viewer", "confirmed": "1"}
+            )
+    response = client.post(
+        reverse("team_invite"), {"email": "one-more@example.test", "role": "viewer", "confirmed": "1"}
+    )
+    assert "Too many invitations" in response.content.decode()
+    assert Invitation.objects.filter(account=account).count() == SENDS_PER_HOUR

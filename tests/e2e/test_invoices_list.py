@@ -20,9 +20,13 @@ def invoices(account, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     RemittanceInstructionFactory(currency="USD")
     for i in range(30):
-        InvoiceFactory(account=account, number=f"INV-E{i:03d}", issue_date=days_ago(i), subtotal=Decimal(1000 + i))
+        InvoiceFactory(
+            account=account, number=f"INV-E{i:03d}", issue_date=days_ago(i), subtotal=Decimal(1000 + i)
+        )
     overdue = InvoiceFactory(account=account, number="INV-LATE", issue_date=days_ago(60), po_number="PO-7781")
-    InvoiceLineFactory(invoice=overdue, order_number="ORD-55012", description="Database EE support — order ORD-55012")
+    InvoiceLineFactory(
+        invoice=overdue, order_number="ORD-55012", description="Database EE support — order ORD-55012"
+    )
 
 
 def rows(page):

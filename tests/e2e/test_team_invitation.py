@@ -66,3 +66,13 @@ def test_billing_contact_invites_a_viewer_who_joins_then_is_promoted_to_payer(
     teammate.reload()
     expect(teammate.get_by_test_id("pay")).to_be_visible()
     teammate.screenshot(path=artifacts_dir / "team-payer-invoice.png", full_page=True)
+
+    # Every step is in the account's activity log, which the billing contact reads on the Activity tab.
+    owner.get_by_role("link", name="Activity").click()
+    log = owner.get_by_test_id("activity")
+    for label in ("Invitation sent", "Invitation accepted", "Role changed"):
+        expect(log).to_contain_text(label)
+    owner.screenshot(path=artifacts_dir / "team-activity.png", full_page=True)
+    owner.get_by_role("link", name="Contacts").click()
+    expect(owner.get_by_role("heading", name="Dunning contact")).to_be_visible()
+    owner.screenshot(path=artifacts_dir / "team-contacts.png", full_page=True)

@@ -86,13 +86,22 @@ class Handler(BaseHTTPRequestHandler):
         url = urlparse(self.path)
         raw = self.body()
         if url.path == "/v1/oauth2/token":
-            return self.reply(200, {"access_token": "A21-fake-" + secrets.token_hex(8), "token_type": "Bearer",
-                                    "expires_in": 32400, "scope": "openid"})
+            return self.reply(
+                200,
+                {
+                    "access_token": "A21-fake-" + secrets.token_hex(8),
+                    "token_type": "Bearer",
+                    "expires_in": 32400,
+                    "scope": "openid",
+                },
+            )
         if url.path == "/v1/notifications/verify-webhook-signature":
             data = json.loads(raw or b"{}")
             expected = webhook_signature(
-                transmission_id=data.get("transmission_id", ""), transmission_time=data.get("transmission_time", ""),
-                webhook_id=data.get("webhook_id", ""), event=data.get("webhook_event") or {},
+                transmission_id=data.get("transmission_id", ""),
+                transmission_time=data.get("transmission_time", ""),
+                webhook_id=data.get("webhook_id", ""),
+                event=data.get("webhook_event") or {},
             )
             ok = hmac.compare_digest(expected, data.get("transmission_sig", ""))
             return self.reply(200, {"verification_status": "SUCCESS" if ok else "FAILURE"})
@@ -106,7 +115,9 @@ class Handler(BaseHTTPRequestHandler):
                 return self.redirect(order["_cancel_url"] + "?" + urlencode({"token": order["id"]}))
             order["status"] = "APPROVED"
             order["_decline_capture"] = choice == "decline"
-            return self.redirect(order["_return_url"] + "?" + urlencode({"token": order["id"], "PayerID": "FAKEPAYER1"}))
+            return self.redirect(
+                order["_return_url"] + "?" + urlencode({"token": order["id"], "PayerID": "FAKEPAYER1"})
+            )
         if url.path == "/v2/checkout/orders":
             return self.idempotent(url.path, lambda: self.create_order(json.loads(raw or b"{}")))
         if url.path.startswith("/v2/checkout/orders/") and url.path.endswith("/capture"):
@@ -132,9 +143,11 @@ class Handler(BaseHTTPRequestHandler):
         self.reply(status, body)
 
     def create_order(self, data: dict) -> tuple[int, dict]:
-        context = (data.get("payment_source") or {}).get("paypal", {}).get("experience_context") or data.get(
-            "application_context"
-        ) or {}
+        context = (
+            (data.get("payment_source") or {}).get("paypal", {}).get("experience_context")
+            or data.get("application_context")
+            or {}
+        )
         if not data.get("purchase_units") or not context.get("return_url"):
             return 400, error("INVALID_REQUEST")
         order_id = secrets.token_hex(8).upper()
@@ -144,8 +157,16 @@ class Handler(BaseHTTPRequestHandler):
             "status": "PAYER_ACTION_REQUIRED",
             "purchase_units": data["purchase_units"],
             "links": [
-                {"href": f"{self.server.base_url}/v2/checkout/orders/{order_id}", "rel": "self", "method": "GET"},
-                {"href": f"{self.server.base_url}/checkoutnow?token={order_id}", "rel": "payer-action", "method": "GET"},
+                {
+                    "href": f"{self.server.base_url}/v2/checkout/orders/{order_id}",
+                    "rel": "self",
+                    "method": "GET",
+                },
+                {
+                    "href": f"{self.server.base_url}/checkoutnow?token={order_id}",
+                    "rel": "payer-action",
+                    "method": "GET",
+                },
             ],
             "_return_url": context["return_url"],
             "_cancel_url": context.get("cancel_url", context["return_url"]),
@@ -164,16 +185,28 @@ class Handler(BaseHTTPRequestHandler):
         if order.get("_decline_capture"):
             return 422, error("UNPROCESSABLE_ENTITY", "INSTRUMENT_DECLINED")
         unit = order["purchase_units"][0]
-        unit["payments"] = {"captures": [{"id": "CAP-" + secrets.token_hex(6).upper(), "status": "COMPLETED",
-                                          "amount": unit["amount"], "final_capture": True}]}
+        unit["payments"] = {
+            "captures": [
+                {
+                    "id": "CAP-" + secrets.token_hex(6).upper(),
+                    "status": "COMPLETED",
+                    "amount": unit["amount"],
+                    "final_capture": True,
+                }
+            ]
+        }
         order["status"] = "COMPLETED"
         return 201, order
 
 
 def error(name: str, issue: str = "") -> dict:
     details = [{"issue": issue, "description": issue.replace("_", " ").lower()}] if issue else []
-    return {"name": name, "message": "The requested action could not be performed.", "details": details,
-            "debug_id": secrets.token_hex(6)}
+    return {
+        "name": name,
+        "message": "The requested action could not be performed.",
+        "details": details,
+        "debug_id": secrets.token_hex(6),
+    }
 
 
 APPROVAL_PAGE = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>PayPal (fake)</title></head>

@@ -14,8 +14,9 @@ CHANGELIST = reverse("admin:invoices_invoice_changelist")
 
 @pytest.fixture
 def staff(client):
-    from accounts.services import billing_support_group_ensure
     from django.contrib.auth.models import Group
+
+    from accounts.services import billing_support_group_ensure
 
     billing_support_group_ensure()
     user = UserFactory(is_staff=True)
@@ -67,7 +68,12 @@ def test_cancel_action_asks_a_reason_then_credits_the_balance(staff):
     assert confirm.status_code == 200 and "Reason" in confirm.content.decode()
     staff.post(
         CHANGELIST,
-        {"action": "cancel_selected", ACTION_CHECKBOX_NAME: [invoice.pk], "confirm": "1", "reason": "Ordered twice"},
+        {
+            "action": "cancel_selected",
+            ACTION_CHECKBOX_NAME: [invoice.pk],
+            "confirm": "1",
+            "reason": "Ordered twice",
+        },
     )
     invoice.refresh_from_db()
     assert invoice.state == InvoiceState.CANCELLED and invoice.amount_due == 0
@@ -77,6 +83,8 @@ def test_cancel_action_asks_a_reason_then_credits_the_balance(staff):
 def test_staff_cannot_delete_an_invoice_or_edit_an_issued_ones_amounts(staff):
     invoice = InvoiceFactory()
     assert staff.get(reverse("admin:invoices_invoice_delete", args=[invoice.pk])).status_code == 403
-    staff.post(reverse("admin:invoices_invoice_change", args=[invoice.pk]), {"total": "1.00", "amount_due": "0"})
+    staff.post(
+        reverse("admin:invoices_invoice_change", args=[invoice.pk]), {"total": "1.00", "amount_due": "0"}
+    )
     invoice.refresh_from_db()
     assert invoice.total == Decimal("1200.00") and Invoice.objects.filter(pk=invoice.pk).exists()

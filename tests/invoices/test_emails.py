@@ -36,7 +36,9 @@ def days_ago(days):
 def contacts(account):
     AccountContact.objects.create(account=account, kind=ContactKind.BILLING, email="ap@acme.example")
     AccountContact.objects.create(account=account, kind=ContactKind.DUNNING, email="dunning@acme.example")
-    AccountContact.objects.create(account=account, kind=ContactKind.ACCOUNT, email="finance-lead@acme.example")
+    AccountContact.objects.create(
+        account=account, kind=ContactKind.ACCOUNT, email="finance-lead@acme.example"
+    )
 
 
 @pytest.mark.django_db
@@ -68,14 +70,25 @@ def test_issue_email_has_the_pdf_attached_and_goes_to_the_contacts(
     assert "INV-US-1001" in read_pdf(content)
     assert "$1,200.00" in message.body and "/invoices/INV-US-1001/" in message.body
     dispatch = EmailDispatch.objects.get()
-    assert dispatch.status == DispatchStatus.SENT and dispatch.to == ["ap@acme.example"] and dispatch.sent_count == 1
+    assert (
+        dispatch.status == DispatchStatus.SENT
+        and dispatch.to == ["ap@acme.example"]
+        and dispatch.sent_count == 1
+    )
 
 
 @pytest.mark.django_db
 def test_email_is_in_the_accounts_language(django_capture_on_commit_callbacks):
     account = CustomerAccountFactory(language="fr", currency="EUR", country="FR")
     with django_capture_on_commit_callbacks(execute=True):
-        invoice_issue(invoice=DraftInvoiceFactory(account=account, number="INV-FR-2001", issue_date=datetime.date(2026, 3, 2), due_date=datetime.date(2026, 4, 1)))
+        invoice_issue(
+            invoice=DraftInvoiceFactory(
+                account=account,
+                number="INV-FR-2001",
+                issue_date=datetime.date(2026, 3, 2),
+                due_date=datetime.date(2026, 4, 1),
+            )
+        )
     body = " ".join(mail.outbox[0].body.split())
     assert "1 200,00 €" in body and "1 avril 2026" in body
     assert EmailDispatch.objects.get().language == "fr"

@@ -41,7 +41,11 @@ def test_csv_import_creates_issued_invoices_with_lines_totals_and_net_30(acme, t
     call_command("import_invoices", str(good_csv(tmp_path)))
     invoice = Invoice.objects.get(number="INV-US-3001")
     assert invoice.state == "issued" and invoice.account == acme and invoice.po_number == "PO-7781"
-    assert (invoice.subtotal, invoice.tax, invoice.total) == (Decimal("24400.00"), Decimal("2013.00"), Decimal("26413.00"))
+    assert (invoice.subtotal, invoice.tax, invoice.total) == (
+        Decimal("24400.00"),
+        Decimal("2013.00"),
+        Decimal("26413.00"),
+    )
     assert invoice.amount_due == invoice.total
     assert str(invoice.due_date) == "2026-12-02"
     assert invoice.lines.count() == 2 and invoice.lines.filter(is_rewards_eligible_support=True).count() == 2
@@ -70,7 +74,9 @@ def test_import_errors_name_the_row_and_field_and_nothing_is_written(acme, tmp_p
     errors = capsys.readouterr().err
     assert "row 3, customer_number: no customer account 'C-999999'" in errors
     assert "row 3, unit_price: 'abc' is not a number" in errors
-    assert "row 4, kind:" in errors and "row 4, issue_date:" in errors and "row 4, rewards_eligible:" in errors
+    assert (
+        "row 4, kind:" in errors and "row 4, issue_date:" in errors and "row 4, rewards_eligible:" in errors
+    )
     assert not Invoice.objects.exists()
 
 
@@ -103,13 +109,20 @@ def test_json_import_with_lines_and_a_total_check(tmp_path, capsys):
         "kind": "cloud_subscription",
         "issue_date": "2026-11-02",
         "total": "26400.00",
-        "lines": [{"description": "OCI — ORD-61200", "product": "OCI", "unit_price": "22000.00", "tax": "4400.00"}],
+        "lines": [
+            {"description": "OCI — ORD-61200", "product": "OCI", "unit_price": "22000.00", "tax": "4400.00"}
+        ],
     }
     call_command("import_invoices", str(write(tmp_path, "ok.json", json.dumps([invoice]))), "--no-email")
     created = Invoice.objects.get(number="INV-FR-3001")
     assert created.currency == "EUR" and created.language == "fr" and created.total == Decimal("26400.00")
 
-    wrong = {**invoice, "number": "INV-FR-3002", "total": "26000.00", "lines": [*invoice["lines"], {"product": "X"}]}
+    wrong = {
+        **invoice,
+        "number": "INV-FR-3002",
+        "total": "26000.00",
+        "lines": [*invoice["lines"], {"product": "X"}],
+    }
     with pytest.raises(CommandError):
         call_command("import_invoices", str(write(tmp_path, "bad.json", json.dumps({"invoices": [wrong]}))))
     errors = capsys.readouterr().err

@@ -35,7 +35,15 @@ def numbers(response):
 
 
 def _list_queries(client, account, user, count, django_assert_max_num_queries, page="1"):
-    invoices_bulk_create(account=account, count=count)
+    from invoices.models import CreditMemo
+
+    created = invoices_bulk_create(account=account, count=count)
+    CreditMemo.objects.bulk_create(
+        CreditMemo(
+            number=f"CM-{invoice.number}", invoice=invoice, amount=Decimal("1.00"), currency="USD", reason="x"
+        )
+        for invoice in created[::3]
+    )
     client.force_login(user)
     with django_assert_max_num_queries(10) as captured:
         response = client.get(INDEX, {"page": page, "sort": "-balance", "status": "open"})
@@ -83,7 +91,8 @@ def mixed(account):
 
 
 def test_list_hides_drafts_and_sorts_by_issue_date_newest_first(client, billing_contact, mixed):
-    response = client.get(INDEX) if client.force_login(billing_contact) is None else None
+    client.force_login(billing_contact)
+    response = client.get(INDEX)
     assert numbers(response) == ["INV-4", "INV-2", "INV-1", "INV-3"]
 
 
@@ -261,3 +270,18 @@ def test_pdf_download_is_named_after_the_invoice_and_recorded(client, viewer, ac
     assert ActivityEntry.objects.filter(
         action="invoice.downloaded", target="INV-US-1001", actor=viewer
     ).exists()
+
+
+def test_a_link_to_an_invoice_of_the_users_other_account_switches_to_that_account(
+    client, billing_contact, other_account
+):
+    from tests.factories import MembershipFactory
+
+    MembershipFactory(user=billing_contact, account=other_account, role="viewer")
+    InvoiceFactory(account=other_account, number="INV-B-1")
+    client.force_login(billing_contact)
+    url = reverse("invoices:detail", args=["INV-B-1"])
+    response = client.get(url, follow=True)
+    assert response.redirect_chain == [(url, 302)]
+    assert response.status_code == 200 and response.context["invoice"].number == "INV-B-1"
+    assert client.session["current_account_id"] == other_account.pk

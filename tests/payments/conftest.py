@@ -106,7 +106,11 @@ class StripeBrowser:
         card = {"number": number, "exp_month": "12", "exp_year": "2030", "cvc": "123"}
         body = self._post(
             f"/v1/setup_intents/{seti}/confirm",
-            {"client_secret": client_secret, "use_stripe_sdk": True, "payment_method_data": {"type": "card", "card": card}},
+            {
+                "client_secret": client_secret,
+                "use_stripe_sdk": True,
+                "payment_method_data": {"type": "card", "card": card},
+            },
         )
         if body.get("status") == "requires_action":
             body = self._post(f"/v1/setup_intents/{seti}/confirm", {"client_secret": client_secret})
@@ -130,7 +134,10 @@ class StripeBrowser:
     def confirm_card_payment(self, client_secret: str, success: bool = True) -> dict:
         """confirmCardPayment: the 3-D Secure modal, completed or failed."""
         pi = client_secret.split("_secret_")[0]
-        return self._post(f"/v1/payment_intents/{pi}/_authenticate?success={str(success).lower()}", {"client_secret": client_secret})
+        return self._post(
+            f"/v1/payment_intents/{pi}/_authenticate?success={str(success).lower()}",
+            {"client_secret": client_secret},
+        )
 
     def payment_intents(self) -> list[dict]:
         import json
@@ -178,7 +185,9 @@ def post_stripe_event(client, settings):
 
     settings.STRIPE_WEBHOOK_SECRET = "whsec_test"
 
-    def post(event: dict, *, secret: str = "whsec_test", timestamp: int | None = None, body: bytes | None = None):
+    def post(
+        event: dict, *, secret: str = "whsec_test", timestamp: int | None = None, body: bytes | None = None
+    ):
         payload = json.dumps(event).encode()
         return client.post(
             reverse("payments:stripe_webhook"),

@@ -9,6 +9,7 @@ from django.urls import reverse
 from accounts.models import ActivityEntry
 from payments.models import Allocation, Payment, PaymentMethod, PaymentStatus
 from payments.services import online
+from payments.services import online_charge as charge
 from tests.invoices.factories import InvoiceFactory
 
 pytestmark = pytest.mark.django_db
@@ -24,15 +25,19 @@ def invoice(account):
 
 def start(user, account, invoices, method=PaymentMethod.CARD, amount=None, key="form-1"):
     return online.payment_start(
-        user=user, account=account, invoice_numbers=[i.number for i in invoices], amount=amount,
-        method=method, idempotency_key=key,
+        user=user,
+        account=account,
+        invoice_numbers=[i.number for i in invoices],
+        amount=amount,
+        method=method,
+        idempotency_key=key,
     )
 
 
 def pay_by_card(payment, stripe_browser, number="4242424242424242", actor=None):
-    secret = online.payment_setup_start(payment=payment)
+    secret = charge.payment_setup_start(payment=payment)
     setup_intent = stripe_browser.confirm_card_setup(secret, number)
-    return online.payment_stripe_charge(payment=payment, setup_intent_id=setup_intent, actor=actor)
+    return charge.payment_stripe_charge(payment=payment, setup_intent_id=setup_intent, actor=actor)
 
 
 def test_card_payment_closes_the_invoice_and_sends_a_confirmation(
@@ -52,7 +57,9 @@ def test_card_payment_closes_the_invoice_and_sends_a_confirmation(
     assert payer.email in mail.outbox[0].to
 
 
-def test_declined_card_shows_the_bank_reason_and_leaves_the_invoice_untouched(payer, account, invoice, stripe_browser):
+def test_declined_card_shows_the_bank_reason_and_leaves_the_invoice_untouched(
+    payer, account, invoice, stripe_browser
+):
     payment = start(payer, account, [invoice])
     outcome = pay_by_card(payment, stripe_browser, number=DECLINED_AT_CHARGE)
     assert outcome.payment.status == PaymentStatus.FAILED
@@ -69,7 +76,7 @@ def test_three_d_secure_is_completed_in_the_browser(payer, account, invoice, str
     outcome = pay_by_card(payment, stripe_browser, number=THREE_D_SECURE)
     assert outcome.payment.status == PaymentStatus.PENDING and outcome.client_secret
     stripe_browser.confirm_card_payment(outcome.client_secret, success=True)
-    done = online.payment_stripe_refresh(payment=payment)
+    done = charge.payment_stripe_refresh(payment=payment)
     assert done.payment.status == PaymentStatus.SUCCEEDED
     invoice.refresh_from_db()
     assert invoice.amount_due == 0
@@ -79,7 +86,7 @@ def test_failed_three_d_secure_charges_nothing(payer, account, invoice, stripe_b
     payment = start(payer, account, [invoice])
     outcome = pay_by_card(payment, stripe_browser, number=THREE_D_SECURE)
     stripe_browser.confirm_card_payment(outcome.client_secret, success=False)
-    done = online.payment_stripe_refresh(payment=payment)
+    done = charge.payment_stripe_refresh(payment=payment)
     assert done.payment.status == PaymentStatus.FAILED
     assert "authentication" in done.error
     invoice.refresh_from_db()
@@ -89,10 +96,10 @@ def test_failed_three_d_secure_charges_nothing(payer, account, invoice, stripe_b
 def test_double_submit_creates_one_charge(payer, account, invoice, stripe_browser):
     payment = start(payer, account, [invoice])
     assert start(payer, account, [invoice]) == payment  # the same form token
-    secret = online.payment_setup_start(payment=payment)
+    secret = charge.payment_setup_start(payment=payment)
     setup_intent = stripe_browser.confirm_card_setup(secret)
-    first = online.payment_stripe_charge(payment=payment, setup_intent_id=setup_intent)
-    again = online.payment_stripe_charge(payment=payment, setup_intent_id=setup_intent)
+    first = charge.payment_stripe_charge(payment=payment, setup_intent_id=setup_intent)
+    again = charge.payment_stripe_charge(payment=payment, setup_intent_id=setup_intent)
     assert first.payment.status == again.payment.status == PaymentStatus.SUCCEEDED
     assert len(stripe_browser.payment_intents()) == 1
     assert Allocation.objects.filter(payment=payment).count() == 1
@@ -107,12 +114,16 @@ def test_amount_comes_from_the_server_balance_never_more(payer, account, invoice
 def test_partial_amount_over_several_invoices_goes_to_the_oldest_due_first(payer, account):
     import datetime
 
-    old = InvoiceFactory(account=account, due_date=datetime.date.today() - datetime.timedelta(days=10),
-                         issue_date=datetime.date.today() - datetime.timedelta(days=40))
+    old = InvoiceFactory(
+        account=account,
+        due_date=datetime.date.today() - datetime.timedelta(days=10),
+        issue_date=datetime.date.today() - datetime.timedelta(days=40),
+    )
     new = InvoiceFactory(account=account)
     payment = start(payer, account, [new, old], amount="1500.00")
     assert [(e["number"], e["amount"]) for e in payment.intended_allocations] == [
-        (old.number, "1200.00"), (new.number, "300.00")
+        (old.number, "1200.00"),
+        (new.number, "300.00"),
     ]
 
 
@@ -136,7 +147,10 @@ def test_pay_by_card_through_the_pages(client_of, payer, invoice, stripe_browser
     client = client_of(payer)
     page = client.get(reverse("payments:pay"), {"invoice": invoice.number})
     token = page.context["form"].initial["token"]
-    response = client.post(reverse("payments:pay"), {"invoice": invoice.number, "amount": "3000.00", "method": "card", "token": token})
+    response = client.post(
+        reverse("payments:pay"),
+        {"invoice": invoice.number, "amount": "3000.00", "method": "card", "token": token},
+    )
     payment = Payment.objects.get()
     assert response.url == reverse("payments:pay_card", args=[payment.reference])
     card_page = client.get(response.url)
@@ -161,7 +175,8 @@ def test_card_only_rule_is_enforced_on_submit(client_of, payer, account):
 
 def test_tampered_amount_is_refused_beside_the_field(client_of, payer, invoice):
     response = client_of(payer).post(
-        reverse("payments:pay"), {"invoice": invoice.number, "amount": "99999.00", "method": "paypal", "token": "t-2"}
+        reverse("payments:pay"),
+        {"invoice": invoice.number, "amount": "99999.00", "method": "paypal", "token": "t-2"},
     )
     assert "amount" in response.context["form"].errors
     assert not Payment.objects.exists()
@@ -187,7 +202,123 @@ def test_pay_all_overdue_selects_the_overdue_invoices(client_of, payer, account)
     import datetime
 
     today = datetime.date.today()
-    late = InvoiceFactory(account=account, issue_date=today - datetime.timedelta(days=60), due_date=today - datetime.timedelta(days=30))
+    late = InvoiceFactory(
+        account=account,
+        issue_date=today - datetime.timedelta(days=60),
+        due_date=today - datetime.timedelta(days=30),
+    )
     InvoiceFactory(account=account)
     response = client_of(payer).get(reverse("payments:pay"), {"overdue": "1"})
     assert [row["invoice"].number for row in response.context["rows"]] == [late.number]
+
+
+@pytest.mark.worker
+def test_confirmation_email_sent_once_by_the_real_worker(celery_worker, payer, account, invoice):
+    import time
+
+    from payments.models import PaymentEmail
+    from tests.payments.conftest import payment_options_seed
+
+    payment_options_seed()
+    payment = start(payer, account, [invoice])
+    online.payment_succeed(payment=payment)
+    online.payment_succeed(payment=payment)  # the webhook after the browser return: no second email
+    deadline = time.time() + 20
+    while time.time() < deadline and not PaymentEmail.objects.filter(sent_at__isnull=False).exists():
+        time.sleep(0.2)
+    assert PaymentEmail.objects.get().sent_at is not None
+    # The worker's mail folder is shared by the session: count only this payment's emails, then tidy up.
+    mails = [f for f in celery_worker["mail_dir"].glob("*.log") if payment.reference in f.read_text()]
+    assert len(mails) == 1
+    for mail_file in mails:
+        mail_file.unlink()
+
+
+# --- Support Rewards on the pay page -----------------------------------------------------------------
+
+
+def test_rewards_code_field_only_for_eligible_support_invoices(client_of, payer, account, invoice):
+    from tests.rewards.factories import support_invoice
+
+    support = support_invoice(account)
+    client = client_of(payer)
+    assert (
+        "rewards_code"
+        in client.get(reverse("payments:pay"), {"invoice": support.number}).context["form"].fields
+    )
+    assert (
+        "rewards_code"
+        not in client.get(reverse("payments:pay"), {"invoice": invoice.number}).context["form"].fields
+    )
+
+
+def test_rewards_applied_first_then_the_rest_by_the_chosen_method(client_of, payer, account):
+    from tests.rewards.factories import RewardLotFactory, RewardsAccountFactory, support_invoice
+
+    support = support_invoice(account)  # 1 000.00 eligible support + 82.50 tax
+    lot = RewardLotFactory(rewards_account=RewardsAccountFactory(account=account), amount=Decimal("100.00"))
+    response = client_of(payer).post(
+        reverse("payments:pay"),
+        {
+            "invoice": support.number,
+            "method": "card",
+            "token": "tok-rw",
+            "rewards_code": lot.rewards_account.code,
+        },
+    )
+    card_payment = Payment.objects.get(method=PaymentMethod.CARD)
+    assert response.url == reverse("payments:pay_card", args=[card_payment.reference])
+    assert card_payment.amount == Decimal("982.50")
+    support.refresh_from_db()
+    assert support.amount_due == Decimal("982.50")
+
+
+def test_rewards_paying_everything_go_straight_to_the_confirmation(client_of, payer, account):
+    from tests.rewards.factories import RewardLotFactory, RewardsAccountFactory, support_invoice
+
+    support = support_invoice(account, tax=Decimal("0.00"))
+    lot = RewardLotFactory(rewards_account=RewardsAccountFactory(account=account), amount=Decimal("5000.00"))
+    response = client_of(payer).post(
+        reverse("payments:pay"),
+        {
+            "invoice": support.number,
+            "method": "card",
+            "token": "tok-rw2",
+            "rewards_code": lot.rewards_account.code,
+        },
+    )
+    rewards_payment = Payment.objects.get()
+    assert rewards_payment.method == PaymentMethod.REWARDS
+    assert response.url == reverse("payments:confirmation", args=[rewards_payment.reference])
+
+
+def test_wrong_rewards_code_is_shown_beside_the_field(client_of, payer, account):
+    from tests.rewards.factories import support_invoice
+
+    support = support_invoice(account)
+    response = client_of(payer).post(
+        reverse("payments:pay"),
+        {"invoice": support.number, "method": "card", "token": "tok-rw3", "rewards_code": "NOPE"},
+    )
+    assert response.context["form"].errors["rewards_code"]
+    assert not Payment.objects.exists()
+
+
+def test_rewards_are_not_used_when_the_rest_cannot_be_paid_by_the_chosen_method(client_of, payer, account):
+    from tests.rewards.factories import RewardLotFactory, RewardsAccountFactory, support_invoice
+
+    support = support_invoice(account)  # after 100 of rewards, 982.50 is left: card only
+    lot = RewardLotFactory(rewards_account=RewardsAccountFactory(account=account), amount=Decimal("100.00"))
+    response = client_of(payer).post(
+        reverse("payments:pay"),
+        {
+            "invoice": support.number,
+            "method": "paypal",
+            "token": "tok-rw4",
+            "rewards_code": lot.rewards_account.code,
+        },
+    )
+    assert response.context["form"].errors["method"]
+    assert not Payment.objects.exists()
+    lot.refresh_from_db()
+    assert lot.remaining == Decimal("100.00")

@@ -9,6 +9,7 @@ from django.db import connection, transaction
 from payments.ledger import PaymentError, payment_allocate, payment_create, payment_transition
 from payments.models import AccountCredit, Allocation, Payment, PaymentMethod, PaymentProvider, PaymentStatus
 from payments.services import online
+from payments.services import online_charge as charge
 from tests.factories import MembershipFactory
 from tests.invoices.factories import InvoiceFactory
 
@@ -43,13 +44,23 @@ def test_30_parallel_full_balance_payments_leave_one_succeeded_allocation(accoun
 
     def pay(i):
         payment = online.payment_start(
-            user=payers[i], account=account, invoice_numbers=[invoice.number], amount=None,
-            method=PaymentMethod.CARD, idempotency_key=f"race-{i}",
+            user=payers[i],
+            account=account,
+            invoice_numbers=[invoice.number],
+            amount=None,
+            method=PaymentMethod.CARD,
+            idempotency_key=f"race-{i}",
         )
-        return online.payment_stripe_charge(payment=payment, payment_method_id="pm_card_visa", off_session=True)
+        return charge.payment_stripe_charge(
+            payment=payment, payment_method_id="pm_card_visa", off_session=True
+        )
 
     results = race(30, pay)
-    succeeded = [r for r in results if isinstance(r, online.ChargeOutcome) and r.payment.status == PaymentStatus.SUCCEEDED]
+    succeeded = [
+        r
+        for r in results
+        if isinstance(r, charge.ChargeOutcome) and r.payment.status == PaymentStatus.SUCCEEDED
+    ]
     refused = [r for r in results if isinstance(r, PaymentError)]
     assert len(succeeded) == 1 and len(refused) == 29, results
     invoice.refresh_from_db()
@@ -64,13 +75,20 @@ def test_30_succeeded_payments_allocated_in_parallel_never_overpay(account):
     payments = []
     for _ in range(30):
         payment = payment_create(
-            account=account, method=PaymentMethod.CARD, provider=PaymentProvider.STRIPE, amount=invoice.total,
-            currency="USD", started_by=None, intended_allocations=[(invoice, invoice.total)],
+            account=account,
+            method=PaymentMethod.CARD,
+            provider=PaymentProvider.STRIPE,
+            amount=invoice.total,
+            currency="USD",
+            started_by=None,
+            intended_allocations=[(invoice, invoice.total)],
         )
         with transaction.atomic():
             payments.append(payment_transition(payment=payment, to_status=PaymentStatus.SUCCEEDED))
 
-    results = race(30, lambda i: payment_allocate(payment=payments[i], invoice_amounts=[(invoice.pk, invoice.total)]))
+    results = race(
+        30, lambda i: payment_allocate(payment=payments[i], invoice_amounts=[(invoice.pk, invoice.total)])
+    )
     assert not [r for r in results if isinstance(r, Exception)], results
     invoice.refresh_from_db()
     assert invoice.amount_due == 0
@@ -78,20 +96,30 @@ def test_30_succeeded_payments_allocated_in_parallel_never_overpay(account):
     assert AccountCredit.objects.filter(kind=AccountCredit.Kind.OVERPAYMENT).count() == 29
 
 
-def test_20_identical_requests_with_one_idempotency_key_create_one_payment_intent(payer, account, stripe_browser):
+def test_20_identical_requests_with_one_idempotency_key_create_one_payment_intent(
+    payer, account, stripe_browser
+):
     invoice = InvoiceFactory(account=account, subtotal=Decimal("2500.00"), tax=Decimal("500.00"))
     first = online.payment_start(
-        user=payer, account=account, invoice_numbers=[invoice.number], amount=None,
-        method=PaymentMethod.CARD, idempotency_key="same-form",
+        user=payer,
+        account=account,
+        invoice_numbers=[invoice.number],
+        amount=None,
+        method=PaymentMethod.CARD,
+        idempotency_key="same-form",
     )
-    setup_intent = stripe_browser.confirm_card_setup(online.payment_setup_start(payment=first))
+    setup_intent = stripe_browser.confirm_card_setup(charge.payment_setup_start(payment=first))
 
     def submit(_i):
         payment = online.payment_start(
-            user=payer, account=account, invoice_numbers=[invoice.number], amount=None,
-            method=PaymentMethod.CARD, idempotency_key="same-form",
+            user=payer,
+            account=account,
+            invoice_numbers=[invoice.number],
+            amount=None,
+            method=PaymentMethod.CARD,
+            idempotency_key="same-form",
         )
-        return online.payment_stripe_charge(payment=payment, setup_intent_id=setup_intent)
+        return charge.payment_stripe_charge(payment=payment, setup_intent_id=setup_intent)
 
     results = race(20, submit)
     assert not [r for r in results if isinstance(r, Exception)], results

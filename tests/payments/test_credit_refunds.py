@@ -323,3 +323,38 @@ def test_payments_page_offers_the_refund_to_the_billing_contact_only(
     page = client_of(payer).get(reverse("payments:index")).content.decode()
     assert "Ask for a refund" not in page
     assert "the billing contact can ask for a refund" in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_credit_applications_use_the_credit_once(account, billing_contact):
+    import threading
+
+    from django.db import connection
+
+    invoices = [invoice_due(account, day) for day in (2, 3, 4)]
+    pay(account, "1500.00")
+    barrier = threading.Barrier(8)
+    outcomes = []
+
+    def apply():
+        try:
+            barrier.wait()
+            outcomes.append(account_credit_apply(account=account, currency="USD", actor=billing_contact))
+        except CreditError as error:
+            outcomes.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=apply) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert len(outcomes) == 8
+    assert account_credit_balance(account=account, currency="USD") >= 0
+    applied = sum(a.amount for a in Allocation.objects.filter(invoice__in=invoices))
+    assert applied == Decimal("1500.00")
+    for invoice in invoices:
+        invoice.refresh_from_db()
+    assert sum(inv.amount_due for inv in invoices) == Decimal("3600.00") - Decimal("1500.00")
+    assert Payment.objects.filter(method=PaymentMethod.ACCOUNT_CREDIT).count() == 1

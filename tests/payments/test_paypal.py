@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from payments.models import Allocation, Payment, PaymentMethod, PaymentStatus
 from payments.services import online
+from payments.services import online_charge as charge
 from tests.invoices.factories import InvoiceFactory
 
 pytestmark = pytest.mark.django_db
@@ -26,28 +27,43 @@ def approve(url: str, choice: str = "approve") -> dict:
     """The payer's click on the fake approval page; returns the query PayPal sends back to us."""
     token = urllib.parse.parse_qs(urllib.parse.urlparse(url).query)["token"][0]
     base = url.split("/checkoutnow")[0]
-    response = requests.post(f"{base}/checkoutnow/decide", data={"token": token, "choice": choice},
-                             allow_redirects=False, timeout=5)
+    response = requests.post(
+        f"{base}/checkoutnow/decide",
+        data={"token": token, "choice": choice},
+        allow_redirects=False,
+        timeout=5,
+    )
     location = response.headers["Location"]
-    return {"path": urllib.parse.urlparse(location).path, **dict(urllib.parse.parse_qsl(urllib.parse.urlparse(location).query))}
+    return {
+        "path": urllib.parse.urlparse(location).path,
+        **dict(urllib.parse.parse_qsl(urllib.parse.urlparse(location).query)),
+    }
 
 
 def start(payer, account, invoices):
     payment = online.payment_start(
-        user=payer, account=account, invoice_numbers=[i.number for i in invoices], amount=None,
-        method=PaymentMethod.PAYPAL, idempotency_key="pp-1",
+        user=payer,
+        account=account,
+        invoice_numbers=[i.number for i in invoices],
+        amount=None,
+        method=PaymentMethod.PAYPAL,
+        idempotency_key="pp-1",
     )
-    url = online.payment_paypal_approval_url(payment=payment, return_url="http://testserver/return",
-                                             cancel_url="http://testserver/cancel")
+    url = charge.payment_paypal_approval_url(
+        payment=payment, return_url="http://testserver/return", cancel_url="http://testserver/cancel"
+    )
     return payment, url
 
 
 def test_paypal_approved_and_captured_pays_both_invoices(payer, account, invoices, paypal_fake):
     payment, url = start(payer, account, invoices)
     back = approve(url)
-    outcome = online.payment_paypal_capture(payment=payment, order_id=back["token"], actor=payer)
+    outcome = charge.payment_paypal_capture(payment=payment, order_id=back["token"], actor=payer)
     assert outcome.payment.status == PaymentStatus.SUCCEEDED
-    assert sorted(Allocation.objects.values_list("amount", flat=True)) == [Decimal("3000.00"), Decimal("4800.00")]
+    assert sorted(Allocation.objects.values_list("amount", flat=True)) == [
+        Decimal("3000.00"),
+        Decimal("4800.00"),
+    ]
     for invoice in invoices:
         invoice.refresh_from_db()
         assert invoice.amount_due == 0
@@ -56,9 +72,9 @@ def test_paypal_approved_and_captured_pays_both_invoices(payer, account, invoice
 def test_paypal_return_reloaded_captures_once(payer, account, invoices, paypal_fake):
     payment, url = start(payer, account, invoices)
     back = approve(url)
-    online.payment_paypal_capture(payment=payment, order_id=back["token"])
+    charge.payment_paypal_capture(payment=payment, order_id=back["token"])
     Payment.objects.filter(pk=payment.pk).update(status=PaymentStatus.PENDING)  # a second tab still pending
-    again = online.payment_paypal_capture(payment=payment, order_id=back["token"])
+    again = charge.payment_paypal_capture(payment=payment, order_id=back["token"])
     assert again.payment.status == PaymentStatus.SUCCEEDED
     assert Allocation.objects.count() == 2
 
@@ -73,7 +89,7 @@ def test_paypal_cancel_leaves_the_invoices_untouched(payer, account, invoices, p
     payment, url = start(payer, account, invoices)
     back = approve(url, "cancel")
     assert back["path"] == "/cancel"
-    online.payment_paypal_cancel(payment=payment, order_id=back["token"], actor=payer)
+    charge.payment_paypal_cancel(payment=payment, order_id=back["token"], actor=payer)
     payment.refresh_from_db()
     assert payment.status == PaymentStatus.FAILED
     assert not Allocation.objects.exists()
@@ -82,7 +98,7 @@ def test_paypal_cancel_leaves_the_invoices_untouched(payer, account, invoices, p
 def test_paypal_capture_failure_shows_why_and_charges_nothing(payer, account, invoices, paypal_fake):
     payment, url = start(payer, account, invoices)
     back = approve(url, "decline")
-    outcome = online.payment_paypal_capture(payment=payment, order_id=back["token"])
+    outcome = charge.payment_paypal_capture(payment=payment, order_id=back["token"])
     assert outcome.payment.status == PaymentStatus.FAILED
     assert "declined" in outcome.error
     invoices[0].refresh_from_db()
@@ -92,13 +108,15 @@ def test_paypal_capture_failure_shows_why_and_charges_nothing(payer, account, in
 def test_paypal_token_of_another_order_is_refused(payer, account, invoices, paypal_fake):
     payment, _url = start(payer, account, invoices)
     with pytest.raises(online.PaymentError):
-        online.payment_paypal_capture(payment=payment, order_id="SOMEONE-ELSES")
+        charge.payment_paypal_capture(payment=payment, order_id="SOMEONE-ELSES")
 
 
 def test_pay_two_invoices_with_paypal_through_the_pages(client_of, payer, invoices, paypal_fake):
     client = client_of(payer)
     numbers = [i.number for i in invoices]
-    response = client.post(reverse("payments:pay"), {"invoice": numbers, "method": "paypal", "token": "tok-pp"})
+    response = client.post(
+        reverse("payments:pay"), {"invoice": numbers, "method": "paypal", "token": "tok-pp"}
+    )
     assert response.status_code == 302 and response.url.startswith(paypal_fake.base_url)
     back = approve(response.url)
     payment = Payment.objects.get()
@@ -111,7 +129,10 @@ def test_pay_two_invoices_with_paypal_through_the_pages(client_of, payer, invoic
 
 def test_paypal_cancel_page_returns_to_the_pay_page(client_of, payer, invoices, paypal_fake):
     client = client_of(payer)
-    response = client.post(reverse("payments:pay"), {"invoice": [i.number for i in invoices], "method": "paypal", "token": "tok-c"})
+    response = client.post(
+        reverse("payments:pay"),
+        {"invoice": [i.number for i in invoices], "method": "paypal", "token": "tok-c"},
+    )
     back = approve(response.url, "cancel")
     page = client.get(back["path"], {"token": back["token"]}, follow=True)
     assert "Nothing was charged" in page.content.decode()

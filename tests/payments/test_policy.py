@@ -101,7 +101,9 @@ def test_sepa_direct_debit_only_for_eur_where_the_country_allows_it():
 
 def test_support_rewards_offered_only_for_eligible_support_invoices():
     support = InvoiceFactory(kind=InvoiceKind.SUPPORT_RENEWAL)
-    InvoiceLineFactory(invoice=support, product="Database Enterprise Edition Support", is_rewards_eligible_support=True)
+    InvoiceLineFactory(
+        invoice=support, product="Database Enterprise Edition Support", is_rewards_eligible_support=True
+    )
     cloud = InvoiceFactory(kind=InvoiceKind.CLOUD_SUBSCRIPTION)
     InvoiceLineFactory(invoice=cloud)
     java = InvoiceFactory(kind=InvoiceKind.SUPPORT_RENEWAL)

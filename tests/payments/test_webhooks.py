@@ -27,8 +27,12 @@ def invoice(account):
 @pytest.fixture
 def payment(payer, account, invoice):
     payment = online.payment_start(
-        user=payer, account=account, invoice_numbers=[invoice.number], amount=None,
-        method=PaymentMethod.CARD, idempotency_key="wh-1",
+        user=payer,
+        account=account,
+        invoice_numbers=[invoice.number],
+        amount=None,
+        method=PaymentMethod.CARD,
+        idempotency_key="wh-1",
     )
     payment.provider_reference = "pi_webhook_1"
     payment.save(update_fields=["provider_reference"])
@@ -36,11 +40,17 @@ def payment(payer, account, invoice):
 
 
 def intent(payment, status):
-    return {"id": payment.provider_reference, "status": status, "metadata": {"payment_reference": payment.reference}}
+    return {
+        "id": payment.provider_reference,
+        "status": status,
+        "metadata": {"payment_reference": payment.reference},
+    }
 
 
 def test_forged_signature_answers_400_and_stores_nothing(payment, post_stripe_event):
-    response = post_stripe_event(stripe_event("payment_intent.succeeded", intent(payment, "succeeded")), secret="whsec_forged")
+    response = post_stripe_event(
+        stripe_event("payment_intent.succeeded", intent(payment, "succeeded")), secret="whsec_forged"
+    )
     assert response.status_code == 400
     assert not WebhookEvent.objects.exists()
     payment.refresh_from_db()
@@ -49,7 +59,9 @@ def test_forged_signature_answers_400_and_stores_nothing(payment, post_stripe_ev
 
 def test_stale_signature_answers_400_and_stores_nothing(payment, post_stripe_event):
     old = int(time.time()) - 3600
-    response = post_stripe_event(stripe_event("payment_intent.succeeded", intent(payment, "succeeded")), timestamp=old)
+    response = post_stripe_event(
+        stripe_event("payment_intent.succeeded", intent(payment, "succeeded")), timestamp=old
+    )
     assert response.status_code == 400
     assert not WebhookEvent.objects.exists()
 
@@ -81,7 +93,9 @@ def test_succeeded_before_processing_ends_succeeded(payment, post_stripe_event):
 
 
 def test_failed_before_processing_ends_failed(payment, post_stripe_event):
-    post_stripe_event(stripe_event("payment_intent.payment_failed", intent(payment, "requires_payment_method")))
+    post_stripe_event(
+        stripe_event("payment_intent.payment_failed", intent(payment, "requires_payment_method"))
+    )
     post_stripe_event(stripe_event("payment_intent.processing", intent(payment, "processing")))
     payment.refresh_from_db()
     assert payment.status == PaymentStatus.FAILED
@@ -89,7 +103,9 @@ def test_failed_before_processing_ends_failed(payment, post_stripe_event):
 
 def test_late_failure_of_an_earlier_attempt_does_not_undo_a_success(payment, invoice, post_stripe_event):
     post_stripe_event(stripe_event("payment_intent.succeeded", intent(payment, "succeeded")))
-    post_stripe_event(stripe_event("payment_intent.payment_failed", intent(payment, "requires_payment_method")))
+    post_stripe_event(
+        stripe_event("payment_intent.payment_failed", intent(payment, "requires_payment_method"))
+    )
     payment.refresh_from_db()
     invoice.refresh_from_db()
     assert payment.status == PaymentStatus.SUCCEEDED and invoice.amount_due == 0
@@ -121,7 +137,9 @@ def test_processing_failure_answers_500_and_the_retry_applies_it(payment, post_s
 
 
 def test_event_for_an_unknown_payment_is_acknowledged(post_stripe_event):
-    response = post_stripe_event(stripe_event("payment_intent.succeeded", {"id": "pi_not_ours", "status": "succeeded"}))
+    response = post_stripe_event(
+        stripe_event("payment_intent.succeeded", {"id": "pi_not_ours", "status": "succeeded"})
+    )
     assert response.status_code == 200
 
 
@@ -131,8 +149,12 @@ def test_event_for_an_unknown_payment_is_acknowledged(post_stripe_event):
 @pytest.fixture
 def paypal_payment(payer, account, invoice):
     payment = online.payment_start(
-        user=payer, account=account, invoice_numbers=[invoice.number], amount=None,
-        method=PaymentMethod.PAYPAL, idempotency_key="wh-pp",
+        user=payer,
+        account=account,
+        invoice_numbers=[invoice.number],
+        amount=None,
+        method=PaymentMethod.PAYPAL,
+        idempotency_key="wh-pp",
     )
     payment.provider_reference = "ORDER123"
     payment.save(update_fields=["provider_reference"])
@@ -143,7 +165,11 @@ def paypal_capture_event(order_id="ORDER123", event_type="PAYMENT.CAPTURE.COMPLE
     return {
         "id": f"WH-{uuid.uuid4().hex[:12]}",
         "event_type": event_type,
-        "resource": {"id": "CAP-1", "status": "COMPLETED", "supplementary_data": {"related_ids": {"order_id": order_id}}},
+        "resource": {
+            "id": "CAP-1",
+            "status": "COMPLETED",
+            "supplementary_data": {"related_ids": {"order_id": order_id}},
+        },
     }
 
 
@@ -164,7 +190,9 @@ def post_paypal(client, event, *, sent_at=None, webhook_id="WH-TEST", body=None)
     )
 
 
-def test_paypal_capture_webhook_verified_with_paypal_settles_the_payment(client, paypal_fake, paypal_payment, invoice):
+def test_paypal_capture_webhook_verified_with_paypal_settles_the_payment(
+    client, paypal_fake, paypal_payment, invoice
+):
     event = paypal_capture_event()
     for _ in range(3):
         assert post_paypal(client, event).status_code == 200

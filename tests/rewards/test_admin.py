@@ -87,3 +87,50 @@ def test_adjustment_without_reason_or_beyond_the_balance_is_refused(staff_client
 def test_money_rows_are_read_only_in_the_admin(staff_client, model):
     assert staff_client.get(reverse(f"admin:rewards_{model}_changelist")).status_code == 200
     assert staff_client.get(reverse(f"admin:rewards_{model}_add")).status_code == 403
+
+
+def test_enrollment_change_page_shows_the_code_read_only(staff_client):
+    rewards_account = RewardsAccountFactory()
+    response = staff_client.get(reverse("admin:rewards_rewardsaccount_change", args=[rewards_account.pk]))
+    assert response.status_code == 200
+    assert rewards_account.code.encode() in response.content
+    assert b'name="code"' not in response.content
+
+
+def test_a_new_code_replaces_the_old_one_and_is_emailed(staff_client, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    from rewards.exceptions import RewardsCodeUnknown
+    from rewards.services import rewards_preview
+    from tests.factories import MembershipFactory
+    from tests.rewards.factories import support_invoice
+
+    rewards_account = RewardsAccountFactory()
+    RewardLotFactory(rewards_account=rewards_account)
+    contact = MembershipFactory(account=rewards_account.account, role="billing_contact").user
+    old_code = rewards_account.code
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(
+            reverse("admin:rewards_rewardsaccount_changelist"),
+            {"action": "issue_new_code", "_selected_action": [rewards_account.pk]},
+        )
+    assert response.status_code == 302
+    rewards_account.refresh_from_db()
+    assert rewards_account.code != old_code
+    invoice = support_invoice(rewards_account.account)
+    with pytest.raises(RewardsCodeUnknown):
+        rewards_preview(user=contact, account=rewards_account.account, invoice=invoice, code=old_code)
+    assert rewards_preview(
+        user=contact, account=rewards_account.account, invoice=invoice, code=rewards_account.code
+    )
+    assert len(mail.outbox) == 1
+    assert rewards_account.code_display in mail.outbox[0].body
+    assert mail.outbox[0].to == [contact.email]
+
+
+def test_enrollment_list_shows_the_available_balance(staff_client):
+    rewards_account = RewardsAccountFactory()
+    RewardLotFactory(rewards_account=rewards_account, amount=Decimal("42.00"))
+    response = staff_client.get(reverse("admin:rewards_rewardsaccount_changelist"))
+    assert response.status_code == 200
+    assert b"42.00" in response.content, response.content.decode()[response.content.decode().find("result_list"):][:1500]

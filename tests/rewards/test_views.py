@@ -219,3 +219,37 @@ def test_htmx_preview_answers_the_panel_alone_with_errors_in_place(
     html = response.content.decode()
     assert "<html" not in html
     assert "not valid for this account" in html
+
+
+def test_ineligible_invoice_page_says_why_and_offers_another_way(
+    client_of, billing_contact, account, rewards_account
+):
+    from invoices.models import InvoiceKind
+
+    RewardLotFactory(rewards_account=rewards_account)
+    cloud = support_invoice(account, kind=InvoiceKind.CLOUD_SUBSCRIPTION)
+    java = support_invoice(account, lines=[("Java SE Subscription", D("100.00"), True)])
+    client = client_of(billing_contact)
+    cloud_page = client.get(redeem_url(cloud)).content.decode()
+    assert "Only Technology Programs support renewal invoices" in cloud_page
+    assert 'name="code"' not in cloud_page
+    java_page = client.get(redeem_url(java)).content.decode()
+    assert "Java and MySQL subscriptions, Oracle Linux" in java_page
+    assert reverse("payments:pay") in java_page
+
+
+def test_french_amount_with_a_decimal_comma_is_understood(
+    client_of, billing_contact, rewards_account, invoice
+):
+    from django.utils import translation
+
+    RewardLotFactory(rewards_account=rewards_account, amount=D("300.00"))
+    client = client_of(billing_contact)
+    with translation.override("fr"):
+        response = client.post(
+            redeem_url(invoice),
+            {"step": "preview", "code": rewards_account.code, "amount": "120,50"},
+            HTTP_ACCEPT_LANGUAGE="fr",
+        )
+    assert response.status_code == 200, response.content.decode()[-2000:]
+    assert response.context["preview"].total == D("120.50")

@@ -1,0 +1,100 @@
+"""Activity tab of the Team section: the account's log, filtered and paginated, and its CSV export."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts import selectors
+from accounts.activity import action_label
+from accounts.forms import ActivityFilterForm
+from accounts.views import forbidden, require_perm
+
+ACTIVITY_PAGE_SIZE = 25
+CSV_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _activity_filters(request, account) -> tuple[ActivityFilterForm, selectors.ActivityFilters]:
+    form = ActivityFilterForm(
+        request.GET or None,
+        actions=selectors.activity_actions(account=account),
+        actors=selectors.activity_actors(account=account),
+    )
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        filters = selectors.ActivityFilters(
+            action=data["action"], actor=data["actor"], date_from=data["date_from"], date_to=data["date_to"]
+        )
+    else:
+        filters = selectors.ActivityFilters()
+    return form, filters
+
+
+@login_required
+def team_activity(request):
+    account = request.account
+    if account is None:
+        return render(request, "portal/no_access.html")
+    if not request.user.has_perm("accounts.view_activity", account):
+        return forbidden(
+            request, account=account, what=_("Only a billing contact can read the activity log.")
+        )
+    form, filters = _activity_filters(request, account)
+    entries = selectors.activity_for_account(account=account, filters=filters).select_related("actor")
+    page = Paginator(entries, ACTIVITY_PAGE_SIZE).get_page(request.GET.get("page"))
+    for entry in page.object_list:
+        entry.action_label = action_label(entry.action)
+    export_query = request.GET.copy()
+    export_query.pop("page", None)
+    return render(
+        request,
+        "accounts/activity.html",
+        {
+            "account": account,
+            "form": form,
+            "page": page,
+            "export_query": export_query.urlencode(),
+            "tab": "activity",
+        },
+    )
+
+
+def _csv_cell(value) -> str:
+    text = "" if value is None else str(value)
+    return (
+        "'" + text if text.startswith(CSV_FORMULA_PREFIXES) else text
+    )  # no formula injection in spreadsheets
+
+
+@login_required
+def team_activity_export(request):
+    account = request.account
+    if account is None:
+        return render(request, "portal/no_access.html")
+    require_perm(request, "accounts.view_activity", account)
+    _form, filters = _activity_filters(request, account)
+    entries = selectors.activity_for_account(account=account, filters=filters)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    filename = f"activity-{account.customer_number}-{timezone.localdate():%Y%m%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    writer = csv.writer(response)
+    writer.writerow([_("Date (UTC)"), _("Person"), _("Action"), _("Summary"), _("Target"), _("IP address")])
+    for entry in entries.iterator(chunk_size=500):
+        writer.writerow(
+            [
+                _csv_cell(entry.created_at.astimezone(datetime.UTC).strftime("%Y-%m-%d %H:%M:%S")),
+                _csv_cell(entry.actor_email),
+                _csv_cell(action_label(entry.action)),
+                _csv_cell(entry.summary),
+                _csv_cell(entry.target),
+                _csv_cell(entry.ip_address),
+            ]
+        )
+    return response

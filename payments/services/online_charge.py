@@ -1,0 +1,184 @@
+"""Charging online: Stripe (card, SEPA debit; SetupIntent then PaymentIntent) and PayPal (Orders v2).
+
+Each charge locks our Payment row for the whole provider call: a second request for the same
+payment waits, then finds the provider reference and only reads the provider's state. Lock order
+everywhere: the payment row, then (when settling) the invoices.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from accounts.models import CustomerAccount, User
+from payments.ledger import PaymentError
+from payments.models import Payment, PaymentMethod, PaymentProvider, PaymentStatus, ProviderCustomer
+from payments.providers import paypal_gateway, stripe_gateway
+from payments.providers.base import PaymentDeclined
+from payments.services.online import DEBIT_METHODS, payment_fail, payment_result_apply
+
+STRIPE_METHOD_TYPE = {
+    PaymentMethod.CARD: "card",
+    PaymentMethod.SEPA_DEBIT: "sepa_debit",
+    PaymentMethod.ACH_DEBIT: "us_bank_account",
+}
+
+
+# --- Stripe: card and SEPA debit ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChargeOutcome:
+    payment: Payment
+    client_secret: str = ""  # the browser finishes 3-D Secure with it
+    error: str = ""
+
+
+def stripe_customer_ensure(*, account: CustomerAccount) -> str:
+    row = ProviderCustomer.objects.filter(account=account, provider=PaymentProvider.STRIPE).first()
+    if row is not None:
+        return row.customer_id
+    customer_id = stripe_gateway.customer_create(
+        name=account.legal_name, email=account.contract_email, account_number=account.customer_number
+    )
+    try:
+        with transaction.atomic():
+            row, _created = ProviderCustomer.objects.get_or_create(
+                account=account, provider=PaymentProvider.STRIPE, defaults={"customer_id": customer_id}
+            )
+    except IntegrityError:
+        row = ProviderCustomer.objects.get(account=account, provider=PaymentProvider.STRIPE)
+    return row.customer_id
+
+
+def payment_setup_start(*, payment: Payment) -> str:
+    """A SetupIntent for the payer's card or mandate, confirmed in the browser; returns its client secret."""
+    customer_id = stripe_customer_ensure(account=payment.account)
+    _id, secret = stripe_gateway.setup_intent_create(
+        customer_id=customer_id,
+        method_types=[STRIPE_METHOD_TYPE[payment.method]],
+        metadata={"payment_reference": payment.reference},
+    )
+    return secret
+
+
+def payment_stripe_charge(
+    *,
+    payment: Payment,
+    setup_intent_id: str = "",
+    payment_method_id: str = "",
+    off_session: bool = False,
+    actor: User | None = None,
+    request=None,
+) -> ChargeOutcome:
+    """Create the PaymentIntent once for our payment row (under its lock) and apply the answer."""
+    customer_id = stripe_customer_ensure(account=payment.account)
+    with transaction.atomic():
+        locked = Payment.objects.select_for_update().select_related("account").get(pk=payment.pk)
+        if locked.status != PaymentStatus.PENDING:
+            return ChargeOutcome(
+                locked, error=locked.failure_message if locked.status == PaymentStatus.FAILED else ""
+            )
+        if locked.provider_reference:
+            result = stripe_gateway.payment_intent_retrieve(intent_id=locked.provider_reference)
+        else:
+            try:
+                if not payment_method_id:
+                    payment_method_id, _label = stripe_gateway.setup_intent_payment_method(
+                        setup_intent_id=setup_intent_id, customer_id=customer_id
+                    )
+                result = stripe_gateway.payment_intent_create(
+                    payment=locked,
+                    customer_id=customer_id,
+                    payment_method_id=payment_method_id,
+                    method_type=STRIPE_METHOD_TYPE[locked.method],
+                    off_session=off_session or locked.method in DEBIT_METHODS,
+                )
+            except PaymentDeclined as error:
+                locked = payment_fail(payment=locked, message=str(error), actor=actor, request=request)
+                return ChargeOutcome(locked, error=str(error))
+            locked.provider_reference = result.provider_reference
+            locked.save(update_fields=["provider_reference"])
+        locked = payment_result_apply(payment=locked, result=result, actor=actor, request=request)
+    return ChargeOutcome(
+        locked,
+        client_secret=result.client_secret if locked.status == PaymentStatus.PENDING else "",
+        error=locked.failure_message if locked.status == PaymentStatus.FAILED else "",
+    )
+
+
+def payment_stripe_refresh(*, payment: Payment, actor: User | None = None, request=None) -> ChargeOutcome:
+    """After 3-D Secure in the browser: read the PaymentIntent and apply its state."""
+    secret = ""
+    with transaction.atomic():
+        locked = Payment.objects.select_for_update().get(pk=payment.pk)
+        if locked.status == PaymentStatus.PENDING and locked.provider_reference:
+            result = stripe_gateway.payment_intent_retrieve(intent_id=locked.provider_reference)
+            locked = payment_result_apply(payment=locked, result=result, actor=actor, request=request)
+            secret = result.client_secret if locked.status == PaymentStatus.PENDING else ""
+    return ChargeOutcome(
+        locked,
+        client_secret=secret,
+        error=locked.failure_message if locked.status == PaymentStatus.FAILED else "",
+    )
+
+
+# --- PayPal ------------------------------------------------------------------------------------------
+
+
+def payment_paypal_approval_url(*, payment: Payment, return_url: str, cancel_url: str) -> str:
+    """The order for our payment (the same PayPal-Request-Id gives the same order on a reload)."""
+    with transaction.atomic():
+        locked = Payment.objects.select_for_update().get(pk=payment.pk)
+        if locked.status != PaymentStatus.PENDING:
+            raise PaymentError(_("This payment is no longer waiting for PayPal."))
+        invoices = ", ".join(entry["number"] for entry in locked.intended_allocations)
+        order_id, url = paypal_gateway.order_create(
+            payment=locked,
+            return_url=return_url,
+            cancel_url=cancel_url,
+            description=f"{locked.reference} {invoices}",
+        )
+        if locked.provider_reference != order_id:
+            locked.provider_reference = order_id
+            locked.save(update_fields=["provider_reference"])
+    return url
+
+
+def payment_paypal_capture(
+    *, payment: Payment, order_id: str, actor: User | None = None, request=None
+) -> ChargeOutcome:
+    """Capture on the payer's return; a reload or a second tab reads the first capture's result."""
+    with transaction.atomic():
+        locked = Payment.objects.select_for_update().get(pk=payment.pk)
+        if not order_id or order_id != locked.provider_reference:
+            raise PaymentError(_("This PayPal order does not belong to this payment."))
+        if locked.status != PaymentStatus.PENDING:
+            return ChargeOutcome(
+                locked, error=locked.failure_message if locked.status == PaymentStatus.FAILED else ""
+            )
+        try:
+            result = paypal_gateway.order_capture(
+                order_id=order_id, request_id=f"{locked.idempotency_key}-capture"
+            )
+        except PaymentDeclined as error:
+            locked = payment_fail(payment=locked, message=str(error), actor=actor, request=request)
+            return ChargeOutcome(locked, error=str(error))
+        locked = payment_result_apply(payment=locked, result=result, actor=actor, request=request)
+    return ChargeOutcome(
+        locked, error=locked.failure_message if locked.status == PaymentStatus.FAILED else ""
+    )
+
+
+def payment_paypal_cancel(
+    *, payment: Payment, order_id: str, actor: User | None = None, request=None
+) -> Payment:
+    with transaction.atomic():
+        locked = Payment.objects.select_for_update().get(pk=payment.pk)
+        if locked.status != PaymentStatus.PENDING or order_id != locked.provider_reference:
+            return locked
+        return payment_fail(
+            payment=locked, message="Cancelled in PayPal: nothing was charged.", actor=actor, request=request
+        )

@@ -1,0 +1,21 @@
+"""`{% load payments_online %}{% payment_processing_badge invoice %}`: the "payment processing" mark of an
+invoice while a direct debit for it is in flight (one query; for lists use invoice_amounts_held in bulk)."""
+
+from django import template
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+from payments.services.online import invoice_amounts_held
+
+register = template.Library()
+
+
+@register.simple_tag
+def payment_processing_badge(invoice) -> str:
+    held = invoice_amounts_held(invoice_ids=[invoice.pk]).get(invoice.pk)
+    if not held:
+        return ""
+    return format_html(
+        '<span class="badge badge--processing" data-testid="payment-processing">{}</span>',
+        _("Payment processing"),
+    )

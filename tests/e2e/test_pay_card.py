@@ -1,0 +1,91 @@
+"""Browser: pay an invoice by card through Stripe.js (localstripe's stand-in), see the confirmation and the closed invoice."""
+
+import copy
+from decimal import Decimal
+
+import pytest
+from playwright.sync_api import expect
+
+from payments.models import Payment, PaymentStatus
+from tests.invoices.factories import InvoiceFactory
+from tests.payments import conftest as payment_fixtures
+from tests.payments.conftest import payment_options_seed
+
+# The provider fakes' fixtures live with the payments tests; the browser tests use the same ones.
+localstripe_server = payment_fixtures.localstripe_server
+localstripe = payment_fixtures.localstripe
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def stripe_page_settings(localstripe, settings):
+    """Stripe.js from the test localstripe, allowed by the Content-Security-Policy like the real one."""
+    payment_options_seed()
+    settings.STRIPE_JS_URL = f"{localstripe}/js.stripe.com/v3/"
+    policy = copy.deepcopy(settings.CONTENT_SECURITY_POLICY)
+    for directive in ("script-src", "frame-src", "connect-src"):
+        policy["DIRECTIVES"][directive] = [*policy["DIRECTIVES"][directive], localstripe]
+    settings.CONTENT_SECURITY_POLICY = policy
+    return localstripe
+
+
+def fill_card(page, number):
+    page.get_by_placeholder("number").fill(number)
+    page.get_by_placeholder("exp_month").fill("12")
+    page.get_by_placeholder("exp_year").fill("30")
+    page.get_by_placeholder("cvc").fill("123")
+    page.get_by_placeholder("postal_code").fill("94105")
+
+
+def test_pay_an_invoice_by_card_and_see_it_closed(
+    sign_in, payer, account, live_server, stripe_page_settings, artifacts_dir
+):
+    invoice = InvoiceFactory(account=account, subtotal=Decimal("2500.00"), tax=Decimal("500.00"))
+    page = sign_in(payer)
+    page.goto(f"{live_server.url}/payments/pay/?invoice={invoice.number}")
+    page.get_by_label("Card").check()
+    page.get_by_test_id("pay-continue").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Pay by card")
+    fill_card(page, "4242424242424242")
+    page.screenshot(path=artifacts_dir / "pay-card.png", full_page=True)
+    page.get_by_test_id("pay-card-submit").click()
+    page.wait_for_url("**/payments/confirmation/**")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Thank you, your payment is received")
+    payment = Payment.objects.get()
+    expect(page.get_by_test_id("payment-reference")).to_have_text(payment.reference)
+    table = page.get_by_test_id("confirmation-invoices")
+    expect(table).to_contain_text(invoice.number)
+    expect(table).to_contain_text("$3,000.00")
+    expect(table).to_contain_text("Closed")
+    page.screenshot(path=artifacts_dir / "pay-card-confirmation.png", full_page=True)
+    page.goto(f"{live_server.url}/invoices/")
+    expect(page.locator("tr", has_text=invoice.number)).to_contain_text("Closed")
+    assert payment.status == PaymentStatus.SUCCEEDED
+
+
+def test_card_with_3d_secure_in_the_browser(sign_in, payer, account, live_server, stripe_page_settings):
+    invoice = InvoiceFactory(account=account, subtotal=Decimal("1000.00"), tax=Decimal("0.00"))
+    page = sign_in(payer)
+    page.goto(f"{live_server.url}/payments/pay/?invoice={invoice.number}")
+    page.get_by_test_id("pay-continue").click()  # under 2 000 USD: card is the only method, already chosen
+    fill_card(page, "4000002500003155")
+    page.get_by_test_id("pay-card-submit").click()
+    page.get_by_role("button", name="Complete authentication").click()  # saving the card
+    page.get_by_role("button", name="Complete authentication").click()  # the payment itself
+    page.wait_for_url("**/payments/confirmation/**")
+    expect(page.get_by_test_id("confirmation-invoices")).to_contain_text("Closed")
+
+
+def test_declined_card_shows_the_reason_in_the_browser(
+    sign_in, payer, account, live_server, stripe_page_settings
+):
+    invoice = InvoiceFactory(account=account, subtotal=Decimal("1000.00"), tax=Decimal("0.00"))
+    page = sign_in(payer)
+    page.goto(f"{live_server.url}/payments/pay/?invoice={invoice.number}")
+    page.get_by_test_id("pay-continue").click()
+    fill_card(page, "4000000000000341")
+    page.get_by_test_id("pay-card-submit").click()
+    expect(page.get_by_test_id("pay-error")).to_have_text("Your card was declined.")
+    invoice.refresh_from_db()
+    assert invoice.amount_due == Decimal("1000.00")
