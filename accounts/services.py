@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import logging
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -22,8 +23,12 @@ logger = logging.getLogger(__name__)
 
 
 def client_ip(request) -> str | None:
+    """The caller's IP; behind our own load balancer (TRUST_X_FORWARDED_FOR) the address it saw."""
     if request is None:
         return None
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if settings.TRUST_X_FORWARDED_FOR and forwarded:
+        return forwarded.split(",")[-1].strip() or None
     return request.META.get("REMOTE_ADDR") or None
 
 

@@ -1,4 +1,4 @@
-from allauth.account.signals import email_changed, email_confirmed, user_logged_in
+from allauth.account.signals import email_changed, email_confirmed, user_logged_in, user_signed_up
 from django.dispatch import receiver
 
 from accounts import invitations, services
@@ -9,6 +9,15 @@ def claim_accounts_on_email_confirmed(request, email_address, **kwargs):
     services.accounts_claim_by_contract_email(
         user=email_address.user, email=email_address.email, request=request
     )
+
+
+@receiver(user_signed_up)
+def claim_accounts_on_verified_sign_up(request, user, **kwargs):
+    """An address verified at sign-up (through an invitation link) sends no email_confirmed: claim here."""
+    from allauth.account.models import EmailAddress
+
+    for address in EmailAddress.objects.filter(user=user, verified=True):
+        services.accounts_claim_by_contract_email(user=user, email=address.email, request=request)
 
 
 @receiver(user_logged_in)

@@ -237,6 +237,8 @@ PAYPAL_WEBHOOK_ID = env.str("PAYPAL_WEBHOOK_ID", **({} if PRODUCTION else {"defa
 
 # --- security ---------------------------------------------------------------
 
+# Behind a load balancer that appends the client address to X-Forwarded-For (activity log IPs).
+TRUST_X_FORWARDED_FOR = env.bool("TRUST_X_FORWARDED_FOR", default=False)
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"

@@ -54,12 +54,14 @@ class RewardsAccountAdmin(admin.ModelAdmin):
         "account",
         "rate",
         "currency",
+        "available_balance",
         "service_start",
         "order_number",
         "is_active",
         "enrolled_at",
     ]
     list_filter = ["is_active", "rate", "currency"]
+    list_select_related = ["account"]
     search_fields = ["account__legal_name", "account__customer_number", "order_number"]
     autocomplete_fields = ["account"]
     readonly_fields = [

@@ -180,6 +180,10 @@ def celery_worker(celery_worker_process, transactional_db, _eager_celery):
     from portal.celery import app
 
     app.conf.task_always_eager = False
+    mail_dir = celery_worker_process["mail_dir"]
+    if mail_dir.exists():  # each test sees only the emails it caused
+        for sent in mail_dir.iterdir():
+            sent.unlink()
     yield celery_worker_process
 
 

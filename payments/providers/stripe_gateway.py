@@ -67,11 +67,11 @@ def setup_intent_payment_method(*, setup_intent_id: str, customer_id: str) -> tu
     try:
         intent = stripe_client().v1.setup_intents.retrieve(setup_intent_id)
     except stripe.InvalidRequestError as error:
-        raise PaymentDeclined("The card details could not be confirmed. Please try again.") from error
+        raise PaymentDeclined("The payment details could not be confirmed. Please try again.") from error
     except stripe.StripeError as error:
         raise GatewayError(str(error)) from error
     if intent.customer != customer_id or intent.status != "succeeded" or not intent.payment_method:
-        raise PaymentDeclined("The card details could not be confirmed. Please try again.")
+        raise PaymentDeclined("The payment details could not be confirmed. Please try again.")
     pm_id = intent.payment_method if isinstance(intent.payment_method, str) else intent.payment_method.id
     return pm_id, payment_method_label(pm_id)
 

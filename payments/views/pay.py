@@ -417,5 +417,10 @@ def confirmation(request, reference: str):
     return render(
         request,
         "payments/confirmation.html",
-        {"payment": payment, "allocations": [a for a in allocations if a.amount > 0], "intended": intended},
+        {
+            "payment": payment,
+            "allocations": [a for a in allocations if a.amount > 0],
+            "intended": intended,
+            "may_autopay": request.user.has_perm("payments.manage_autopay", request.account),
+        },
     )

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -107,11 +108,21 @@ def _check_invoice(*, invoice: Invoice, rewards_account: RewardsAccount) -> Deci
 
 
 def _no_balance_error(*, rewards_account: RewardsAccount, today: datetime.date):
-    lost_to_expiry = RewardExpiry.objects.filter(lot__rewards_account=rewards_account, amount__gt=0).exists()
+    """Nothing left: say "expired" if the last rewards were lost to expiry, "exhausted" if they were spent."""
     past_due = RewardLot.objects.filter(
         rewards_account=rewards_account, status=LotStatus.AVAILABLE, remaining__gt=0, expires_on__lt=today
     ).exists()
-    return RewardsCodeExpired() if lost_to_expiry or past_due else RewardsExhausted()
+    if past_due:
+        return RewardsCodeExpired()
+    last_expiry = RewardExpiry.objects.filter(lot__rewards_account=rewards_account, amount__gt=0).aggregate(
+        last=Max("expired_on")
+    )["last"]
+    last_spent = Redemption.objects.filter(lot__rewards_account=rewards_account).aggregate(
+        last=Max("created_at")
+    )["last"]
+    if last_expiry and (last_spent is None or last_expiry >= timezone.localdate(last_spent)):
+        return RewardsCodeExpired()
+    return RewardsExhausted()
 
 
 def _amount_to_use(*, amount, applicable: Decimal, balance: Decimal, currency: str) -> Decimal:

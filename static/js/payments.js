@@ -2,6 +2,15 @@
 // the browser to Stripe (SetupIntent); our server only receives the SetupIntent id and then charges.
 (function () {
   "use strict";
+  // Pay page: a new amount may change the methods offered (policy), so ask the server again.
+  var refresh = document.querySelector("[data-pay-refresh]");
+  if (refresh) {
+    var amount = refresh.form.querySelector("input[name=amount]");
+    amount.addEventListener("change", function () {
+      refresh.form.requestSubmit ? refresh.form.requestSubmit(refresh) : refresh.click();
+    });
+  }
+
   var root = document.querySelector("[data-stripe-key]");
   if (!root || typeof window.Stripe !== "function") {
     return;
@@ -69,6 +78,37 @@
             email: form.querySelector("input[name=email]").value,
           },
         },
+      });
+    });
+  });
+
+  // ACH direct debit (real Stripe.js only: localstripe's stand-in has no us_bank_account).
+  document.querySelectorAll("form[data-ach-setup]").forEach(function (form) {
+    handleSetup(form, function () {
+      var secret = form.getAttribute("data-ach-setup");
+      var accepted = form.querySelector("input[name=mandate_accepted]");
+      if (accepted && !accepted.checked) {
+        return Promise.resolve({ error: { message: accepted.getAttribute("data-required-message") } });
+      }
+      if (typeof stripe.collectBankAccountForSetup !== "function") {
+        return Promise.resolve({ error: { message: "ACH direct debit is not available here." } });
+      }
+      return stripe.collectBankAccountForSetup({
+        clientSecret: secret,
+        params: {
+          payment_method_type: "us_bank_account",
+          payment_method_data: {
+            billing_details: {
+              name: form.querySelector("input[name=account_holder]").value,
+              email: form.querySelector("input[name=email]").value,
+            },
+          },
+        },
+      }).then(function (result) {
+        if (result.error || result.setupIntent.status !== "requires_confirmation") {
+          return result;
+        }
+        return stripe.confirmUsBankAccountSetup(secret);
       });
     });
   });

@@ -310,3 +310,21 @@ def test_the_invitation_email_goes_through_the_real_worker(celery_worker, billin
     assert len(mine) == 1
     for f in mine:  # the worker's mail folder is shared by the session: leave it as other tests expect it
         f.unlink()
+
+
+def test_an_address_verified_through_an_invitation_still_claims_its_contract_account(
+    client, billing_contact, account, invite
+):
+    unclaimed = CustomerAccountFactory(contract_email="both@example.test")
+    invite(actor=billing_contact, account=account, email="both@example.test")
+    client.get(last_invitation_path())
+    client.post(
+        reverse("account_signup"),
+        {
+            "email": "both@example.test",
+            "password1": "A-long-pass-phrase-42",
+            "password2": "A-long-pass-phrase-42",
+        },
+    )
+    roles = dict(Membership.objects.filter(user__email="both@example.test").values_list("account_id", "role"))
+    assert roles == {account.pk: Role.VIEWER, unclaimed.pk: Role.BILLING_CONTACT}

@@ -1,4 +1,5 @@
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -52,6 +53,9 @@ def test_billing_contact_filters_searches_sorts_pages_opens_and_downloads_an_inv
     expect(page.get_by_test_id("result-count")).to_have_text("1 invoice")
     expect(rows(page).first).to_contain_text("INV-LATE")
     assert "status=overdue" in page.url
+    expect(page.get_by_test_id("export-csv")).to_have_attribute(
+        "href", re.compile(r"export\.csv\?.*status=overdue")
+    )
     page.get_by_role("link", name="Reset").click()
 
     # search by order number

@@ -89,3 +89,37 @@ def test_declined_card_shows_the_reason_in_the_browser(
     expect(page.get_by_test_id("pay-error")).to_have_text("Your card was declined.")
     invoice.refresh_from_db()
     assert invoice.amount_due == Decimal("1000.00")
+
+
+def test_pay_by_sepa_direct_debit_with_a_mandate(sign_in, live_server, stripe_page_settings):
+    from tests.factories import CustomerAccountFactory, MembershipFactory
+
+    lumiere = CustomerAccountFactory(country="FR", currency="EUR")
+    contact = MembershipFactory(account=lumiere, role="billing_contact").user
+    invoice = InvoiceFactory(account=lumiere, subtotal=Decimal("5000.00"), tax=Decimal("1000.00"))
+    page = sign_in(contact)
+    page.goto(f"{live_server.url}/payments/pay/?invoice={invoice.number}")
+    page.get_by_label("SEPA direct debit").check()
+    page.get_by_test_id("pay-continue").click()
+    page.get_by_label("IBAN").fill("DE89 3704 0044 0532 0130 00")
+    page.get_by_test_id("pay-debit-submit").click()
+    expect(page.locator("[data-stripe-error]")).to_contain_text("Accept the mandate")
+    page.get_by_label("I accept the direct debit mandate above.").check()
+    page.get_by_test_id("pay-debit-submit").click()
+    page.wait_for_url("**/payments/confirmation/**")
+    expect(page.get_by_test_id("confirmation-invoices")).to_contain_text(invoice.number)
+    expect(page.get_by_test_id("confirmation")).to_contain_text("SEPA direct debit")
+
+
+def test_billing_contact_saves_a_card_for_automatic_payment(
+    sign_in, billing_contact, live_server, stripe_page_settings, artifacts_dir
+):
+    page = sign_in(billing_contact)
+    page.goto(f"{live_server.url}/payments/autopay/")
+    fill_card(page, "4242424242424242")
+    page.get_by_role("button", name="Save the card and switch automatic payment on").click()
+    expect(page.get_by_test_id("autopay-state")).to_contain_text("On")
+    expect(page.get_by_test_id("autopay-method")).to_contain_text("4242")
+    page.screenshot(path=artifacts_dir / "autopay.png", full_page=True)
+    page.get_by_role("button", name="Switch automatic payment off").click()
+    expect(page.get_by_test_id("autopay-state")).to_contain_text("Off")

@@ -35,6 +35,7 @@ def test_pay_two_invoices_with_paypal(
     page.goto(f"{live_server.url}/payments/pay/?invoice={first.number}&invoice={second.number}")
     expect(page.get_by_role("heading", level=1)).to_have_text("Pay 2 invoices")
     page.get_by_label("PayPal").check()
+    page.screenshot(path=artifacts_dir / "pay-two-invoices.png", full_page=True)
     page.get_by_test_id("pay-continue").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("PayPal (local fake)")
     expect(page.locator("body")).to_contain_text("7800.00 USD")
@@ -45,3 +46,17 @@ def test_pay_two_invoices_with_paypal(
     expect(table).to_contain_text(second.number)
     expect(table.locator("tr", has_text="Closed")).to_have_count(2)
     page.screenshot(path=artifacts_dir / "pay-paypal-confirmation.png", full_page=True)
+
+
+def test_a_smaller_amount_updates_the_methods_offered(
+    sign_in, payer, account, live_server, paypal_page_settings
+):
+    invoice = InvoiceFactory(account=account, subtotal=Decimal("2500.00"), tax=Decimal("500.00"))
+    page = sign_in(payer)
+    page.goto(f"{live_server.url}/payments/pay/?invoice={invoice.number}")
+    expect(page.get_by_label("PayPal")).to_be_visible()
+    page.get_by_label("Amount to pay").fill("1500.00")
+    page.get_by_label("Amount to pay").press("Tab")
+    expect(page.get_by_test_id("policy-note")).to_contain_text("can only be paid by card")
+    expect(page.get_by_label("PayPal")).to_have_count(0)
+    expect(page.get_by_label("Amount to pay")).to_have_value("1500.00")

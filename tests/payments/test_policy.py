@@ -112,3 +112,10 @@ def test_support_rewards_offered_only_for_eligible_support_invoices():
     assert rewards_offered(invoices=[cloud]) is False
     assert rewards_offered(invoices=[java]) is False
     assert rewards_offered(invoices=[cloud, support]) is True
+
+
+def test_ach_direct_debit_only_for_usd_where_staff_switched_it_on():
+    assert PaymentMethod.ACH_DEBIT not in options("5000.00").methods  # off by default
+    CountryPaymentOptions.objects.filter(country="US").update(ach_debit=True)
+    assert options("5000.00").methods == [CARD, PAYPAL, PaymentMethod.ACH_DEBIT]
+    assert PaymentMethod.ACH_DEBIT not in options("5000.00", currency="CAD").methods

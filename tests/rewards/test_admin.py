@@ -133,4 +133,4 @@ def test_enrollment_list_shows_the_available_balance(staff_client):
     RewardLotFactory(rewards_account=rewards_account, amount=Decimal("42.00"))
     response = staff_client.get(reverse("admin:rewards_rewardsaccount_changelist"))
     assert response.status_code == 200
-    assert b"42.00" in response.content, response.content.decode()[response.content.decode().find("result_list"):][:1500]
+    assert b"42.00" in response.content
