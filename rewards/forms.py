@@ -27,13 +27,3 @@ class RedeemForm(forms.Form):
         help_text=_("Leave empty to use as much as rewards may pay on this invoice."),
     )
     token = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
-
-
-class AdjustmentForm(forms.Form):
-    amount = forms.DecimalField(
-        label=_("Amount"),
-        max_digits=14,
-        decimal_places=2,
-        help_text=_("Positive adds rewards, negative removes them."),
-    )
-    reason = forms.CharField(label=_("Reason"), max_length=300)
