@@ -10,7 +10,7 @@ from pathlib import Path
 import environ
 from django.utils.translation import gettext_lazy as _
 
-from portal import embedded
+from portal import embedded, schedule
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("PORTAL_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -211,6 +211,8 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Every periodic job of the project, in one place: portal/schedule.py (beat copies it into its database).
+CELERY_BEAT_SCHEDULE = schedule.BEAT_SCHEDULE
 # Every periodic job of the project, in one place (apps register their entries in portal/schedule.py).
 
 # --- payment providers ------------------------------------------------------
