@@ -23,3 +23,11 @@ def autopay_run_daily() -> int:
     from payments.services.autopay import autopay_run_due
 
     return autopay_run_due()
+
+
+@shared_task(acks_late=True, max_retries=0)
+def payments_abandoned_expire_hourly() -> int:
+    """Beat, hourly: attempts started but never sent to a provider stop holding their invoices."""
+    from payments.services.online import payments_abandoned_expire
+
+    return payments_abandoned_expire()

@@ -101,7 +101,14 @@ def paypal_event_apply(event_type: str, payload: dict) -> None:
     if payment is None:
         logger.info("PayPal %s for an unknown order %s", event_type, order_id)
         return
-    if event_type == "PAYMENT.CAPTURE.COMPLETED":
+    if event_type == "CHECKOUT.ORDER.APPROVED":
+        # The payer approved but may never come back to our return page: capture now (same request id).
+        from payments.services.online_charge import payment_paypal_capture
+
+        payment.refresh_from_db()
+        if payment.status == PaymentStatus.PENDING:
+            payment_paypal_capture(payment=payment, order_id=order_id)
+    elif event_type == "PAYMENT.CAPTURE.COMPLETED":
         payment_succeed(payment=payment, note=f"webhook {payload.get('id')}")
     elif event_type == "PAYMENT.CAPTURE.PENDING":
         payment_mark_processing(payment=payment, note=f"webhook {payload.get('id')}")

@@ -30,3 +30,7 @@ BEAT_SCHEDULE["payments-autopay-daily"] = {
     "task": "payments.tasks.autopay_run_daily",
     "schedule": crontab(hour=6, minute=0),
 }
+BEAT_SCHEDULE["payments-abandoned-expire"] = {
+    "task": "payments.tasks.payments_abandoned_expire_hourly",
+    "schedule": crontab(minute=20),
+}

@@ -107,6 +107,11 @@ class PaymentPlan:
     def total_available(self) -> Decimal:
         return sum(self.available.values(), ZERO)
 
+    @property
+    def balances(self) -> list[Decimal]:
+        """Balances of the selected invoices this payment can pay: what the card-only rule looks at."""
+        return [invoice.amount_due for invoice in self.invoices if self.available[invoice.pk] > 0]
+
 
 def payment_plan(*, invoices: Sequence[Invoice], amount: Decimal | str | None = None) -> PaymentPlan:
     """Check the selection and the amount against the server's balances; spread it oldest due first."""
@@ -214,7 +219,7 @@ def payment_start(
                 country=account.country,
                 currency=plan.currency,
                 amount=plan.amount,
-                invoice_balances=[invoice.amount_due for invoice in locked],
+                invoice_balances=plan.balances,
             )
             if method not in options.methods:
                 raise MethodNotOffered(
@@ -246,6 +251,31 @@ def payment_start(
         if replay is None:
             raise
         return _own(replay, account)
+
+
+def payments_abandoned_expire(*, now: datetime.datetime | None = None) -> int:
+    """Fail the attempts that never reached a provider within the hold: they stop showing as pending."""
+    cutoff = (now or timezone.now()) - PENDING_HOLD
+    expired = 0
+    stale = Payment.objects.filter(
+        status=PaymentStatus.PENDING,
+        provider_reference="",
+        created_at__lt=cutoff,
+        provider__in=[PaymentProvider.STRIPE, PaymentProvider.PAYPAL],
+    ).values_list("pk", flat=True)
+    for pk in stale:
+        with transaction.atomic():
+            payment = (
+                Payment.objects.select_for_update(skip_locked=True)
+                .filter(pk=pk, provider_reference="")
+                .first()
+            )
+            if payment is not None and payment.status == PaymentStatus.PENDING:
+                payment_transition(
+                    payment=payment, to_status=PaymentStatus.FAILED, note="Abandoned before paying"
+                )
+                expired += 1
+    return expired
 
 
 def _own(payment: Payment, account: CustomerAccount) -> Payment:

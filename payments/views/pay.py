@@ -107,7 +107,7 @@ def pay(request):
         country=account.country,
         currency=plan.currency,
         amount=plan.amount,
-        invoice_balances=[invoice.amount_due for invoice in invoices],
+        invoice_balances=plan.balances,
     )
     form.fields["method"].choices = [(m, PaymentMethod(m).label) for m in options.methods]
     if len(options.methods) == 1:
@@ -137,7 +137,11 @@ def _pay_submit(request, account, form, plan, context):
             country=account.country,
             currency=plan.currency,
             amount=remaining,
-            invoice_balances=[inv.amount_due - previews.get(inv.pk, Decimal("0")) for inv in plan.invoices],
+            invoice_balances=[
+                inv.amount_due - previews.get(inv.pk, Decimal("0"))
+                for inv in plan.invoices
+                if plan.available[inv.pk] > 0
+            ],
         )
         if not method or method not in options.methods:
             form.add_error("method", " ".join(options.notes) if method else _("Choose a payment method."))

@@ -322,3 +322,26 @@ def test_rewards_are_not_used_when_the_rest_cannot_be_paid_by_the_chosen_method(
     assert not Payment.objects.exists()
     lot.refresh_from_db()
     assert lot.remaining == Decimal("100.00")
+
+
+def test_abandoned_attempt_stops_holding_the_invoice(payer, account, invoice):
+    import datetime
+
+    from django.utils import timezone
+
+    payment = start(payer, account, [invoice])
+    with pytest.raises(online.PaymentError, match="Nothing is left"):
+        online.payment_plan(invoices=[invoice])  # held by the attempt in progress
+    assert online.payments_abandoned_expire(now=timezone.now() + datetime.timedelta(minutes=31)) == 1
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.FAILED
+    assert online.payment_plan(invoices=[invoice]).total_available == Decimal("3000.00")
+
+
+def test_a_closed_invoice_in_the_selection_does_not_make_the_payment_card_only(
+    client_of, payer, account, invoice
+):
+    closed = InvoiceFactory(account=account, amount_due=Decimal("0.00"))
+    big = InvoiceFactory(account=account, subtotal=Decimal("9000.00"), tax=Decimal("0.00"))
+    response = client_of(payer).get(reverse("payments:pay"), {"invoice": [closed.number, big.number]})
+    assert [c[0] for c in response.context["form"].fields["method"].choices] == ["card", "paypal"]

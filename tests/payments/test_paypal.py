@@ -137,3 +137,25 @@ def test_paypal_cancel_page_returns_to_the_pay_page(client_of, payer, invoices, 
     page = client.get(back["path"], {"token": back["token"]}, follow=True)
     assert "Nothing was charged" in page.content.decode()
     assert Payment.objects.get().status == PaymentStatus.FAILED
+
+
+def test_approved_order_whose_payer_never_returns_is_captured_by_the_webhook(
+    client, payer, account, invoices, paypal_fake
+):
+    from tests.payments.test_webhooks import post_paypal
+
+    payment, url = start(payer, account, invoices)
+    back = approve(url)
+    event = {
+        "id": "WH-APPROVED-1",
+        "event_type": "CHECKOUT.ORDER.APPROVED",
+        "resource": {"id": back["token"]},
+    }
+    assert post_paypal(client, event).status_code == 200
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.SUCCEEDED
+    # The payer comes back after all: the same capture, allocated once.
+    assert (
+        charge.payment_paypal_capture(payment=payment, order_id=back["token"]).payment.status == "succeeded"
+    )
+    assert Allocation.objects.count() == 2
