@@ -52,7 +52,6 @@ def seed(context: dict) -> None:
         days_ago=70,
         tax_rate=us_tax,
         po_number="PO-7702",
-        paid=D("5412.50"),
         lines=[("ORD-54001", "Consulting — database migration assessment", D("5000.00"), False)],
     )
     demo_invoice(
@@ -95,7 +94,6 @@ def seed(context: dict) -> None:
         kind=InvoiceKind.CONSULTING,
         days_ago=90,
         tax_rate=fr_vat,
-        paid=D("1440.00"),
         lines=[("ORD-60010", "Conseil — atelier d'architecture", D("1200.00"), False)],
     )
     cancelled = demo_invoice(

@@ -33,17 +33,17 @@ def _announce(
     )
 
 
-def _received(number: str, *, amount: Decimal, bank_reference: str) -> None:
+def _received(number: str, *, amount: Decimal, bank_reference: str, method: str = "ach_credit") -> None:
     invoice = Invoice.objects.filter(number=number).first()
     staff = User.objects.filter(email="support@vendor.example").first()
-    key = offline_idempotency_key(method="ach_credit", bank_reference=bank_reference)
+    key = offline_idempotency_key(method=method, bank_reference=bank_reference)
     if invoice is None or staff is None or not invoice.can_be_paid():
         return
     if Payment.objects.filter(provider=PaymentProvider.OFFLINE, idempotency_key=key).exists():
         return
     transfer_reconcile(
         account=invoice.account,
-        method="ach_credit",
+        method=method,
         amount=amount,
         currency=invoice.currency,
         received_on=timezone.localdate() - datetime.timedelta(days=2),
@@ -56,6 +56,13 @@ def _received(number: str, *, amount: Decimal, bank_reference: str) -> None:
 def seed(context: dict) -> None:
     # Acme paid INV-US-1005 (1 948.50 USD) with an ACH credit of 2 000.00: 51.50 USD stays as account credit.
     _received("INV-US-1005", amount=Decimal("2000.00"), bank_reference="ACH-DEMO-20260001")
+    # Older invoices paid in full by transfer, reconciled by staff.
+    _received(
+        "INV-US-1004", amount=Decimal("5412.50"), bank_reference="WIRE-DEMO-20260914", method="bank_transfer"
+    )
+    _received(
+        "INV-FR-2003", amount=Decimal("1440.00"), bank_reference="VIR-DEMO-20260825", method="bank_transfer"
+    )
     # Sent eight days ago and still not received: the invoice offers a prefilled billing-support request.
     _announce("INV-US-1003", days_ago=8, email="ap@acme.example", reference="WIRE-ACME-0412")
     _announce("INV-FR-2001", days_ago=1, email="compta@lumiere.example", reference="VIR-LUM-2026-118")

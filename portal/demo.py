@@ -145,10 +145,9 @@ def demo_invoice(
     lines: list[tuple[str, str, Decimal, bool]],
     tax_rate: Decimal,
     po_number: str = "",
-    paid: Decimal = Decimal("0"),
     state: str = InvoiceState.ISSUED,
 ) -> Invoice:
-    """An issued invoice dated `days_ago` days back, with `paid` already taken off its balance."""
+    """An issued invoice dated `days_ago` days back, nothing paid: payments go through the ledger (payments/demo.py)."""
     existing = Invoice.objects.filter(number=number).first()
     if existing:
         return existing
@@ -166,7 +165,7 @@ def demo_invoice(
         subtotal=subtotal,
         tax=tax,
         total=subtotal + tax,
-        amount_due=subtotal + tax - paid,
+        amount_due=subtotal + tax,
         po_number=po_number,
         language=account.language,
         issued_at=timezone.now() - datetime.timedelta(days=days_ago),

@@ -8,7 +8,9 @@ and never reaches this module.
 
 from __future__ import annotations
 
+import logging
 import socket
+import warnings
 from pathlib import Path
 
 LOCAL_POSTGRES = ("127.0.0.1", 5432)
@@ -25,6 +27,9 @@ def port_answers(host: str, port: int, timeout: float = 0.3) -> bool:
 
 def embedded_postgres_url(var_dir: Path, database: str = "portal") -> str:
     import pgserver
+
+    logging.getLogger("pgserver").setLevel(logging.WARNING)  # before settings' LOGGING applies
+    warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")  # platformdirs, harmless here
 
     var_dir.mkdir(parents=True, exist_ok=True)
     # Stopped when the last process using it exits (web, worker and beat share it meanwhile).

