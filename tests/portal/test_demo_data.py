@@ -1,3 +1,4 @@
+import io
 from decimal import Decimal
 
 import pytest
@@ -11,9 +12,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_seed_demo_is_idempotent_and_covers_every_status_role_and_two_countries():
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    call_command("seed_demo", stdout=io.StringIO())
     counts = (CustomerAccount.objects.count(), Invoice.objects.count(), Membership.objects.count())
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    call_command("seed_demo", stdout=io.StringIO())
     assert (CustomerAccount.objects.count(), Invoice.objects.count(), Membership.objects.count()) == counts
 
     accounts = CustomerAccount.objects.all()
@@ -26,7 +27,7 @@ def test_seed_demo_is_idempotent_and_covers_every_status_role_and_two_countries(
 
 def test_demo_balances_follow_the_ledger_equation():
     """amount_due = total − Σ allocations − Σ credit memos, for every demo invoice."""
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    call_command("seed_demo", stdout=io.StringIO())
     for invoice in Invoice.objects.all():
         allocated = invoice.allocations.aggregate(s=Sum("amount"))["s"] or Decimal("0")
         credited = invoice.credit_memos.aggregate(s=Sum("amount"))["s"] or Decimal("0")
