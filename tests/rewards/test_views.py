@@ -253,3 +253,19 @@ def test_french_amount_with_a_decimal_comma_is_understood(
         )
     assert response.status_code == 200, response.content.decode()[-2000:]
     assert response.context["preview"].total == D("120.50")
+
+
+def test_invoice_page_offers_rewards_only_on_an_eligible_invoice_to_someone_who_may_pay(
+    client_of, payer, viewer, account, rewards_account, invoice
+):
+    from tests.invoices.factories import InvoiceFactory
+
+    cloud_invoice = InvoiceFactory(account=account)
+    payer_client = client_of(payer)
+    body = payer_client.get(reverse("invoices:detail", args=[invoice.number])).content.decode()
+    assert 'data-testid="pay-with-rewards"' in body
+    assert redeem_url(invoice) in body
+    body = payer_client.get(reverse("invoices:detail", args=[cloud_invoice.number])).content.decode()
+    assert 'data-testid="pay-with-rewards"' not in body
+    body = client_of(viewer).get(reverse("invoices:detail", args=[invoice.number])).content.decode()
+    assert 'data-testid="pay-with-rewards"' not in body
