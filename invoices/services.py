@@ -16,8 +16,8 @@ from invoices.emails import (  # noqa: F401 — part of this module's public API
     invoice_dispatch_queue,
     invoice_email_resend,
 )
-from invoices.ledger import invoice_reduce_balance, invoices_lock
-from invoices.models import CreditMemo, EmailKind, Invoice, InvoiceState
+from invoices.ledger import invoices_lock
+from invoices.models import EmailKind, Invoice, InvoiceState
 from invoices.pdf import invoice_pdf_bytes  # noqa: F401 — part of this module's public API
 
 
@@ -74,41 +74,41 @@ def invoice_issue(
     return invoice
 
 
-def credit_memo_number(*, invoice: Invoice) -> str:
-    count = CreditMemo.objects.filter(invoice=invoice).count()
-    return f"CM-{invoice.number}-{count + 1}"
-
-
 @transaction.atomic
 def invoice_cancel(*, invoice: Invoice, actor: User | None, reason: str, request=None) -> Invoice:
-    """Cancel an invoice: a credit memo takes the balance still due to zero; nothing is deleted.
+    """Cancel an invoice: nothing is deleted, and what paid it is given back.
 
-    What was already paid stays applied (the payments ledger decides whether it becomes account credit).
+    Support Rewards go back to the lots they came from (never cash). Cash paid becomes account credit
+    that pays the account's other open invoices in the currency, oldest due first; the rest stays
+    credit, which the billing contact may ask to refund. A credit memo takes the balance to zero.
     """
+    # payments imports invoices: its services are imported here, not at module level.
+    from payments.services.credit import cancelled_invoice_credit, invoice_paid_amount_release
+
     if not reason.strip():
         raise InvoiceError("A reason is required to cancel an invoice.")
     invoice = _locked(invoice)
     if invoice.state == InvoiceState.CANCELLED:
         raise InvoiceError(f"Invoice {invoice.number} is already cancelled.")
-    memo = None
-    if invoice.amount_due > 0:
-        memo = CreditMemo.objects.create(
-            number=credit_memo_number(invoice=invoice),
-            invoice=invoice,
-            amount=invoice.amount_due,
-            currency=invoice.currency,
-            reason=reason[:300],
-            created_by=actor if actor is not None and actor.is_authenticated else None,
-        )
-        invoice_reduce_balance(invoice=invoice, amount=memo.amount)
     _transition(invoice=invoice, to_state=InvoiceState.CANCELLED)
+    release = invoice_paid_amount_release(invoice=invoice, actor=actor, reason=reason)
+    carried = None
+    if release.cash > 0:
+        carried = cancelled_invoice_credit(invoice=invoice, amount=release.cash, actor=actor, request=request)
+    memo = release.credit_memo
     activity_record(
         account=invoice.account,
         actor=actor,
         action="invoice.cancelled",
         summary=f"Invoice {invoice.number} cancelled: {reason}",
         target=invoice.number,
-        details={"credit_memo": memo.number if memo else "", "amount": str(memo.amount) if memo else "0"},
+        details={
+            "credit_memo": memo.number if memo else "",
+            "amount": str(memo.amount) if memo else "0",
+            "paid_to_credit": str(release.cash),
+            "rewards_returned": str(release.rewards),
+            "credit_applied_by": carried.reference if carried else "",
+        },
         request=request,
     )
     return invoice

@@ -20,12 +20,15 @@ from payments.ledger import PaymentError
 from payments.models import (
     AccountCredit,
     Allocation,
+    AutoPay,
+    AutoPayRun,
     CardLimit,
     CountryPaymentOptions,
     Payment,
     PaymentEvent,
     Refund,
     RemittanceAdvice,
+    SavedPaymentMethod,
     WebhookEvent,
 )
 from payments.offline_forms import RefundApproveForm, TransferReconcileForm
@@ -396,3 +399,28 @@ if not admin.site.is_registered(WebhookEvent):
             "attempts",
             "last_error",
         ]
+
+
+@admin.register(SavedPaymentMethod)
+class SavedPaymentMethodAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """Cards and mandates saved by customers through Stripe; only the customer adds or replaces them."""
+
+    list_display = ["account", "method", "label", "mandate_reference", "created_at"]
+    list_filter = ["method"]
+    search_fields = ["account__legal_name", "account__customer_number", "label", "mandate_reference"]
+    list_select_related = ["account"]
+
+
+@admin.register(AutoPay)
+class AutoPayAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["account", "enabled", "saved_method", "updated_by", "updated_at"]
+    list_filter = ["enabled"]
+    search_fields = ["account__legal_name", "account__customer_number"]
+    list_select_related = ["account", "saved_method", "updated_by"]
+
+
+@admin.register(AutoPayRun)
+class AutoPayRunAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["created_at", "invoice", "due_date", "payment", "outcome"]
+    search_fields = ["invoice__number", "payment__reference"]
+    list_select_related = ["invoice", "payment"]

@@ -25,6 +25,7 @@ from payments.models import (
     Allocation,
     Payment,
     PaymentEvent,
+    PaymentMethod,
     PaymentStatus,
 )
 from portal.money import ZERO, quantize
@@ -134,7 +135,7 @@ def payment_allocate(
         return list(payment.allocations.all())
     wanted = {}
     for invoice_id, amount in invoice_amounts:
-        wanted[invoice_id] = wanted.get(invoice_id, ZERO) + amount
+        wanted[invoice_id] = wanted.get(invoice_id, ZERO) + quantize(amount, payment.currency)
     invoices = invoices_lock(invoice_ids=wanted)
     if len(invoices) != len(wanted):
         raise LedgerError("An invoice of this payment no longer exists.")
@@ -162,6 +163,9 @@ def payment_allocate(
             details={"payment": payment.reference, "amount": str(part), "method": payment.method},
             request=request,
         )
+    if left > 0 and payment.method == PaymentMethod.REWARDS:
+        # Rewards are never cash: a rewards payment that cannot be applied in full is refused whole.
+        raise LedgerError("Support Rewards can only pay an invoice; they never become account credit.")
     if left > 0:
         account_credit_move(
             account=payment.account,
@@ -175,6 +179,17 @@ def payment_allocate(
     return allocations
 
 
+def allocation_reverse(*, allocation: Allocation, invoice: Invoice) -> Allocation:
+    """A negative row that undoes `allocation` and reopens the (locked) invoice's balance by as much."""
+    invoice_restore_balance(invoice=invoice, amount=allocation.amount)
+    return Allocation.objects.create(
+        payment_id=allocation.payment_id,
+        invoice=invoice,
+        amount=-allocation.amount,
+        reverses=allocation,
+    )
+
+
 @transaction.atomic
 def payment_reverse_allocations(
     *, payment: Payment, reason: str, actor: User | None = None
@@ -185,15 +200,7 @@ def payment_reverse_allocations(
     invoices = {inv.pk: inv for inv in invoices_lock(invoice_ids=[a.invoice_id for a in open_allocations])}
     reversals = []
     for allocation in open_allocations:
-        invoice_restore_balance(invoice=invoices[allocation.invoice_id], amount=allocation.amount)
-        reversals.append(
-            Allocation.objects.create(
-                payment=payment,
-                invoice_id=allocation.invoice_id,
-                amount=-allocation.amount,
-                reverses=allocation,
-            )
-        )
+        reversals.append(allocation_reverse(allocation=allocation, invoice=invoices[allocation.invoice_id]))
         activity_record(
             account=payment.account,
             actor=actor,

@@ -6,13 +6,19 @@ python -m portal.fakes paypal 8421   # our fake of PayPal's Orders v2 API (tests
 
 from __future__ import annotations
 
+import os
 import sys
 
 
 def run_stripe(port: int) -> None:
     from aiohttp import web
     from localstripe.server import app
+    from localstripe.webhooks import register_webhook
 
+    # localstripe sends its events to our webhook endpoint, signed like Stripe does.
+    site = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+    secret = os.environ.get("STRIPE_WEBHOOK_SECRET", "whsec_local")
+    register_webhook("portal", f"{site}/payments/webhooks/stripe/", secret, None)
     web.run_app(app, host="127.0.0.1", port=port, print=None)
 
 

@@ -246,6 +246,13 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 _stripe_origin = "https://js.stripe.com" if PRODUCTION else STRIPE_API_BASE
+# Where the browser is sent to approve a PayPal order.
+if not PRODUCTION:
+    _paypal_approval_origin = PAYPAL_API_BASE
+elif PAYPAL_ENVIRONMENT == "sandbox":
+    _paypal_approval_origin = "https://www.sandbox.paypal.com"
+else:
+    _paypal_approval_origin = "https://www.paypal.com"
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
@@ -258,7 +265,7 @@ CONTENT_SECURITY_POLICY = {
         "connect-src": ["'self'", "https://api.stripe.com" if PRODUCTION else STRIPE_API_BASE],
         "img-src": ["'self'", "data:"],
         "style-src": ["'self'"],
-        "form-action": ["'self'", "https://www.paypal.com" if PRODUCTION else PAYPAL_API_BASE],
+        "form-action": ["'self'", _paypal_approval_origin],
         "frame-ancestors": ["'none'"],
     }
 }

@@ -12,17 +12,19 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import CustomerAccount, User
 from accounts.services import activity_record
-from invoices.ledger import LedgerError, invoice_reduce_balance, invoice_restore_balance, invoices_lock
+from invoices.ledger import LedgerError, invoice_credit_balance, invoices_lock
 from invoices.models import CreditMemo, Invoice, InvoiceState
 from payments.ledger import (
     PaymentError,
     account_credit_balance,
     account_credit_move,
+    allocation_reverse,
     payment_allocate,
     payment_create,
     payment_transition,
@@ -70,15 +72,32 @@ def account_credit_apply(
     available = account_credit_balance(account=account, currency=currency)
     if available <= 0:
         raise CreditError(_("There is no account credit in %(currency)s.") % {"currency": currency})
-    plan = split_oldest_due_first(
-        invoices=list(open_invoices_in_currency(account=account, currency=currency)), amount=available
+    payment = _credit_apply_oldest_first(
+        account=account, currency=currency, amount=available, actor=actor, request=request
     )
-    if not plan:
+    if payment is None:
         raise CreditError(
             _("No invoice in %(currency)s is open: you can ask for a refund instead.")
             % {"currency": currency}
         )
-    return _credit_pay(account=account, currency=currency, plan=plan, actor=actor, request=request)
+    return payment
+
+
+def _credit_apply_oldest_first(
+    *, account: CustomerAccount, currency: str, amount: Decimal, actor: User | None, request=None, note=""
+) -> Payment | None:
+    """Spend up to `amount` of credit on the open invoices in `currency`, oldest due first (None: none open)."""
+    plan = split_oldest_due_first(
+        invoices=invoices_lock(
+            invoice_ids=open_invoices_in_currency(account=account, currency=currency).values_list(
+                "pk", flat=True
+            )
+        ),
+        amount=amount,
+    )
+    if not plan:
+        return None
+    return _credit_pay(account=account, currency=currency, plan=plan, actor=actor, request=request, note=note)
 
 
 def _credit_pay(
@@ -141,7 +160,7 @@ def _refund_source_payment(*, account: CustomerAccount, currency: str) -> Paymen
     """The latest payment that left credit behind: a card payment is refunded to the card."""
     movement = (
         AccountCredit.objects.filter(account=account, currency=currency, amount__gt=0, payment__isnull=False)
-        .exclude(payment__provider=PaymentProvider.INTERNAL)
+        .exclude(payment__provider__in=[PaymentProvider.INTERNAL, PaymentProvider.REWARDS])
         .select_related("payment")
         .order_by("-created_at", "-id")
         .first()
@@ -302,19 +321,76 @@ def refund_reject(*, refund: Refund, actor: User, reason: str, request=None) -> 
     return locked
 
 
-# --- a disputed, paid invoice credited and reissued ---------------------------------------------
+# --- a paid invoice cancelled, or credited and reissued -----------------------------------------
+
+
+@dataclass(frozen=True)
+class PaidAmountRelease:
+    cash: Decimal  # what cash, card, transfer or account credit paid: the caller makes it account credit
+    rewards: Decimal  # what Support Rewards paid: back on their lots, never cash
+    credit_memo: CreditMemo | None  # None when an earlier memo already credited the whole invoice
+
+
+def invoice_paid_amount_release(*, invoice: Invoice, actor: User | None, reason: str) -> PaidAmountRelease:
+    """Undo everything that paid a locked invoice being cancelled, then credit its whole balance.
+
+    Each allocation gets its reversal row; rewards go back to the lots they came from. The credit
+    memo then takes the reopened balance to zero, so total − Σ allocations − Σ credit memos = 0.
+    """
+    from rewards.services.redemption import rewards_return  # rewards imports payments: not at module level
+
+    cash = rewards = ZERO
+    open_allocations = Allocation.objects.filter(
+        invoice=invoice, amount__gt=0, reversed_by__isnull=True
+    ).select_related("payment")
+    for allocation in open_allocations.order_by("pk"):
+        allocation_reverse(allocation=allocation, invoice=invoice)
+        if allocation.payment.method == PaymentMethod.REWARDS:
+            rewards_return(allocation=allocation, actor=actor, reason=f"{invoice.number} ({reason})")
+            rewards += allocation.amount
+        else:
+            cash += allocation.amount
+    memo = invoice_credit_balance(invoice=invoice, reason=reason, actor=actor)
+    return PaidAmountRelease(cash=cash, rewards=rewards, credit_memo=memo)
+
+
+def cancelled_invoice_credit(
+    *, invoice: Invoice, amount: Decimal, actor: User | None, request=None
+) -> Payment | None:
+    """The cash paid on a cancelled invoice becomes account credit and pays the account's other open
+    invoices in its currency, oldest due first; what is left stays credit (refundable on request)."""
+    account = invoice.account
+    # Invoices before the account row, as every payment locks them, so that no two writers deadlock.
+    invoices_lock(
+        invoice_ids=open_invoices_in_currency(account=account, currency=invoice.currency).values_list(
+            "pk", flat=True
+        )
+    )
+    account_credit_move(
+        account=account,
+        currency=invoice.currency,
+        amount=amount,
+        kind=AccountCredit.Kind.DISPUTE,
+        invoice=invoice,
+        note=f"Paid on {invoice.number}, cancelled",
+        actor=actor,
+    )
+    return _credit_apply_oldest_first(
+        account=account,
+        currency=invoice.currency,
+        amount=amount,
+        actor=actor,
+        request=request,
+        note=f"Paid amount of cancelled {invoice.number}",
+    )
 
 
 @dataclass(frozen=True)
 class ReissueResult:
-    credit_memo: CreditMemo | None  # None when nothing was left to credit (rewards paid the rest)
-    paid_amount: Decimal
+    credit_memo: CreditMemo | None  # None when an earlier memo already credited the whole invoice
+    paid_amount: Decimal  # cash paid on the old invoice (rewards excluded: they are never cash)
     carried_payment: Payment | None  # the account-credit payment that pays the new invoice
-
-
-def _next_credit_memo_number(invoice: Invoice) -> str:
-    count = CreditMemo.objects.filter(invoice=invoice).count()
-    return f"CM-{invoice.number}-{count + 1}"
+    rewards_payment: Payment | None = None  # rewards of the old invoice re-applied to the new one
 
 
 @transaction.atomic
@@ -323,10 +399,10 @@ def invoice_reissue_with_paid_amount(
 ) -> ReissueResult:
     """Cancel a paid (disputed) invoice with a credit memo and carry what was paid to its reissue.
 
-    The old invoice's allocations are reversed (its balance goes back up, never above its total),
-    a credit memo then takes its whole balance to zero, and the money paid becomes account credit
-    that is applied to the new invoice at once. Whatever the new invoice does not need stays credit
-    (the billing contact applies it elsewhere or asks for a refund).
+    The old invoice's allocations are reversed and a credit memo takes its whole balance to zero.
+    Rewards go back to their lots and are redeemed again on the new invoice as far as it is eligible;
+    the cash paid becomes account credit that is applied to the new invoice at once. Whatever the new
+    invoice does not need stays credit (the billing contact applies it elsewhere or asks for a refund).
     """
     if invoice.pk == new_invoice.pk:
         raise CreditError("An invoice cannot replace itself.")
@@ -342,44 +418,31 @@ def invoice_reissue_with_paid_amount(
     if new.state != InvoiceState.ISSUED:
         raise CreditError(f"Invoice {new.number} must be issued before it can receive the paid amount.")
 
-    open_allocations = list(
-        Allocation.objects.filter(invoice=old, amount__gt=0, reversed_by__isnull=True).select_related(
-            "payment"
-        )
+    release = invoice_paid_amount_release(
+        invoice=old, actor=actor, reason=reason or f"Dispute resolved: reissued as {new.number}"
     )
-    paid = sum((a.amount for a in open_allocations), ZERO)
-    for allocation in open_allocations:
-        invoice_restore_balance(invoice=old, amount=allocation.amount)
-        Allocation.objects.create(
-            payment=allocation.payment, invoice=old, amount=-allocation.amount, reverses=allocation
-        )
-    memo = None
-    if old.amount_due > 0:
-        memo = CreditMemo.objects.create(
-            number=_next_credit_memo_number(old),
-            invoice=old,
-            amount=old.amount_due,
-            currency=old.currency,
-            reason=(reason or f"Dispute resolved: reissued as {new.number}")[:300],
-            created_by=actor if actor is not None and actor.is_authenticated else None,
-        )
-        invoice_reduce_balance(invoice=old, amount=memo.amount)
-    Invoice.objects.filter(pk=old.pk).update(state=InvoiceState.CANCELLED)
+    Invoice.objects.filter(pk=old.pk).update(state=InvoiceState.CANCELLED, version=F("version") + 1)
     if new.replaces_id is None:
         Invoice.objects.filter(pk=new.pk).update(replaces=old)
 
+    rewards_payment = None
+    if release.rewards > 0:
+        from rewards.services.redemption import rewards_reapply  # rewards imports payments
+
+        rewards_payment = rewards_reapply(invoice=new, amount=release.rewards, actor=actor, request=request)
+        new.refresh_from_db(fields=["amount_due", "version"])
     carried = None
-    if paid > 0:
+    if release.cash > 0:
         account_credit_move(
             account=account,
             currency=old.currency,
-            amount=paid,
+            amount=release.cash,
             kind=AccountCredit.Kind.DISPUTE,
             invoice=old,
             note=f"Paid on {old.number}, carried to {new.number}",
             actor=actor,
         )
-        part = min(paid, new.amount_due)
+        part = min(release.cash, new.amount_due)
         if part > 0:
             carried = _credit_pay(
                 account=account,
@@ -389,13 +452,22 @@ def invoice_reissue_with_paid_amount(
                 request=request,
                 note=f"Paid amount of {old.number} carried to {new.number}",
             )
+    memo = release.credit_memo
     activity_record(
         account=account,
         actor=actor,
         action="invoice.reissued",
-        summary=f"{old.number} cancelled and reissued as {new.number}; {paid} {old.currency} paid carried over",
+        summary=f"{old.number} cancelled and reissued as {new.number}; "
+        f"{release.cash} {old.currency} paid carried over, {release.rewards} of rewards returned",
         target=old.number,
-        details={"credit_memo": memo.number if memo else "", "new_invoice": new.number, "paid": str(paid)},
+        details={
+            "credit_memo": memo.number if memo else "",
+            "new_invoice": new.number,
+            "paid": str(release.cash),
+            "rewards": str(release.rewards),
+        },
         request=request,
     )
-    return ReissueResult(credit_memo=memo, paid_amount=paid, carried_payment=carried)
+    return ReissueResult(
+        credit_memo=memo, paid_amount=release.cash, carried_payment=carried, rewards_payment=rewards_payment
+    )

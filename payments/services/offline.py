@@ -124,6 +124,9 @@ def transfer_reconcile(
         raise RemittanceError(_("The amount must be positive."))
     if not bank_reference.strip():
         raise RemittanceError("The bank reference is required.")
+    if received_on > timezone.localdate():
+        raise RemittanceError("The date received cannot be in the future.")
+    invoice_amounts = [(invoice, quantize(part, currency)) for invoice, part in invoice_amounts]
     planned = sum((part for _invoice, part in invoice_amounts), Decimal("0"))
     if planned > amount:
         raise RemittanceError("The invoices cannot receive more than the amount received.")

@@ -72,24 +72,25 @@ class MethodNotOffered(PaymentError):
 # --- what can be paid ------------------------------------------------------------------------------
 
 
-def invoice_amounts_held(*, invoice_ids: Sequence[int]) -> dict[int, Decimal]:
-    """Per invoice, what online payments in flight already cover: a debit `processing` for days, or a
-    payment started in the last 30 minutes. That part is not offered for another payment meanwhile."""
-    if not invoice_ids:
+def invoice_amounts_held(*, invoices: Sequence[Invoice]) -> dict[int, Decimal]:
+    """Per invoice id, what online payments in flight already cover: a debit `processing` for days, or a
+    payment started in the last 30 minutes. That part is not offered for another payment meanwhile.
+
+    One query over the accounts' payments in flight (few), matched to the invoices here.
+    """
+    if not invoices:
         return {}
-    mentions = functools.reduce(
-        operator.or_, (Q(intended_allocations__contains=[{"invoice_id": pk}]) for pk in invoice_ids)
-    )
+    wanted = {invoice.pk for invoice in invoices}
     in_flight = Payment.objects.filter(
         Q(status=PaymentStatus.PROCESSING)
         | Q(status=PaymentStatus.PENDING, created_at__gte=timezone.now() - PENDING_HOLD),
-        mentions,
+        account_id__in={invoice.account_id for invoice in invoices},
         provider__in=[PaymentProvider.STRIPE, PaymentProvider.PAYPAL],
     )
     held: dict[int, Decimal] = {}
     for intended in in_flight.values_list("intended_allocations", flat=True):
         for entry in intended:
-            if entry["invoice_id"] in invoice_ids:
+            if entry["invoice_id"] in wanted:
                 held[entry["invoice_id"]] = held.get(entry["invoice_id"], ZERO) + Decimal(entry["amount"])
     return held
 
@@ -121,7 +122,7 @@ def payment_plan(*, invoices: Sequence[Invoice], amount: Decimal | str | None = 
     if len(currencies) > 1:
         raise PaymentError(_("Invoices in different currencies cannot be paid together."))
     currency = currencies.pop()
-    held = invoice_amounts_held(invoice_ids=[invoice.pk for invoice in invoices])
+    held = invoice_amounts_held(invoices=invoices)
     available = {
         invoice.pk: max(invoice.amount_due - held.get(invoice.pk, ZERO), ZERO)
         if invoice.can_be_paid()

@@ -12,7 +12,7 @@ register = template.Library()
 
 @register.simple_tag
 def payment_processing_badge(invoice) -> str:
-    held = invoice_amounts_held(invoice_ids=[invoice.pk]).get(invoice.pk)
+    held = invoice_amounts_held(invoices=[invoice]).get(invoice.pk)
     if not held:
         return ""
     return format_html(

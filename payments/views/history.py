@@ -45,6 +45,7 @@ def index(request):
         "payments/index.html",
         {
             "account": account,
+            "may_manage_autopay": request.user.has_perm("payments.manage_autopay", account),
             "rows": rows,
             "page": page,
             "status": status,

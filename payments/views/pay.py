@@ -85,7 +85,7 @@ def pay(request):
     invoices = online.invoices_to_pay(user=request.user, account=account, numbers=numbers)
     if len(invoices) != len(set(numbers)):
         raise Http404
-    held = online.invoice_amounts_held(invoice_ids=[invoice.pk for invoice in invoices])
+    held = online.invoice_amounts_held(invoices=invoices)
     context = {"invoices": invoices, "numbers": numbers, "rows": _rows(invoices, held, {})}
     try:
         base_plan = online.payment_plan(invoices=invoices)

@@ -17,10 +17,10 @@ from django.utils.translation import gettext as _
 
 from accounts.models import CustomerAccount, User
 from accounts.services import activity_record
-from invoices.ledger import invoices_lock
+from invoices.ledger import LedgerError, invoices_lock
 from invoices.models import Invoice
 from payments.ledger import payment_allocate, payment_create, payment_transition
-from payments.models import Payment, PaymentMethod, PaymentProvider, PaymentStatus
+from payments.models import Allocation, Payment, PaymentMethod, PaymentProvider, PaymentStatus
 from portal.money import ZERO, format_money, quantize
 from rewards.eligibility import invoice_exclusion_reason
 from rewards.exceptions import (
@@ -32,10 +32,19 @@ from rewards.exceptions import (
     RewardsNotEligible,
     RewardsPermissionDenied,
 )
-from rewards.models import LotStatus, Redemption, RewardExpiry, RewardLot, RewardsAccount, RewardsEmail
+from rewards.models import (
+    LotStatus,
+    Redemption,
+    RewardAdjustment,
+    RewardExpiry,
+    RewardLot,
+    RewardsAccount,
+    RewardsEmail,
+)
 from rewards.selectors import (
     debit_processing_on_invoice,
     eligible_support_amount,
+    rewards_account_of,
     rewards_applicable_amount,
     usable_lots,
 )
@@ -244,8 +253,24 @@ def _redeem(*, user, account, invoice, code, amount, request, key) -> Payment:
     if balance <= 0:
         raise _no_balance_error(rewards_account=rewards_account, today=today)
     total = _amount_to_use(amount=amount, applicable=applicable, balance=balance, currency=invoice.currency)
-    plan = _plan(lots, total)
+    payment = _pay_from_lots(
+        account=account, invoice=invoice, plan=_plan(lots, total), user=user, key=key, request=request
+    )
+    email_enqueue(kind=RewardsEmail.Kind.REDEMPTION, object_id=payment.pk)
+    return payment
 
+
+def _pay_from_lots(
+    *,
+    account: CustomerAccount,
+    invoice: Invoice,
+    plan: list[tuple[RewardLot, Decimal]],
+    user: User | None,
+    key: str | None = None,
+    request=None,
+) -> Payment:
+    """Write a rewards payment on a locked invoice from locked lots: payment, allocation, one redemption per lot."""
+    total = sum((part for _lot, part in plan), ZERO)
     payment = payment_create(
         account=account,
         method=PaymentMethod.REWARDS,
@@ -260,6 +285,7 @@ def _redeem(*, user, account, invoice, code, amount, request, key) -> Payment:
         payment=payment, to_status=PaymentStatus.SUCCEEDED, note="Support Rewards redeemed"
     )
     payment_allocate(payment=payment, invoice_amounts=[(invoice.pk, total)], actor=user, request=request)
+    user = user if user is not None and user.is_authenticated else None
     for lot, part in plan:
         Redemption.objects.create(
             lot=lot,
@@ -286,5 +312,83 @@ def _redeem(*, user, account, invoice, code, amount, request, key) -> Payment:
         },
         request=request,
     )
-    email_enqueue(kind=RewardsEmail.Kind.REDEMPTION, object_id=payment.pk)
     return payment
+
+
+def rewards_return(*, allocation: Allocation, actor: User | None, reason: str) -> list[RewardAdjustment]:
+    """Give the rewards of a reversed rewards allocation back to the lots they were taken from.
+
+    Called by the payments ledger under the invoice lock (invoice first, then lots, as redeeming does).
+    Rewards are never cash: they go back to their lots, with a positive adjustment row per lot.
+    A lot already past its last valid day gets them back and loses them at once (a negative
+    adjustment): expired rewards are never reactivated.
+    """
+    redemptions = list(
+        Redemption.objects.filter(payment_id=allocation.payment_id, invoice_id=allocation.invoice_id)
+    )
+    returned = sum((r.amount for r in redemptions), ZERO)
+    if returned != allocation.amount:
+        raise LedgerError(
+            f"The rewards of payment {allocation.payment_id} do not match their lots; "
+            "billing support must correct them by hand."
+        )
+    lots = {
+        lot.pk: lot
+        for lot in RewardLot.objects.select_for_update()
+        .filter(pk__in=[r.lot_id for r in redemptions])
+        .order_by("expires_on", "id")
+    }
+    today = timezone.localdate()
+    actor = actor if actor is not None and actor.is_authenticated else None
+    adjustments = []
+    for redemption in redemptions:
+        lot = lots[redemption.lot_id]
+        adjustments.append(
+            RewardAdjustment.objects.create(
+                rewards_account_id=lot.rewards_account_id,
+                lot=lot,
+                amount=redemption.amount,
+                currency=lot.currency,
+                reason=f"Returned from invoice {reason}"[:300],
+                created_by=actor,
+            )
+        )
+        if lot.expires_on >= today and lot.status != LotStatus.EXPIRED:
+            lot.remaining += redemption.amount
+            lot.status = LotStatus.AVAILABLE
+            lot.save(update_fields=["remaining", "status"])
+        else:
+            adjustments.append(
+                RewardAdjustment.objects.create(
+                    rewards_account_id=lot.rewards_account_id,
+                    lot=lot,
+                    amount=-redemption.amount,
+                    currency=lot.currency,
+                    reason=f"Expired: returned after the last valid day ({lot.expires_on.isoformat()})",
+                    created_by=actor,
+                )
+            )
+    return adjustments
+
+
+def rewards_reapply(*, invoice: Invoice, amount: Decimal, actor: User | None, request=None) -> Payment | None:
+    """Put up to `amount` of the account's rewards on a locked invoice that replaces one they paid.
+
+    Only what rewards may pay on this invoice (eligible pre-tax support, its balance, the usable lots);
+    nothing when the invoice is not eligible. Lots are spent earliest expiry first, as by the customer.
+    """
+    rewards_account = rewards_account_of(account=invoice.account)
+    if rewards_account is None or amount <= 0:
+        return None
+    try:
+        applicable = _check_invoice(invoice=invoice, rewards_account=rewards_account)
+    except (RewardsNotEligible, RewardsDebitProcessing):
+        return None
+    lots = list(usable_lots(rewards_account=rewards_account).select_for_update())
+    balance = sum((lot.remaining for lot in lots), ZERO)
+    total = min(amount, applicable, balance)
+    if total <= 0:
+        return None
+    return _pay_from_lots(
+        account=invoice.account, invoice=invoice, plan=_plan(lots, total), user=actor, request=request
+    )

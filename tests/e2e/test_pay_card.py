@@ -43,7 +43,8 @@ def test_pay_an_invoice_by_card_and_see_it_closed(
 ):
     invoice = InvoiceFactory(account=account, subtotal=Decimal("2500.00"), tax=Decimal("500.00"))
     page = sign_in(payer)
-    page.goto(f"{live_server.url}/payments/pay/?invoice={invoice.number}")
+    page.goto(f"{live_server.url}/invoices/{invoice.number}/")
+    page.get_by_test_id("pay").click()
     page.get_by_label("Card").check()
     page.get_by_test_id("pay-continue").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Pay by card")

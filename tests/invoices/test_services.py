@@ -1,13 +1,20 @@
 from decimal import Decimal
 
 import pytest
+from django.db import transaction
 
 from accounts.models import ActivityEntry
-from invoices.ledger import LedgerError, invoice_reduce_balance, invoices_lock
+from invoices.ledger import LedgerError, invoice_credit_balance, invoice_reduce_balance, invoices_lock
 from invoices.models import CreditMemo, EmailDispatch, EmailKind, Invoice, InvoiceState
 from invoices.selectors import invoice_applied_entries
 from invoices.services import InvoiceError, invoice_cancel, invoice_issue
-from payments.ledger import payment_allocate, payment_create, payment_reverse_allocations, payment_transition
+from payments.ledger import (
+    account_credit_balance,
+    payment_allocate,
+    payment_create,
+    payment_reverse_allocations,
+    payment_transition,
+)
 from payments.models import PaymentMethod, PaymentProvider, PaymentStatus
 from tests.invoices.factories import DraftInvoiceFactory, InvoiceFactory
 
@@ -60,8 +67,10 @@ def test_cancel_creates_a_credit_memo_for_the_balance_and_keeps_the_invoice():
     invoice_cancel(invoice=invoice, actor=None, reason="Ordered twice")
     invoice.refresh_from_db()
     memo = CreditMemo.objects.get(invoice=invoice)
-    assert memo.amount == Decimal("1000.00") and memo.number == "CM-INV-FR-2004-1"
+    # The 20.00 paid is given back as account credit, so the memo credits the whole 1 020.00.
+    assert memo.amount == Decimal("1020.00") and memo.number == "CM-INV-FR-2004-1"
     assert invoice.amount_due == Decimal("0.00")
+    assert account_credit_balance(account=invoice.account, currency=invoice.currency) == Decimal("20.00")
     assert invoice.state == InvoiceState.CANCELLED and invoice.status == "cancelled"
     assert Invoice.objects.filter(pk=invoice.pk).exists()
     assert ActivityEntry.objects.filter(action="invoice.cancelled", target="INV-FR-2004").exists()
@@ -77,21 +86,21 @@ def test_cancel_needs_a_reason_and_happens_once():
     assert CreditMemo.objects.filter(invoice=invoice).count() == 1
 
 
-def test_cancel_of_a_paid_invoice_creates_no_credit_memo():
+def test_cancel_of_a_paid_invoice_credits_it_whole_and_makes_the_payment_account_credit():
     invoice = InvoiceFactory()
     pay(invoice, invoice.total)
     invoice_cancel(invoice=invoice, actor=None, reason="Replaced by a corrected invoice")
-    assert not CreditMemo.objects.filter(invoice=invoice).exists()
+    invoice.refresh_from_db()
+    assert CreditMemo.objects.get(invoice=invoice).amount == invoice.total
+    assert invoice.amount_due == Decimal("0.00")
+    assert account_credit_balance(account=invoice.account, currency=invoice.currency) == invoice.total
 
 
 def test_ledger_refuses_to_take_more_than_the_balance():
     invoice = InvoiceFactory()
-    with pytest.raises(LedgerError):
-        from django.db import transaction
-
-        with transaction.atomic():
-            locked = invoices_lock(invoice_ids=[invoice.pk])[0]
-            invoice_reduce_balance(invoice=locked, amount=invoice.total + Decimal("0.01"))
+    with pytest.raises(LedgerError), transaction.atomic():
+        locked = invoices_lock(invoice_ids=[invoice.pk])[0]
+        invoice_reduce_balance(invoice=locked, amount=invoice.total + Decimal("0.01"))
 
 
 def test_applied_entries_list_payments_rewards_credit_memos_and_reversals():
@@ -100,7 +109,8 @@ def test_applied_entries_list_payments_rewards_credit_memos_and_reversals():
     rewards = pay(invoice, Decimal("6100.00"), method=PaymentMethod.REWARDS)
     payment_transition(payment=card, to_status=PaymentStatus.FAILED, note="bounced")
     payment_reverse_allocations(payment=card, reason="bounced")
-    invoice_cancel(invoice=invoice, actor=None, reason="Dispute resolved")
+    with transaction.atomic():
+        invoice_credit_balance(invoice=invoices_lock(invoice_ids=[invoice.pk])[0], reason="Dispute resolved")
 
     entries = invoice_applied_entries(invoice=invoice)
     kinds = [entry.kind for entry in entries]

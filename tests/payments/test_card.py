@@ -345,3 +345,17 @@ def test_a_closed_invoice_in_the_selection_does_not_make_the_payment_card_only(
     big = InvoiceFactory(account=account, subtotal=Decimal("9000.00"), tax=Decimal("0.00"))
     response = client_of(payer).get(reverse("payments:pay"), {"invoice": [closed.number, big.number]})
     assert [c[0] for c in response.context["form"].fields["method"].choices] == ["card", "paypal"]
+
+
+def test_setup_intent_of_another_customer_is_refused(
+    payer, account, invoice, outsider, other_account, stripe_browser
+):
+    theirs = InvoiceFactory(account=other_account, subtotal=Decimal("2500.00"), tax=Decimal("500.00"))
+    their_payment = start(outsider, other_account, [theirs], key="theirs")
+    their_setup = stripe_browser.confirm_card_setup(charge.payment_setup_start(payment=their_payment))
+    mine = start(payer, account, [invoice])
+    outcome = charge.payment_stripe_charge(payment=mine, setup_intent_id=their_setup)
+    assert outcome.payment.status == PaymentStatus.FAILED
+    assert stripe_browser.payment_intents() == []
+    invoice.refresh_from_db()
+    assert invoice.amount_due == Decimal("3000.00")

@@ -211,3 +211,12 @@ def test_autopay_page_is_for_the_billing_contact(client_of, payer, acme_contact,
     assert client_of(payer).get(reverse("payments:autopay")).status_code == 403
     page = client_of(acme_contact).get(reverse("payments:autopay"))
     assert page.status_code == 200 and page.context["card_secret"]
+
+
+def test_daily_automatic_payment_and_hourly_expiry_are_in_the_beat_schedule():
+    import payments.tasks  # noqa: F401 — registers the tasks, as the worker's autodiscovery does
+    from portal.celery import app
+    from portal.schedule import BEAT_SCHEDULE
+
+    for name in ("payments-autopay-daily", "payments-abandoned-expire"):
+        assert BEAT_SCHEDULE[name]["task"] in app.tasks

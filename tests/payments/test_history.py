@@ -120,3 +120,12 @@ def test_no_receipt_for_a_payment_that_did_not_succeed(client_of, billing_contac
 def test_payments_page_needs_sign_in(client):
     response = client.get(reverse("payments:index"))
     assert response.status_code == 302 and "/account/login/" in response["Location"]
+
+
+def test_payments_page_links_automatic_payment_for_the_billing_contact_only(client_of, billing_contact, payer):
+    from django.urls import reverse
+
+    body = client_of(billing_contact).get(reverse("payments:index")).content.decode()
+    assert 'data-testid="autopay-link"' in body
+    body = client_of(payer).get(reverse("payments:index")).content.decode()
+    assert 'data-testid="autopay-link"' not in body

@@ -234,6 +234,38 @@ def test_same_bank_reference_cannot_be_recorded_twice(account, invoice, staff):
     assert Payment.objects.count() == 1
 
 
+def test_reconciliation_refuses_a_date_received_in_the_future(account, invoice, staff):
+    with pytest.raises(RemittanceError, match="future"):
+        transfer_reconcile(
+            account=account,
+            method="bank_transfer",
+            amount=Decimal("100.00"),
+            currency="USD",
+            received_on=timezone.localdate() + datetime.timedelta(days=1),
+            bank_reference="BNK-FUTURE",
+            invoice_amounts=[(invoice, Decimal("100.00"))],
+            actor=staff,
+        )
+    assert not Payment.objects.exists()
+
+
+def test_reconciliation_rounds_invoice_parts_to_the_currency_minor_unit(account, invoice, staff):
+    payment = transfer_reconcile(
+        account=account,
+        method="bank_transfer",
+        amount=Decimal("100.00"),
+        currency="USD",
+        received_on=timezone.localdate(),
+        bank_reference="BNK-ROUND",
+        invoice_amounts=[(invoice, Decimal("99.999"))],
+        actor=staff,
+    )
+    invoice.refresh_from_db()
+    assert [a.amount for a in payment.allocations.all()] == [Decimal("100.00")]
+    assert invoice.amount_due == invoice.total - Decimal("100.00")
+    assert account_credit_balance(account=account, currency="USD") == Decimal("0.00")
+
+
 def test_reconciliation_refuses_an_invoice_in_another_currency(account, staff):
     eur_invoice = InvoiceFactory(account=account, currency="EUR")
     with pytest.raises(RemittanceError, match="EUR"):
