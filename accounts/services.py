@@ -128,6 +128,13 @@ def _account_lock(account: CustomerAccount) -> CustomerAccount:
     return CustomerAccount.objects.select_for_update().get(pk=account.pk)
 
 
+def _membership_lock(membership: Membership) -> tuple[CustomerAccount, Membership]:
+    """The account row, then the membership row (with its user), both locked."""
+    account = _account_lock(membership.account)
+    locked = Membership.objects.select_for_update(of=("self",)).select_related("user").get(pk=membership.pk)
+    return account, locked
+
+
 def _billing_contacts_besides(membership: Membership) -> int:
     return (
         Membership.objects.filter(account_id=membership.account_id, role=Role.BILLING_CONTACT)
@@ -144,10 +151,7 @@ def _forget_cached_role(user: User | None) -> None:
 @transaction.atomic
 def membership_role_change(*, actor: User, membership: Membership, role: str, request=None) -> Membership:
     """Give a member another role; the account always keeps at least one billing contact."""
-    account = _account_lock(membership.account)
-    membership = (
-        Membership.objects.select_for_update(of=("self",)).select_related("user").get(pk=membership.pk)
-    )
+    account, membership = _membership_lock(membership)
     role = Role(role)
     if membership.role == role:
         return membership
@@ -176,10 +180,7 @@ def membership_role_change(*, actor: User, membership: Membership, role: str, re
 @transaction.atomic
 def membership_remove(*, actor: User, membership: Membership, request=None) -> None:
     """Take a member's access away; the last billing contact cannot be removed."""
-    account = _account_lock(membership.account)
-    membership = (
-        Membership.objects.select_for_update(of=("self",)).select_related("user").get(pk=membership.pk)
-    )
+    account, membership = _membership_lock(membership)
     if membership.role == Role.BILLING_CONTACT and _billing_contacts_besides(membership) == 0:
         raise LastBillingContactError(
             _("%(email)s is the account's only billing contact and cannot be removed.")
@@ -208,6 +209,27 @@ def _contact_snapshot(contact: AccountContact | None) -> dict:
     return {"name": contact.name, "email": contact.email, "phone": contact.phone}
 
 
+def _contact_lock(*, account: CustomerAccount, kind: str) -> tuple[AccountContact | None, dict]:
+    """Lock the account, then its contact of `kind` (if any); return it with its details before the change."""
+    _account_lock(account)
+    contact = AccountContact.objects.select_for_update().filter(account=account, kind=kind).first()
+    return contact, _contact_snapshot(contact)
+
+
+def _contact_change_record(
+    *, account: CustomerAccount, actor: User, kind: str, before: dict, after: dict, summary: str, request
+) -> None:
+    activity_record(
+        account=account,
+        actor=actor,
+        action=activity.CONTACT_CHANGED,
+        summary=summary,
+        target=kind,
+        details={"kind": str(kind), "before": before, "after": after},
+        request=request,
+    )
+
+
 @transaction.atomic
 def contact_billing_update(
     *, actor: User, account: CustomerAccount, name: str, phone: str, request=None
@@ -217,24 +239,20 @@ def contact_billing_update(
     The email is always the user's own verified primary address: a new address goes through
     allauth's add-verify-make-primary flow (billing_contact_email_sync follows it).
     """
-    _account_lock(account)
-    contact = (
-        AccountContact.objects.select_for_update().filter(account=account, kind=ContactKind.BILLING).first()
-    )
-    before = _contact_snapshot(contact)
-    if contact is None:
-        contact = AccountContact(account=account, kind=ContactKind.BILLING)
+    contact, before = _contact_lock(account=account, kind=ContactKind.BILLING)
+    contact = contact or AccountContact(account=account, kind=ContactKind.BILLING)
     contact.name, contact.phone, contact.email = name.strip(), phone.strip(), actor.email
-    if _contact_snapshot(contact) == before:
+    after = _contact_snapshot(contact)
+    if after == before:
         return contact
     contact.save()
-    activity_record(
+    _contact_change_record(
         account=account,
         actor=actor,
-        action=activity.CONTACT_CHANGED,
+        kind=ContactKind.BILLING,
+        before=before,
+        after=after,
         summary=f"Billing contact details updated ({contact.email})",
-        target=ContactKind.BILLING,
-        details={"kind": ContactKind.BILLING, "before": before, "after": _contact_snapshot(contact)},
         request=request,
     )
     return contact
@@ -248,9 +266,7 @@ def contact_update(
     kind = ContactKind(kind)
     if kind == ContactKind.BILLING:
         raise TeamError(_("The billing contact is updated from their own details."))
-    _account_lock(account)
-    contact = AccountContact.objects.select_for_update().filter(account=account, kind=kind).first()
-    before = _contact_snapshot(contact)
+    contact, before = _contact_lock(account=account, kind=kind)
     email = email.strip().lower()
     if not email:
         if contact is None:
@@ -264,13 +280,13 @@ def contact_update(
         if after == before:
             return contact
         contact.save()
-    activity_record(
+    _contact_change_record(
         account=account,
         actor=actor,
-        action=activity.CONTACT_CHANGED,
+        kind=kind,
+        before=before,
+        after=after,
         summary=f"{kind.label} {'removed' if not after else 'set to ' + after['email']}",
-        target=kind,
-        details={"kind": str(kind), "before": before, "after": after},
         request=request,
     )
     return contact
@@ -296,17 +312,13 @@ def billing_contact_email_sync(*, user: User, old_email: str, new_email: str, re
         contact.email = new_email.lower()
         contact.save(update_fields=["email"])
         moved += 1
-        activity_record(
+        _contact_change_record(
             account=contact.account,
             actor=user,
-            action=activity.CONTACT_CHANGED,
+            kind=ContactKind.BILLING,
+            before={"email": old_email},
+            after={"email": new_email},
             summary=f"Billing contact email changed from {old_email} to {new_email} (verified)",
-            target=ContactKind.BILLING,
-            details={
-                "kind": ContactKind.BILLING,
-                "before": {"email": old_email},
-                "after": {"email": new_email},
-            },
             request=request,
         )
     return moved
