@@ -22,7 +22,14 @@ class RemittanceAdviceForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("The day you sent the transfer or posted the cheque."),
     )
-    amount = forms.DecimalField(label=_("Amount"), max_digits=14, decimal_places=2, min_value=Decimal("0.01"))
+    amount = forms.DecimalField(
+        label=_("Amount"),
+        max_digits=14,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
     customer_reference = forms.CharField(
         label=_("Your reference"),
         max_length=100,

@@ -18,6 +18,8 @@ class PayForm(forms.Form):
         decimal_places=2,
         min_value=Decimal("0.01"),
         required=False,
+        localize=True,  # "1 234,56" typed in French is read as 1234.56
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
         help_text=_("The full balance by default. A partial amount pays the oldest due invoices first."),
     )
     method = forms.ChoiceField(label=_("Payment method"), widget=forms.RadioSelect, required=False)

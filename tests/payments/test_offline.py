@@ -456,3 +456,10 @@ def test_invoice_page_tag_renders_the_panel_with_its_form(rf, payer, invoice):
     assert "TAG-1" in html
     assert "Record this payment" in html
     assert reverse("payments:remittance_advice", args=[invoice.number]) in html
+
+
+def test_a_french_amount_with_a_decimal_comma_is_understood(client_of, payer, invoice):
+    client = client_of(payer)
+    response = client.post(advice_url(invoice), advice_post(amount="1150,50"), HTTP_ACCEPT_LANGUAGE="fr")
+    assert response.status_code == 302
+    assert RemittanceAdvice.objects.get(invoice=invoice).amount == Decimal("1150.50")
