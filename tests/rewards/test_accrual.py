@@ -204,7 +204,7 @@ def test_billing_contact_gets_one_email_with_the_amount_and_the_code_in_the_acco
     assert message.to == ["compta@client.test"]
     assert "25,00\xa0€" in message.subject
     assert rewards_account.code_display in message.body
-    assert "Support Rewards" in message.body
+    assert "Récompenses Support" in message.body  # written in the account's language
     assert RewardsEmail.objects.filter(kind="deposit", sent_at__isnull=False).count() == 1
     assert ActivityEntry.objects.filter(account=account, action="rewards.deposited").count() == 1
 
