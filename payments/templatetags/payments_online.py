@@ -19,3 +19,9 @@ def payment_processing_badge(invoice) -> str:
         '<span class="badge badge--processing" data-testid="payment-processing">{}</span>',
         _("Payment processing"),
     )
+
+
+@register.simple_tag
+def invoices_with_payment_processing(invoices) -> set[int]:
+    """Ids of the invoices of a list page that a payment in flight covers: one query for the whole page."""
+    return set(invoice_amounts_held(invoices=list(invoices)))

@@ -71,6 +71,11 @@ def test_sepa_debit_failing_at_the_bank_stays_processing_then_reopens_the_balanc
     page = client_of(contact).get(reverse("payments:pay"), {"invoice": invoice.number})
     assert "Payment processing" in page.content.decode()
     assert "blocked" in page.context  # not offered for another payment meanwhile
+    client = client_of(contact)
+    detail = client.get(reverse("invoices:detail", args=[invoice.number])).content.decode()
+    listing = client.get(reverse("invoices:index")).content.decode()
+    assert 'data-testid="payment-processing"' in detail
+    assert 'data-testid="payment-processing"' in listing
     intent = {
         "id": payment.provider_reference,
         "status": "requires_payment_method",
@@ -81,6 +86,8 @@ def test_sepa_debit_failing_at_the_bank_stays_processing_then_reopens_the_balanc
         assert post_stripe_event(stripe_event("payment_intent.payment_failed", intent)).status_code == 200
     payment.refresh_from_db()
     assert payment.status == PaymentStatus.FAILED
+    listing = client_of(contact).get(reverse("invoices:index")).content.decode()
+    assert 'data-testid="payment-processing"' not in listing
     again = client_of(contact).get(reverse("payments:pay"), {"invoice": invoice.number})
     assert again.context["plan"].total_available == Decimal("6000.00")
     assert len(mail.outbox) == 1
