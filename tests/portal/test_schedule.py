@@ -10,6 +10,7 @@ def test_beat_runs_every_periodic_job_of_the_project():
         "rewards-monthly-accrual",
         "rewards-daily-expiry",
         "payments-autopay-daily",
+        "payments-abandoned-expire",
     } <= set(app.conf.beat_schedule)
 
 
