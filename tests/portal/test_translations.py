@@ -1,12 +1,14 @@
 from pathlib import Path
 
+import pytest
 from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_french_catalog_is_complete():
-    with open(ROOT / "locale" / "fr" / "LC_MESSAGES" / "django.po", "rb") as handle:
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_catalog_is_complete(language):
+    with open(ROOT / "locale" / language / "LC_MESSAGES" / "django.po", "rb") as handle:
         catalog = read_po(handle)
     missing = []
     for message in catalog:
