@@ -230,58 +230,69 @@ def team_member_remove(request, membership_id: int):
     return redirect("team")
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def team_invitation_resend(request, invitation_id: int):
+def _invitation_action(request, invitation_id: int, *, confirm, run, success):
+    """Resend or revoke an open invitation: confirm first (no JavaScript needed), then run and report."""
     invitation = selectors.team_invitation_for_user(user=request.user, invitation_id=invitation_id)
     require_perm(request, "accounts.manage_team", invitation.account)
     if not is_confirmed(request):
-        return confirm_page(
-            request,
-            title=_("Send the invitation again?"),
-            message=_(
-                "%(email)s will receive a new link, valid 7 days, to join as %(role)s. The previous link stops working."
-            )
-            % {"email": invitation.email, "role": invitation.get_role_display()},
-            abilities=role_abilities(invitation.role),
-            action_url=reverse("team_invitation_resend", args=[invitation.pk]),
-            button=_("Send again"),
-        )
+        return confirm_page(request, **confirm(invitation))
     try:
-        if not invitations.invitation_send_allowed(account=invitation.account):
-            raise invitations.InvitationError(TOO_MANY_SENDS)
-        invitations.invitation_resend(actor=request.user, invitation=invitation, request=request)
+        run(invitation)
     except invitations.InvitationError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, _("A new link was sent to %(email)s.") % {"email": invitation.email})
+        messages.success(request, success(invitation))
     return redirect("team")
+
+
+def _invitation_resend(request, invitation) -> None:
+    if not invitations.invitation_send_allowed(account=invitation.account):
+        raise invitations.InvitationError(TOO_MANY_SENDS)
+    invitations.invitation_resend(actor=request.user, invitation=invitation, request=request)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def team_invitation_resend(request, invitation_id: int):
+    return _invitation_action(
+        request,
+        invitation_id,
+        confirm=lambda invitation: {
+            "title": _("Send the invitation again?"),
+            "message": _(
+                "%(email)s will receive a new link, valid 7 days, to join as %(role)s. The previous link stops working."
+            )
+            % {"email": invitation.email, "role": invitation.get_role_display()},
+            "abilities": role_abilities(invitation.role),
+            "action_url": reverse("team_invitation_resend", args=[invitation.pk]),
+            "button": _("Send again"),
+        },
+        run=lambda invitation: _invitation_resend(request, invitation),
+        success=lambda invitation: _("A new link was sent to %(email)s.") % {"email": invitation.email},
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def team_invitation_revoke(request, invitation_id: int):
-    invitation = selectors.team_invitation_for_user(user=request.user, invitation_id=invitation_id)
-    require_perm(request, "accounts.manage_team", invitation.account)
-    if not is_confirmed(request):
-        return confirm_page(
-            request,
-            title=_("Revoke this invitation?"),
-            message=_("The link sent to %(email)s will stop working; they will not get access.")
+    return _invitation_action(
+        request,
+        invitation_id,
+        confirm=lambda invitation: {
+            "title": _("Revoke this invitation?"),
+            "message": _("The link sent to %(email)s will stop working; they will not get access.")
             % {"email": invitation.email},
-            action_url=reverse("team_invitation_revoke", args=[invitation.pk]),
-            button=_("Revoke invitation"),
-            danger=True,
-        )
-    try:
-        invitations.invitation_revoke(actor=request.user, invitation=invitation, request=request)
-    except invitations.InvitationError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(
-            request, _("The invitation for %(email)s was revoked.") % {"email": invitation.email}
-        )
-    return redirect("team")
+            "action_url": reverse("team_invitation_revoke", args=[invitation.pk]),
+            "button": _("Revoke invitation"),
+            "danger": True,
+        },
+        run=lambda invitation: invitations.invitation_revoke(
+            actor=request.user, invitation=invitation, request=request
+        ),
+        success=lambda invitation: (
+            _("The invitation for %(email)s was revoked.") % {"email": invitation.email}
+        ),
+    )
 
 
 # --- accepting an invitation (the emailed link; works signed in or not) --------------------

@@ -151,7 +151,9 @@ def invoice_applied_entries(*, invoice: Invoice) -> list[AppliedEntry]:
     )
     for allocation in allocations:
         payment = allocation.payment
-        if allocation.amount < 0:
+        if allocation.amount < 0 and payment.method == PaymentMethod.REWARDS:
+            kind, label = "reversal", _("Support Rewards returned to their lots")
+        elif allocation.amount < 0:
             kind, label = "reversal", _("Payment reversed")
         elif payment.method == PaymentMethod.REWARDS:
             kind, label = "rewards", _("Support Rewards")

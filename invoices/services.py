@@ -16,7 +16,7 @@ from invoices.emails import (  # noqa: F401 — part of this module's public API
     invoice_dispatch_queue,
     invoice_email_resend,
 )
-from invoices.ledger import invoices_lock
+from invoices.ledger import LedgerError, invoices_lock
 from invoices.models import EmailKind, Invoice, InvoiceState
 from invoices.pdf import invoice_pdf_bytes  # noqa: F401 — part of this module's public API
 
@@ -83,18 +83,24 @@ def invoice_cancel(*, invoice: Invoice, actor: User | None, reason: str, request
     credit, which the billing contact may ask to refund. A credit memo takes the balance to zero.
     """
     # payments imports invoices: its services are imported here, not at module level.
-    from payments.services.credit import cancelled_invoice_credit, invoice_paid_amount_release
+    from payments.ledger import PaymentError
+    from payments.services.cancellation import cancelled_invoice_credit, invoice_paid_amount_release
 
     if not reason.strip():
         raise InvoiceError("A reason is required to cancel an invoice.")
-    invoice = _locked(invoice)
+    # What was paid may go to the account's other open invoices in the currency: lock them all at once,
+    # in id order like every payment, so that a payment running meanwhile cannot deadlock with us.
+    others = Invoice.objects.payable().filter(account_id=invoice.account_id, currency=invoice.currency)
+    locked = invoices_lock(invoice_ids=[invoice.pk, *others.values_list("pk", flat=True)])
+    invoice = next(row for row in locked if row.pk == invoice.pk)
     if invoice.state == InvoiceState.CANCELLED:
         raise InvoiceError(f"Invoice {invoice.number} is already cancelled.")
     _transition(invoice=invoice, to_state=InvoiceState.CANCELLED)
-    release = invoice_paid_amount_release(invoice=invoice, actor=actor, reason=reason)
-    carried = None
-    if release.cash > 0:
-        carried = cancelled_invoice_credit(invoice=invoice, amount=release.cash, actor=actor, request=request)
+    try:
+        release = invoice_paid_amount_release(invoice=invoice, actor=actor, reason=reason)
+        carried = cancelled_invoice_credit(invoice=invoice, release=release, actor=actor, request=request)
+    except (LedgerError, PaymentError) as error:  # nothing of this cancel stays: the transaction rolls back
+        raise InvoiceError(f"Invoice {invoice.number} cannot be cancelled: {error}") from error
     memo = release.credit_memo
     activity_record(
         account=invoice.account,

@@ -170,15 +170,22 @@ def _switch_to_invoice_account(request, number: str):
     return redirect(request.get_full_path())
 
 
+def _invoice_or_response(request, number: str):
+    """(invoice, None), or (None, the page to answer instead: no access, or the switch to its account)."""
+    if request.account is None:
+        return None, render(request, "portal/no_access.html")
+    try:
+        return invoice_detail_for_user(user=request.user, account=request.account, number=number), None
+    except Http404:
+        return None, _switch_to_invoice_account(request, number)
+
+
 @login_required
 @require_GET
 def detail(request, number: str):
-    if request.account is None:
-        return render(request, "portal/no_access.html")
-    try:
-        invoice = invoice_detail_for_user(user=request.user, account=request.account, number=number)
-    except Http404:
-        return _switch_to_invoice_account(request, number)
+    invoice, response = _invoice_or_response(request, number)
+    if response is not None:
+        return response
     context = {
         "invoice": invoice,
         "lines": list(invoice.lines.all()),
@@ -194,12 +201,9 @@ def detail(request, number: str):
 @login_required
 @require_GET
 def pdf(request, number: str):
-    if request.account is None:
-        return render(request, "portal/no_access.html")
-    try:
-        invoice = invoice_detail_for_user(user=request.user, account=request.account, number=number)
-    except Http404:
-        return _switch_to_invoice_account(request, number)
+    invoice, response = _invoice_or_response(request, number)
+    if response is not None:
+        return response
     if not request.user.has_perm("accounts.download_documents", request.account):
         raise PermissionDenied
     data = invoice_pdf_bytes(invoice=invoice)

@@ -18,7 +18,7 @@ from django.utils import timezone
 from accounts.models import CustomerAccount, User
 from accounts.services import activity_record
 from invoices.ledger import LedgerError, invoice_reduce_balance, invoice_restore_balance, invoices_lock
-from invoices.models import Invoice
+from invoices.models import Invoice, InvoiceState
 from payments.models import (
     PAYMENT_TRANSITIONS,
     AccountCredit,
@@ -148,6 +148,8 @@ def payment_allocate(
             raise CurrencyMismatch(
                 f"Invoice {invoice.number} is in {invoice.currency}, the payment in {payment.currency}."
             )
+        if invoice.state not in (InvoiceState.ISSUED, InvoiceState.DISPUTED):
+            continue  # a draft is not owed yet, a cancelled invoice no longer: the money becomes credit
         part = min(wanted[invoice.pk], invoice.amount_due, left)
         if part <= 0:
             continue
@@ -201,6 +203,10 @@ def payment_reverse_allocations(
     reversals = []
     for allocation in open_allocations:
         reversals.append(allocation_reverse(allocation=allocation, invoice=invoices[allocation.invoice_id]))
+        if payment.method == PaymentMethod.REWARDS:
+            from rewards.services.redemption import rewards_return  # rewards imports this module
+
+            rewards_return(allocation=allocation, actor=actor, reason=f"{payment.reference} ({reason})")
         activity_record(
             account=payment.account,
             actor=actor,
@@ -209,7 +215,41 @@ def payment_reverse_allocations(
             f"{invoices[allocation.invoice_id].number}: {reason}",
             target=invoices[allocation.invoice_id].number,
         )
+    _take_back_dispute_credit(payment=payment, reason=reason, actor=actor)
     return reversals
+
+
+def _take_back_dispute_credit(*, payment: Payment, reason: str, actor: User | None) -> None:
+    """A payment that paid an invoice later cancelled left account credit (kind DISPUTE); if the money
+    never arrived (a debit returned), that credit goes too, as far as it is still there."""
+    credited = AccountCredit.objects.filter(
+        payment=payment, kind=AccountCredit.Kind.DISPUTE, amount__gt=0
+    ).aggregate(total=Sum("amount"))["total"]
+    if not credited:
+        return
+    CustomerAccount.objects.select_for_update().get(pk=payment.account_id)
+    taken = min(credited, account_credit_balance(account=payment.account, currency=payment.currency))
+    if taken > 0:
+        account_credit_move(
+            account=payment.account,
+            currency=payment.currency,
+            amount=-taken,
+            kind=AccountCredit.Kind.ADJUSTMENT,
+            payment=payment,
+            note=f"{payment.reference} reversed ({reason}): the credit it left is withdrawn"[:300],
+            actor=actor,
+        )
+    if taken < credited:
+        # The credit already paid other invoices or was refunded: billing support recovers the rest.
+        activity_record(
+            account=payment.account,
+            actor=actor,
+            action="payment.credit_shortfall",
+            summary=f"{payment.reference} reversed: {credited - taken} {payment.currency} of credit it left "
+            "was already used and must be recovered by billing support",
+            target=payment.reference,
+            details={"credited": str(credited), "withdrawn": str(taken)},
+        )
 
 
 def account_credit_balance(*, account: CustomerAccount, currency: str) -> Decimal:

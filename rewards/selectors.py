@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.models import CustomerAccount, User
 from invoices.models import Invoice
-from payments.models import Payment, PaymentStatus
+from payments.models import Allocation, Payment, PaymentStatus
 from portal.money import ZERO, quantize
 from rewards.eligibility import invoice_exclusion_reason, line_is_rewards_eligible
 from rewards.models import (
@@ -54,7 +54,12 @@ def eligible_support_amount(*, invoice: Invoice) -> Decimal:
 
 
 def redeemed_on_invoice(*, invoice: Invoice) -> Decimal:
-    return Redemption.objects.filter(invoice=invoice).aggregate(total=Sum("amount"))["total"] or ZERO
+    """Rewards still applied to the invoice: a rewards payment reversed (its rewards returned) no longer counts."""
+    reversed_payments = Allocation.objects.filter(
+        invoice=invoice, amount__gt=0, reversed_by__isnull=False
+    ).values("payment_id")
+    redemptions = Redemption.objects.filter(invoice=invoice).exclude(payment_id__in=reversed_payments)
+    return redemptions.aggregate(total=Sum("amount"))["total"] or ZERO
 
 
 def rewards_applicable_amount(*, invoice: Invoice) -> Decimal:

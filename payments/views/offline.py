@@ -79,39 +79,45 @@ def remittance_advice(request, number: str):
     return render(request, "payments/remittance_advice.html", context, status=status)
 
 
-@require_POST
-@login_required
-def account_credit_apply(request, currency: str):
-    _require(request, "accounts.pay")
+def _credit_action(request, *, perm: str, run, success):
+    """POST-only credit actions of the payments page: run the service, flash its outcome, go back."""
+    _require(request, perm)
     try:
-        payment = credit_apply_service(
-            account=request.account, currency=currency.upper(), actor=request.user, request=request
-        )
+        result = run()
     except PaymentError as error:
         messages.error(request, str(error))
     else:
-        messages.success(
-            request,
-            _("%(amount)s of account credit was applied to your open invoices (%(reference)s).")
-            % {"amount": format_money(payment.amount, payment.currency), "reference": payment.reference},
-        )
+        messages.success(request, success(result))
     return redirect("payments:index")
+
+
+@require_POST
+@login_required
+def account_credit_apply(request, currency: str):
+    return _credit_action(
+        request,
+        perm="accounts.pay",
+        run=lambda: credit_apply_service(
+            account=request.account, currency=currency.upper(), actor=request.user, request=request
+        ),
+        success=lambda payment: (
+            _("%(amount)s of account credit was applied to your open invoices (%(reference)s).")
+            % {"amount": format_money(payment.amount, payment.currency), "reference": payment.reference}
+        ),
+    )
 
 
 @require_POST
 @login_required
 def refund_request(request, currency: str):
-    _require(request, "accounts.manage_team")
-    try:
-        refund = refund_request_service(
+    return _credit_action(
+        request,
+        perm="accounts.manage_team",
+        run=lambda: refund_request_service(
             account=request.account, currency=currency.upper(), actor=request.user, request=request
-        )
-    except PaymentError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(
-            request,
+        ),
+        success=lambda refund: (
             _("Your refund request of %(amount)s was sent to billing support.")
-            % {"amount": format_money(refund.amount, refund.currency)},
-        )
-    return redirect("payments:index")
+            % {"amount": format_money(refund.amount, refund.currency)}
+        ),
+    )

@@ -10,30 +10,14 @@ from invoices.selectors import invoice_applied_entries
 from invoices.services import InvoiceError, invoice_cancel, invoice_issue
 from payments.ledger import (
     account_credit_balance,
-    payment_allocate,
-    payment_create,
     payment_reverse_allocations,
     payment_transition,
 )
-from payments.models import PaymentMethod, PaymentProvider, PaymentStatus
+from payments.models import PaymentMethod, PaymentStatus
 from tests.invoices.factories import DraftInvoiceFactory, InvoiceFactory
+from tests.payments.factories import invoice_paid as pay
 
 pytestmark = pytest.mark.django_db
-
-
-def pay(invoice, amount, method=PaymentMethod.CARD):
-    provider = PaymentProvider.REWARDS if method == PaymentMethod.REWARDS else PaymentProvider.STRIPE
-    payment = payment_create(
-        account=invoice.account,
-        method=method,
-        provider=provider,
-        amount=amount,
-        currency=invoice.currency,
-        started_by=None,
-    )
-    payment = payment_transition(payment=payment, to_status=PaymentStatus.SUCCEEDED)
-    payment_allocate(payment=payment, invoice_amounts=[(invoice.pk, amount)])
-    return payment
 
 
 def test_issue_moves_draft_to_issued_records_activity_and_sends_the_email_on_commit(

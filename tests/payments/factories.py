@@ -59,3 +59,21 @@ class RefundFactory(factory.django.DjangoModelFactory):
     account = factory.SubFactory(CustomerAccountFactory)
     amount = Decimal("100.00")
     currency = factory.LazyAttribute(lambda o: o.account.currency)
+
+
+def invoice_paid(invoice, amount, method=PaymentMethod.CARD):
+    """A succeeded payment of `amount` applied to `invoice` through the ledger (rewards: the rewards provider)."""
+    from payments.ledger import payment_allocate, payment_create, payment_transition
+
+    provider = PaymentProvider.REWARDS if method == PaymentMethod.REWARDS else PaymentProvider.STRIPE
+    payment = payment_create(
+        account=invoice.account,
+        method=method,
+        provider=provider,
+        amount=Decimal(amount),
+        currency=invoice.currency,
+        started_by=None,
+    )
+    payment = payment_transition(payment=payment, to_status=PaymentStatus.SUCCEEDED)
+    payment_allocate(payment=payment, invoice_amounts=[(invoice.pk, Decimal(amount))])
+    return payment

@@ -11,10 +11,10 @@ from accounts.models import ActivityEntry
 from invoices.models import CreditMemo, Invoice, InvoiceState
 from payments.ledger import account_credit_balance, payment_allocate
 from payments.models import AccountCredit, Allocation, Payment, PaymentMethod, PaymentProvider, Refund
+from payments.services.cancellation import invoice_reissue_with_paid_amount
 from payments.services.credit import (
     CreditError,
     account_credit_apply,
-    invoice_reissue_with_paid_amount,
     refund_approve,
     refund_reject,
     refund_request,

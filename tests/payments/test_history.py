@@ -122,7 +122,9 @@ def test_payments_page_needs_sign_in(client):
     assert response.status_code == 302 and "/account/login/" in response["Location"]
 
 
-def test_payments_page_links_automatic_payment_for_the_billing_contact_only(client_of, billing_contact, payer):
+def test_payments_page_links_automatic_payment_for_the_billing_contact_only(
+    client_of, billing_contact, payer
+):
     from django.urls import reverse
 
     body = client_of(billing_contact).get(reverse("payments:index")).content.decode()

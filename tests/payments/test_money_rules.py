@@ -14,16 +14,26 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from accounts.models import ActivityEntry
 from invoices.ledger import LedgerError, invoice_reduce_balance, invoice_restore_balance, invoices_lock
 from invoices.models import CreditMemo, Invoice, InvoiceKind, InvoiceState
-from invoices.services import invoice_cancel
-from payments.ledger import account_credit_balance, payment_allocate, payment_create, payment_transition
+from invoices.selectors import invoice_applied_entries
+from invoices.services import InvoiceError, invoice_cancel
+from payments.ledger import (
+    account_credit_balance,
+    payment_allocate,
+    payment_create,
+    payment_reverse_allocations,
+    payment_transition,
+)
 from payments.models import AccountCredit, Allocation, PaymentMethod, PaymentProvider, PaymentStatus, Refund
-from payments.services.credit import CreditError, invoice_reissue_with_paid_amount, refund_request
+from payments.services.cancellation import invoice_reissue_with_paid_amount
+from payments.services.credit import CreditError, refund_request
 from rewards.models import LotStatus, Redemption, RewardAdjustment, RewardExpiry, RewardLot
-from rewards.selectors import rewards_balance
+from rewards.selectors import rewards_applicable_amount, rewards_balance
 from rewards.services import rewards_redeem
-from tests.invoices.factories import InvoiceFactory
+from tests.invoices.factories import DraftInvoiceFactory, InvoiceFactory
+from tests.payments.factories import invoice_paid as pay
 from tests.rewards.factories import RewardLotFactory, RewardsAccountFactory, support_invoice
 
 pytestmark = pytest.mark.django_db
@@ -31,21 +41,6 @@ D = Decimal
 
 
 # --- helpers ---------------------------------------------------------------------------------------------
-
-
-def pay(invoice, amount, method=PaymentMethod.CARD):
-    provider = PaymentProvider.REWARDS if method == PaymentMethod.REWARDS else PaymentProvider.STRIPE
-    payment = payment_create(
-        account=invoice.account,
-        method=method,
-        provider=provider,
-        amount=D(amount),
-        currency=invoice.currency,
-        started_by=None,
-    )
-    payment = payment_transition(payment=payment, to_status=PaymentStatus.SUCCEEDED)
-    payment_allocate(payment=payment, invoice_amounts=[(invoice.pk, D(amount))])
-    return payment
 
 
 def invoice_due(account, day, total="1200.00", **kwargs):
@@ -137,6 +132,8 @@ def test_rewards_are_never_cash_cancelling_returns_them_to_their_lots(
     assert account_credit_balance(account=account, currency=invoice.currency) == D("82.50")
     assert CreditMemo.objects.get(invoice=invoice).amount == D("1082.50")
     assert invoice.amount_due == D("0.00") and invoice.state == InvoiceState.CANCELLED
+    labels = [entry.label for entry in invoice_applied_entries(invoice=invoice) if entry.kind == "reversal"]
+    assert sorted(labels) == ["Payment reversed", "Support Rewards returned to their lots"]
     assert_ledger_holds()
 
 
@@ -249,6 +246,45 @@ def test_cancelled_paid_invoice_with_no_other_open_invoice_leaves_credit_to_refu
     assert_ledger_holds()
 
 
+def test_cancelled_card_paid_invoice_credit_is_refunded_to_that_card(account, billing_contact):
+    disputed = invoice_due(account, 1)
+    card = pay(disputed, "1200.00")
+    invoice_cancel(invoice=disputed, actor=None, reason="Dispute resolved")
+    assert AccountCredit.objects.get(kind=AccountCredit.Kind.DISPUTE).payment == card
+    refund = refund_request(account=account, currency="USD", actor=billing_contact)
+    assert refund.payment == card and refund.amount == D("1200.00")
+
+
+def test_cancelled_invoice_credit_is_withdrawn_when_its_debit_is_returned(account):
+    disputed = invoice_due(account, 1)
+    debit = pay(disputed, "1200.00", method=PaymentMethod.SEPA_DEBIT)
+    invoice_cancel(invoice=disputed, actor=None, reason="Dispute resolved")
+    assert account_credit_balance(account=account, currency="USD") == D("1200.00")
+
+    payment_transition(payment=debit, to_status=PaymentStatus.FAILED, note="returned by the bank")
+    payment_reverse_allocations(payment=debit, reason="returned by the bank")
+
+    assert account_credit_balance(account=account, currency="USD") == D("0.00")
+    disputed.refresh_from_db()
+    assert disputed.amount_due == D("0.00")  # still cancelled and credited
+    assert_ledger_holds()
+
+
+def test_returned_debit_whose_credit_was_already_used_is_flagged_for_billing_support(account):
+    disputed = invoice_due(account, 1)
+    debit = pay(disputed, "1200.00", method=PaymentMethod.SEPA_DEBIT)
+    other = invoice_due(account, 5, total="1000.00")
+    invoice_cancel(invoice=disputed, actor=None, reason="Dispute resolved")  # pays `other`, 200 left
+    payment_transition(payment=debit, to_status=PaymentStatus.FAILED, note="returned")
+    payment_reverse_allocations(payment=debit, reason="returned")
+    assert account_credit_balance(account=account, currency="USD") == D("0.00")
+    entry = ActivityEntry.objects.get(action="payment.credit_shortfall")
+    assert entry.details == {"credited": "1200.00", "withdrawn": "200.00"}
+    other.refresh_from_db()
+    assert other.amount_due == D("0.00")
+    assert_ledger_holds()
+
+
 def test_ledger_equation_holds_for_every_invoice_after_cancel_and_reissue(account, billing_contact):
     first = invoice_due(account, 1)
     pay(first, "500.00")
@@ -293,5 +329,42 @@ def test_payment_allocation_rounds_requested_parts_to_the_minor_unit(account):
     payment = payment_transition(payment=payment, to_status=PaymentStatus.SUCCEEDED)
     (allocation,) = payment_allocate(payment=payment, invoice_amounts=[(invoice.pk, D("99.995"))])
     assert allocation.amount == D("100.00")
+    assert not AccountCredit.objects.exists()
+    assert_ledger_holds()
+
+
+def test_payment_allocation_never_pays_a_draft_invoice(account):
+    draft = DraftInvoiceFactory(account=account)
+    pay(draft, "1200.00")
+    draft.refresh_from_db()
+    assert draft.amount_due == draft.total
+    assert account_credit_balance(account=account, currency="USD") == D("1200.00")
+    assert_ledger_holds()
+
+
+def test_cancel_refuses_whole_when_rewards_cannot_be_traced_to_their_lots(account):
+    invoice = support_invoice(account)
+    pay(invoice, "1000.00", method=PaymentMethod.REWARDS)  # a rewards payment without its redemption rows
+    with pytest.raises(InvoiceError, match="cannot be cancelled"):
+        invoice_cancel(invoice=invoice, actor=None, reason="Ordered twice")
+    invoice.refresh_from_db()
+    assert invoice.state == InvoiceState.ISSUED and invoice.amount_due == D("82.50")
+    assert not CreditMemo.objects.exists() and not AccountCredit.objects.exists()
+    assert not Allocation.objects.filter(amount__lt=0).exists()
+
+
+def test_rewards_are_never_cash_a_reversed_rewards_payment_goes_back_to_its_lots(
+    account, billing_contact, rewards_account
+):
+    invoice = support_invoice(account)
+    lots(rewards_account, "400.00")
+    payment = rewards_redeem(
+        user=billing_contact, account=account, invoice=invoice, code=rewards_account.code
+    )
+    payment_reverse_allocations(payment=payment, reason="redeemed by mistake")
+    invoice.refresh_from_db()
+    assert invoice.amount_due == D("1082.50")
+    assert rewards_balance(rewards_account=rewards_account) == D("400.00")
+    assert rewards_applicable_amount(invoice=invoice) == D("1000.00")  # may be redeemed again
     assert not AccountCredit.objects.exists()
     assert_ledger_holds()

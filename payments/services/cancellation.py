@@ -1,0 +1,198 @@
+"""A paid invoice cancelled, or credited and reissued: what paid it is given back, never lost, never cash
+when it was Support Rewards.
+
+Seeds: a cancelled disputed invoice's paid amount pays the other unpaid invoices (else billing support
+refunds it); a reissued invoice is paid with the amount paid on the original. Rewards go back to their lots.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import F
+
+from accounts.models import User
+from accounts.services import activity_record
+from invoices.ledger import invoice_credit_balance, invoices_lock
+from invoices.models import CreditMemo, Invoice, InvoiceState
+from payments.ledger import account_credit_move, allocation_reverse
+from payments.models import AccountCredit, Allocation, Payment, PaymentMethod
+from payments.services.credit import (
+    CreditError,
+    account_credit_apply_oldest_first,
+    account_credit_pay,
+    open_invoices_in_currency,
+)
+from portal.money import ZERO
+
+
+@dataclass(frozen=True)
+class PaidAmountRelease:
+    # What cash, card, transfer or account credit paid, per payment: the caller makes it account credit.
+    cash_parts: list[tuple[Payment, Decimal]]
+    rewards: Decimal  # what Support Rewards paid: back on their lots, never cash
+    credit_memo: CreditMemo | None  # None when an earlier memo already credited the whole invoice
+
+    @property
+    def cash(self) -> Decimal:
+        return sum((part for _payment, part in self.cash_parts), ZERO)
+
+
+def _paid_amount_to_credit(
+    *, invoice: Invoice, cash_parts: list[tuple[Payment, Decimal]], note: str, actor: User | None
+) -> None:
+    """One DISPUTE movement per payment, linked to it: a refund goes back to the card it came from,
+    and a debit that bounces later takes its credit back (payments.ledger.payment_reverse_allocations)."""
+    for payment, part in cash_parts:
+        account_credit_move(
+            account=invoice.account,
+            currency=invoice.currency,
+            amount=part,
+            kind=AccountCredit.Kind.DISPUTE,
+            payment=payment,
+            invoice=invoice,
+            note=note,
+            actor=actor,
+        )
+
+
+def invoice_paid_amount_release(*, invoice: Invoice, actor: User | None, reason: str) -> PaidAmountRelease:
+    """Undo everything that paid a locked invoice being cancelled, then credit its whole balance.
+
+    Each allocation gets its reversal row; rewards go back to the lots they came from. The credit
+    memo then takes the reopened balance to zero, so total − Σ allocations − Σ credit memos = 0.
+    """
+    from rewards.services.redemption import rewards_return  # rewards imports payments: not at module level
+
+    cash: dict[int, tuple[Payment, Decimal]] = {}
+    rewards = ZERO
+    open_allocations = Allocation.objects.filter(
+        invoice=invoice, amount__gt=0, reversed_by__isnull=True
+    ).select_related("payment")
+    for allocation in open_allocations.order_by("pk"):
+        allocation_reverse(allocation=allocation, invoice=invoice)
+        if allocation.payment.method == PaymentMethod.REWARDS:
+            rewards_return(allocation=allocation, actor=actor, reason=f"{invoice.number} ({reason})")
+            rewards += allocation.amount
+        else:
+            _payment, before = cash.get(allocation.payment_id, (allocation.payment, ZERO))
+            cash[allocation.payment_id] = (allocation.payment, before + allocation.amount)
+    memo = invoice_credit_balance(invoice=invoice, reason=reason, actor=actor)
+    return PaidAmountRelease(cash_parts=list(cash.values()), rewards=rewards, credit_memo=memo)
+
+
+def cancelled_invoice_credit(
+    *, invoice: Invoice, release: PaidAmountRelease, actor: User | None, request=None
+) -> Payment | None:
+    """The cash paid on a cancelled invoice becomes account credit and pays the account's other open
+    invoices in its currency, oldest due first; what is left stays credit (refundable on request)."""
+    if release.cash <= 0:
+        return None
+    account = invoice.account
+    # Invoices before the account row, as every payment locks them, so that no two writers deadlock.
+    invoices_lock(
+        invoice_ids=open_invoices_in_currency(account=account, currency=invoice.currency).values_list(
+            "pk", flat=True
+        )
+    )
+    _paid_amount_to_credit(
+        invoice=invoice,
+        cash_parts=release.cash_parts,
+        note=f"Paid on {invoice.number}, cancelled",
+        actor=actor,
+    )
+    return account_credit_apply_oldest_first(
+        account=account,
+        currency=invoice.currency,
+        amount=release.cash,
+        actor=actor,
+        request=request,
+        note=f"Paid amount of cancelled {invoice.number}",
+    )
+
+
+@dataclass(frozen=True)
+class ReissueResult:
+    credit_memo: CreditMemo | None  # None when an earlier memo already credited the whole invoice
+    paid_amount: Decimal  # cash paid on the old invoice (rewards excluded: they are never cash)
+    carried_payment: Payment | None  # the account-credit payment that pays the new invoice
+    rewards_payment: Payment | None = None  # rewards of the old invoice re-applied to the new one
+
+
+@transaction.atomic
+def invoice_reissue_with_paid_amount(
+    *, invoice: Invoice, new_invoice: Invoice, actor: User | None, reason: str = "", request=None
+) -> ReissueResult:
+    """Cancel a paid (disputed) invoice with a credit memo and carry what was paid to its reissue.
+
+    The old invoice's allocations are reversed and a credit memo takes its whole balance to zero.
+    Rewards go back to their lots and are redeemed again on the new invoice as far as it is eligible;
+    the cash paid becomes account credit that is applied to the new invoice at once. Whatever the new
+    invoice does not need stays credit (the billing contact applies it elsewhere or asks for a refund).
+    """
+    if invoice.pk == new_invoice.pk:
+        raise CreditError("An invoice cannot replace itself.")
+    if invoice.account_id != new_invoice.account_id:
+        raise CreditError("The new invoice belongs to another account.")
+    if invoice.currency != new_invoice.currency:
+        raise CreditError("The new invoice must be in the currency of the invoice it replaces.")
+    account = invoice.account
+    locked = {inv.pk: inv for inv in invoices_lock(invoice_ids=[invoice.pk, new_invoice.pk])}
+    old, new = locked[invoice.pk], locked[new_invoice.pk]
+    if old.state == InvoiceState.CANCELLED:
+        raise CreditError(f"Invoice {old.number} is already cancelled.")
+    if new.state != InvoiceState.ISSUED:
+        raise CreditError(f"Invoice {new.number} must be issued before it can receive the paid amount.")
+
+    release = invoice_paid_amount_release(
+        invoice=old, actor=actor, reason=reason or f"Dispute resolved: reissued as {new.number}"
+    )
+    Invoice.objects.filter(pk=old.pk).update(state=InvoiceState.CANCELLED, version=F("version") + 1)
+    if new.replaces_id is None:
+        Invoice.objects.filter(pk=new.pk).update(replaces=old)
+
+    rewards_payment = None
+    if release.rewards > 0:
+        from rewards.services.redemption import rewards_reapply  # rewards imports payments
+
+        rewards_payment = rewards_reapply(invoice=new, amount=release.rewards, actor=actor, request=request)
+        new.refresh_from_db(fields=["amount_due", "version"])
+    carried = None
+    if release.cash > 0:
+        _paid_amount_to_credit(
+            invoice=old,
+            cash_parts=release.cash_parts,
+            note=f"Paid on {old.number}, carried to {new.number}",
+            actor=actor,
+        )
+        part = min(release.cash, new.amount_due)
+        if part > 0:
+            carried = account_credit_pay(
+                account=account,
+                currency=old.currency,
+                plan=[(new, part)],
+                actor=actor,
+                request=request,
+                note=f"Paid amount of {old.number} carried to {new.number}",
+            )
+    memo = release.credit_memo
+    activity_record(
+        account=account,
+        actor=actor,
+        action="invoice.reissued",
+        summary=f"{old.number} cancelled and reissued as {new.number}; "
+        f"{release.cash} {old.currency} paid carried over, {release.rewards} of rewards returned",
+        target=old.number,
+        details={
+            "credit_memo": memo.number if memo else "",
+            "new_invoice": new.number,
+            "paid": str(release.cash),
+            "rewards": str(release.rewards),
+        },
+        request=request,
+    )
+    return ReissueResult(
+        credit_memo=memo, paid_amount=release.cash, carried_payment=carried, rewards_payment=rewards_payment
+    )
