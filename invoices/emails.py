@@ -214,12 +214,17 @@ def invoice_reminders_queue(*, today: datetime.date | None = None) -> int:
     return queued
 
 
+# An invoice gets its overdue notice in the days after its due date; one long past due when it reached
+# the portal (an imported back catalogue) is chased by billing support, not by a burst of emails.
+OVERDUE_NOTICE_WINDOW_DAYS = 30
+
+
 def invoice_overdue_notices_queue(*, today: datetime.date | None = None) -> int:
-    """Queue one overdue notice for every unpaid invoice past its due date. Returns how many were queued."""
+    """Queue one overdue notice per unpaid invoice that fell due in the last 30 days. Returns how many."""
     today = today or timezone.localdate()
     candidates = (
         Invoice.objects.payable()
-        .filter(due_date__lt=today)
+        .filter(due_date__lt=today, due_date__gte=today - datetime.timedelta(days=OVERDUE_NOTICE_WINDOW_DAYS))
         .exclude(dispatches__kind=EmailKind.OVERDUE)
         .select_related("account")
     )

@@ -13,6 +13,7 @@ import uuid
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -228,8 +229,16 @@ def refund_is_by_card(refund: Refund) -> bool:
         and payment.provider == PaymentProvider.STRIPE
         and payment.method == PaymentMethod.CARD
         and bool(payment.provider_reference)
-        and refund.amount <= payment.amount
+        and refund.amount <= payment.amount - card_amount_refunded(payment=payment, excluding=refund)
     )
+
+
+def card_amount_refunded(*, payment: Payment, excluding: Refund | None = None) -> Decimal:
+    """What earlier refunds already gave back on this card payment: a card is never refunded beyond its charge."""
+    refunds = payment.refunds.filter(status__in=[Refund.Status.APPROVED, Refund.Status.SUCCEEDED])
+    if excluding is not None:
+        refunds = refunds.exclude(pk=excluding.pk)
+    return refunds.aggregate(total=Sum("amount"))["total"] or Decimal("0")
 
 
 def refund_approve(*, refund: Refund, actor: User, bank_reference: str = "", request=None) -> Refund:

@@ -238,6 +238,9 @@ def test_overdue_notice_goes_out_once_per_invoice(account, django_capture_on_com
     overdue = InvoiceFactory(account=account, issue_date=days_ago(31))
     InvoiceFactory(account=account, issue_date=days_ago(30))  # due today: not overdue
     InvoiceFactory(account=account, issue_date=days_ago(45), state="disputed")
+    InvoiceFactory(
+        account=account, issue_date=days_ago(200)
+    )  # imported long overdue: billing support chases it
     with django_capture_on_commit_callbacks(execute=True):
         assert invoice_overdue_notices_queue() == 1
     pay(overdue, Decimal("100.00"))

@@ -358,3 +358,20 @@ def test_parallel_credit_applications_use_the_credit_once(account, billing_conta
         invoice.refresh_from_db()
     assert sum(inv.amount_due for inv in invoices) == Decimal("3600.00") - Decimal("1500.00")
     assert Payment.objects.filter(method=PaymentMethod.ACCOUNT_CREDIT).count() == 1
+
+
+def test_a_card_is_never_refunded_beyond_what_it_was_charged(account, billing_contact):
+    from payments.services.credit import refund_is_by_card
+
+    card = pay(account, "300.00", provider_reference="pi_once")
+    Refund.objects.create(
+        account=account,
+        payment=card,
+        amount=Decimal("250.00"),
+        currency="USD",
+        status=Refund.Status.SUCCEEDED,
+    )
+    refund = Refund(account=account, payment=card, amount=Decimal("100.00"), currency="USD")
+    assert not refund_is_by_card(refund)  # only 50.00 left on that card: the rest goes by bank transfer
+    refund.amount = Decimal("50.00")
+    assert refund_is_by_card(refund)
