@@ -196,7 +196,8 @@ def allocation_reverse(*, allocation: Allocation, invoice: Invoice) -> Allocatio
 def payment_reverse_allocations(
     *, payment: Payment, reason: str, actor: User | None = None
 ) -> list[Allocation]:
-    """Undo a payment's allocations with negative rows (a debit that bounced): balances reopen."""
+    """Undo a payment's allocations with negative rows (a debit that bounced): balances reopen and the
+    account credit the payment left is withdrawn."""
     payment = Payment.objects.select_for_update().get(pk=payment.pk)
     open_allocations = list(payment.allocations.filter(amount__gt=0, reversed_by__isnull=True))
     invoices = {inv.pk: inv for inv in invoices_lock(invoice_ids=[a.invoice_id for a in open_allocations])}
@@ -215,15 +216,15 @@ def payment_reverse_allocations(
             f"{invoices[allocation.invoice_id].number}: {reason}",
             target=invoices[allocation.invoice_id].number,
         )
-    _take_back_dispute_credit(payment=payment, reason=reason, actor=actor)
+    _take_back_credit_left(payment=payment, reason=reason, actor=actor)
     return reversals
 
 
-def _take_back_dispute_credit(*, payment: Payment, reason: str, actor: User | None) -> None:
-    """A payment that paid an invoice later cancelled left account credit (kind DISPUTE); if the money
-    never arrived (a debit returned), that credit goes too, as far as it is still there."""
+def _take_back_credit_left(*, payment: Payment, reason: str, actor: User | None) -> None:
+    """Credit a payment left on the account (what it overpaid, or what it had paid on an invoice later
+    cancelled) goes when the money never arrived (a debit returned), as far as it is still there."""
     credited = AccountCredit.objects.filter(
-        payment=payment, kind=AccountCredit.Kind.DISPUTE, amount__gt=0
+        payment=payment, kind__in=[AccountCredit.Kind.OVERPAYMENT, AccountCredit.Kind.DISPUTE], amount__gt=0
     ).aggregate(total=Sum("amount"))["total"]
     if not credited:
         return

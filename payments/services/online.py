@@ -32,8 +32,6 @@ from invoices.models import Invoice
 from invoices.selectors import invoices_for_user
 from payments.ledger import (
     PaymentError,
-    account_credit_balance,
-    account_credit_move,
     payment_allocate,
     payment_create,
     payment_reverse_allocations,
@@ -41,7 +39,6 @@ from payments.ledger import (
     split_oldest_due_first,
 )
 from payments.models import (
-    AccountCredit,
     Payment,
     PaymentEmail,
     PaymentMethod,
@@ -342,7 +339,6 @@ def payment_fail(*, payment: Payment, message: str, actor: User | None = None, r
     locked = payment_transition(payment=locked, to_status=PaymentStatus.FAILED, note=message)
     if was == PaymentStatus.SUCCEEDED:
         payment_reverse_allocations(payment=locked, reason=message, actor=actor)
-        _take_back_overpayment(payment=locked, actor=actor)
     activity_record(
         account=locked.account,
         actor=actor,
@@ -355,29 +351,6 @@ def payment_fail(*, payment: Payment, message: str, actor: User | None = None, r
     if locked.method in DEBIT_METHODS and was in (PaymentStatus.PROCESSING, PaymentStatus.SUCCEEDED):
         payment_email_enqueue(payment=locked, kind=PaymentEmail.Kind.DEBIT_FAILED)
     return locked
-
-
-def _take_back_overpayment(*, payment: Payment, actor: User | None) -> None:
-    credited = sum(
-        (
-            row.amount
-            for row in AccountCredit.objects.filter(payment=payment, kind=AccountCredit.Kind.OVERPAYMENT)
-        ),
-        ZERO,
-    )
-    if credited <= 0:
-        return
-    usable = min(credited, account_credit_balance(account=payment.account, currency=payment.currency))
-    if usable > 0:
-        account_credit_move(
-            account=payment.account,
-            currency=payment.currency,
-            amount=-usable,
-            kind=AccountCredit.Kind.ADJUSTMENT,
-            payment=payment,
-            note=f"Returned debit {payment.reference}",
-            actor=actor,
-        )
 
 
 def payment_result_apply(
