@@ -20,6 +20,7 @@ from accounts.models import (
     User,
 )
 from accounts.permissions import ROLE_ABILITIES
+from portal.admin_readonly import ReadOnlyMixin
 
 
 class MembershipInline(admin.TabularInline):
@@ -119,21 +120,12 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(ActivityEntry)
-class ActivityEntryAdmin(admin.ModelAdmin):
+class ActivityEntryAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["created_at", "account", "actor_email", "action", "summary", "ip_address"]
     list_filter = ["action"]
     date_hierarchy = "created_at"
     search_fields = ["account__legal_name", "account__customer_number", "actor_email", "summary", "target"]
     list_select_related = ["account"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(User)
@@ -150,19 +142,8 @@ class UserAdmin(DjangoUserAdmin):
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(BillingContactGrant)
-class BillingContactGrantAdmin(ReadOnlyAdmin):
+class BillingContactGrantAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["created_at", "account", "user", "mode", "staff", "reason"]
     list_filter = ["mode"]
     search_fields = ["account__legal_name", "account__customer_number", "user__email", "reason"]
@@ -170,7 +151,7 @@ class BillingContactGrantAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(ReadOnlyAdmin):
+class InvitationAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["email", "account", "role", "state", "invited_by", "created_at", "expires_at"]
     list_filter = ["role"]
     search_fields = ["email", "account__legal_name", "account__customer_number"]

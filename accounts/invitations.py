@@ -140,10 +140,8 @@ def invitation_create(
         invitation = open_invitation
         invitation.role = role
         invitation.invited_by = actor
-        invitation.nonce = invitation_new_nonce()
-        invitation.expires_at = timezone.now() + INVITATION_LIFETIME
-        invitation.send_count += 1
         invitation.language = account.language
+        _invitation_renew(invitation)
         invitation.save()
     else:
         try:
@@ -177,6 +175,13 @@ def invitation_create(
     return invitation
 
 
+def _invitation_renew(invitation: Invitation) -> None:
+    """A new link valid INVITATION_LIFETIME from now; the previous link stops working."""
+    invitation.nonce = invitation_new_nonce()
+    invitation.expires_at = timezone.now() + INVITATION_LIFETIME
+    invitation.send_count += 1
+
+
 @transaction.atomic
 def invitation_resend(*, actor: User, invitation: Invitation, request=None) -> Invitation:
     """Send a fresh link valid 7 more days; the previous link stops working."""
@@ -187,9 +192,7 @@ def invitation_resend(*, actor: User, invitation: Invitation, request=None) -> I
             % {"state": invitation.get_state_display().lower()},
             reason=invitation.state,
         )
-    invitation.nonce = invitation_new_nonce()
-    invitation.expires_at = timezone.now() + INVITATION_LIFETIME
-    invitation.send_count += 1
+    _invitation_renew(invitation)
     invitation.save(update_fields=["nonce", "expires_at", "send_count"])
     activity_record(
         account=invitation.account,

@@ -16,9 +16,9 @@ from accounts import selectors
 from accounts.activity import action_label
 from accounts.forms import ActivityFilterForm
 from accounts.views import forbidden, require_perm
+from portal.spreadsheet import csv_text_cell
 
 ACTIVITY_PAGE_SIZE = 25
-CSV_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _activity_filters(request, account) -> tuple[ActivityFilterForm, selectors.ActivityFilters]:
@@ -66,13 +66,6 @@ def team_activity(request):
     )
 
 
-def _csv_cell(value) -> str:
-    text = "" if value is None else str(value)
-    return (
-        "'" + text if text.startswith(CSV_FORMULA_PREFIXES) else text
-    )  # no formula injection in spreadsheets
-
-
 @login_required
 def team_activity_export(request):
     account = request.account
@@ -89,12 +82,12 @@ def team_activity_export(request):
     for entry in entries.iterator(chunk_size=500):
         writer.writerow(
             [
-                _csv_cell(entry.created_at.astimezone(datetime.UTC).strftime("%Y-%m-%d %H:%M:%S")),
-                _csv_cell(entry.actor_email),
-                _csv_cell(action_label(entry.action)),
-                _csv_cell(entry.summary),
-                _csv_cell(entry.target),
-                _csv_cell(entry.ip_address),
+                csv_text_cell(entry.created_at.astimezone(datetime.UTC).strftime("%Y-%m-%d %H:%M:%S")),
+                csv_text_cell(entry.actor_email),
+                csv_text_cell(action_label(entry.action)),
+                csv_text_cell(entry.summary),
+                csv_text_cell(entry.target),
+                csv_text_cell(entry.ip_address),
             ]
         )
     return response

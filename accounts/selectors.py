@@ -6,7 +6,16 @@ from dataclasses import dataclass
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 
-from accounts.models import AccountContact, ActivityEntry, CustomerAccount, Invitation, Membership, Role, User
+from accounts.models import (
+    AccountContact,
+    ActivityEntry,
+    ContactKind,
+    CustomerAccount,
+    Invitation,
+    Membership,
+    Role,
+    User,
+)
 
 
 def accounts_for_user(*, user: User) -> QuerySet[CustomerAccount]:
@@ -71,6 +80,20 @@ def billing_contacts_of(*, account: CustomerAccount) -> list[User]:
         .select_related("user")
         .order_by("user__email")
     ]
+
+
+def billing_contact_emails(*, account: CustomerAccount) -> list[str]:
+    """Who receives payment and rewards emails: the billing contact on file, else the members with the
+    billing contact role, else the contract email."""
+    contact = AccountContact.objects.filter(account=account, kind=ContactKind.BILLING).first()
+    if contact is not None:
+        return [contact.email]
+    members = list(
+        account.memberships.filter(role=Role.BILLING_CONTACT)
+        .order_by("user__email")
+        .values_list("user__email", flat=True)
+    )
+    return members or [account.contract_email]
 
 
 def account_contacts(*, account: CustomerAccount) -> dict[str, AccountContact]:

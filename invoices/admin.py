@@ -22,17 +22,12 @@ from invoices.models import (
 )
 from invoices.services import InvoiceError, invoice_cancel, invoice_email_resend, invoice_issue
 from payments.models import Allocation
+from portal.admin_readonly import ReadOnlyMixin
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(ReadOnlyMixin, admin.TabularInline):
     extra = 0
     can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class InvoiceLineInline(admin.TabularInline):
@@ -212,37 +207,21 @@ class InvoiceAdmin(admin.ModelAdmin):
 
 
 @admin.register(CreditMemo)
-class CreditMemoAdmin(admin.ModelAdmin):
+class CreditMemoAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """Credit memos come from services (cancel, dispute), which also move the balance."""
+
     list_display = ["number", "invoice", "amount", "currency", "reason", "issued_at"]
     search_fields = ["number", "invoice__number", "invoice__account__legal_name"]
     list_select_related = ["invoice"]
 
-    def has_add_permission(self, request):
-        return False  # credit memos come from services (cancel, dispute), which also move the balance
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(EmailDispatch)
-class EmailDispatchAdmin(admin.ModelAdmin):
+class EmailDispatchAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["invoice", "kind", "version", "status", "attempts", "sent_count", "sent_at", "last_error"]
     list_filter = ["status", "kind"]
     search_fields = ["invoice__number", "invoice__account__legal_name"]
     list_select_related = ["invoice"]
     actions = ["resend_selected"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.action(description=_("Email these invoices again"))
     def resend_selected(self, request, queryset):

@@ -30,7 +30,6 @@ from django.utils.translation import gettext as _
 from accounts.models import CustomerAccount, User
 from invoices.models import (
     CreditMemo,
-    EmailDispatch,
     Invoice,
     InvoiceLine,
     InvoiceState,
@@ -104,8 +103,8 @@ def orders_for_user(*, user: User, account: CustomerAccount) -> list[dict]:
         .annotate(
             invoiced=Sum("amount"),
             first_invoiced=Min("invoice__issue_date"),
-            invoice_numbers=ArrayAgg("invoice__number", distinct=True, ordering="invoice__number"),
-            products=ArrayAgg("product", distinct=True, ordering="product"),
+            invoice_numbers=ArrayAgg("invoice__number", distinct=True, order_by="invoice__number"),
+            products=ArrayAgg("product", distinct=True, order_by="product"),
         )
         .order_by("-first_invoiced", "order_number")
     )
@@ -240,7 +239,7 @@ def invoice_list_for_user(
 ) -> QuerySet[Invoice]:
     """The Invoices page query: filtered, searched, sorted, with the status annotated.
 
-    Show it through `invoice_page` (two queries whatever the page number or the account size) or
+    Show it through `InvoicePaginator` (two queries whatever the page number or the account size) or
     `invoices_with_applied` (the CSV export).
     """
     today = today or timezone.localdate()
@@ -334,11 +333,3 @@ def remittance_for_currency(*, currency: str) -> RemittanceInstruction | None:
 def invoice_order_numbers(*, invoice: Invoice) -> list[str]:
     """Order numbers found on the (prefetched) lines, in line order, without repeats."""
     return list(dict.fromkeys(line.order_number for line in invoice.lines.all() if line.order_number))
-
-
-def invoice_dispatches(*, invoice: Invoice) -> QuerySet[EmailDispatch]:
-    return EmailDispatch.objects.filter(invoice=invoice).order_by("-created_at", "-id")
-
-
-def status_choices() -> list[tuple[str, str]]:
-    return list(InvoiceStatus.choices)

@@ -35,5 +35,5 @@ def invoice_reminders_send() -> int:
 
 @shared_task(acks_late=True)
 def invoice_overdue_notices_send() -> int:
-    """Beat, daily: one overdue notice per invoice past its due date with a balance."""
+    """Beat, daily: one overdue notice per unpaid invoice that fell due in the last 30 days."""
     return invoice_overdue_notices_queue()

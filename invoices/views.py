@@ -28,6 +28,7 @@ from invoices.selectors import (
     remittance_for_currency,
 )
 from invoices.services import invoice_download_record, invoice_pdf_bytes
+from portal.spreadsheet import csv_text_cell
 
 PAGE_SIZE = 25
 COLUMNS = [
@@ -106,12 +107,6 @@ def index(request):
     return render(request, template, context)
 
 
-def _csv_safe(value) -> str:
-    """Text cells that a spreadsheet would run as a formula are prefixed with a quote."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 class _Echo:
     def write(self, value: str) -> str:
         return value
@@ -123,7 +118,7 @@ def _csv_rows(invoices) -> Iterator[str]:
     for invoice in invoices.iterator(chunk_size=1000):
         yield writer.writerow(
             [
-                _csv_safe(invoice.number),
+                csv_text_cell(invoice.number),
                 invoice.issue_date.isoformat(),
                 invoice.due_date.isoformat(),
                 invoice.status,
@@ -134,7 +129,7 @@ def _csv_rows(invoices) -> Iterator[str]:
                 invoice.rewards_applied,
                 invoice.paid_applied,
                 invoice.amount_due,
-                _csv_safe(invoice.po_number),
+                csv_text_cell(invoice.po_number),
             ]
         )
 

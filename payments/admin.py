@@ -34,20 +34,8 @@ from payments.models import (
 from payments.offline_forms import RefundApproveForm, TransferReconcileForm
 from payments.services.credit import refund_approve, refund_is_by_card, refund_reject
 from payments.services.offline import transfer_reconcile
+from portal.admin_readonly import ReadOnlyMixin
 from portal.money import format_money
-
-
-class ReadOnlyMixin:
-    """Ledger rows are written by services only: no add, no edit, no delete in the admin."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class AllocationInline(ReadOnlyMixin, admin.TabularInline):

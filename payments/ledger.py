@@ -59,7 +59,8 @@ def payment_create(
     idempotency_key: str | None = None,
     status: str = PaymentStatus.PENDING,
 ) -> Payment:
-    """Write our payment row first: its reference becomes the provider's idempotency key."""
+    """Write our payment row first, before any provider call; its idempotency key (the caller's, else
+    derived from the reference) is sent with the provider's create calls and is unique per provider."""
     reference = new_payment_reference()
     payment = Payment.objects.create(
         account=account,

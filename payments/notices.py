@@ -16,23 +16,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.models import AccountContact, ContactKind, CustomerAccount, Role
+from accounts.models import CustomerAccount
+from accounts.selectors import billing_contact_emails
 from payments.models import Payment, PaymentNotice, Refund
 
 logger = logging.getLogger(__name__)
-
-
-def billing_contact_emails(*, account: CustomerAccount) -> list[str]:
-    """The billing contact on file, else the members with the billing contact role, else the contract email."""
-    contact = AccountContact.objects.filter(account=account, kind=ContactKind.BILLING).first()
-    if contact is not None:
-        return [contact.email]
-    members = list(
-        account.memberships.filter(role=Role.BILLING_CONTACT)
-        .order_by("user__email")
-        .values_list("user__email", flat=True)
-    )
-    return members or [account.contract_email]
 
 
 def _transfer_received(payment_id: int) -> tuple[CustomerAccount, str, str]:
@@ -62,6 +50,11 @@ BUILDERS = {
     PaymentNotice.Kind.TRANSFER_RECEIVED: _transfer_received,
     PaymentNotice.Kind.REFUND_PAID: _refund_paid,
 }
+
+
+def payment_notice_enqueue(*, kind: str, object_id: int) -> None:
+    """Send once the rows the email describes are committed."""
+    transaction.on_commit(lambda: payment_notice_send.delay(kind, object_id))
 
 
 @shared_task(acks_late=True, autoretry_for=(OSError,), max_retries=5, retry_backoff=True)

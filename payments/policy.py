@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from invoices.models import Invoice
 from payments.models import CardLimit, CountryPaymentOptions, PaymentMethod
 from portal.money import format_money
+from rewards.selectors import rewards_applicable_amount
 
 ONLINE_METHODS = (PaymentMethod.CARD, PaymentMethod.PAYPAL, PaymentMethod.SEPA_DEBIT, PaymentMethod.ACH_DEBIT)
 OFFLINE_METHODS = (PaymentMethod.BANK_TRANSFER, PaymentMethod.ACH_CREDIT, PaymentMethod.CHEQUE)
@@ -117,8 +118,4 @@ def payment_options(
 
 def rewards_offered(*, invoices: Sequence[Invoice]) -> bool:
     """Show the Support Rewards code field only when an invoice has support that rewards may still pay."""
-    try:
-        from rewards.selectors import rewards_applicable_amount
-    except ImportError:  # the rewards app is optional for the pay flow
-        return False
     return any(rewards_applicable_amount(invoice=invoice) > 0 for invoice in invoices)

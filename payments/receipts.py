@@ -5,22 +5,23 @@ from __future__ import annotations
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from invoices.models import RemittanceInstruction
+from invoices.selectors import remittance_for_currency
 from payments.models import Payment, PaymentStatus
 from payments.selectors import payment_invoices_covered
 
 
 def payment_receipt_html(*, payment: Payment) -> str:
-    credited = payment.amount - sum((amount for _, amount in payment_invoices_covered(payment)), 0)
+    covered = payment_invoices_covered(payment)
+    credited = payment.amount - sum((amount for _, amount in covered), 0)
     with translation.override(payment.account.language):
         return render_to_string(
             "payments/receipt.html",
             {
                 "payment": payment,
                 "account": payment.account,
-                "covered": payment_invoices_covered(payment),
+                "covered": covered,
                 "credited": credited if credited > 0 else 0,
-                "issuer": RemittanceInstruction.objects.filter(currency=payment.currency).first(),
+                "issuer": remittance_for_currency(currency=payment.currency),
             },
         )
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 import logging
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
-from payments.models import Payment, PaymentMethod, PaymentProvider, PaymentStatus, WebhookEvent
-from payments.services.online import payment_fail, payment_mark_processing, payment_succeed
+from payments.models import Payment, PaymentProvider, PaymentStatus, WebhookEvent
+from payments.services.online import DEBIT_METHODS, payment_fail, payment_mark_processing, payment_succeed
 
 logger = logging.getLogger(__name__)
-DEBIT_METHODS = {PaymentMethod.SEPA_DEBIT, PaymentMethod.ACH_DEBIT}
 
 
 def webhook_event_store(*, provider: str, event_id: str, event_type: str, payload: dict) -> WebhookEvent:
@@ -45,7 +45,7 @@ def webhook_event_process(*, event: WebhookEvent) -> bool:
             return True
     except Exception as error:
         WebhookEvent.objects.filter(pk=event.pk).update(
-            attempts=event.attempts + 1, last_error=repr(error)[:2000]
+            attempts=F("attempts") + 1, last_error=repr(error)[:2000]
         )
         raise
 

@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from portal.admin_readonly import ReadOnlyMixin
 from rewards.eligibility import EXCLUSION_MESSAGES, account_exclusion_reason
 from rewards.models import (
     ConsumptionRecord,
@@ -18,19 +19,6 @@ from rewards.models import (
 )
 from rewards.selectors import rewards_balance
 from rewards.services import rewards_adjust, rewards_code_rotate, rewards_enroll
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Money rows are written by services only: staff read them here."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class EnrollmentForm(forms.ModelForm):
@@ -159,7 +147,7 @@ class RewardAdjustmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(RewardLot)
-class RewardLotAdmin(ReadOnlyAdmin):
+class RewardLotAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = [
         "rewards_account",
         "month_earned",
@@ -182,25 +170,25 @@ class RewardLotAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Redemption)
-class RedemptionAdmin(ReadOnlyAdmin):
+class RedemptionAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["created_at", "invoice", "payment", "lot", "amount", "currency", "redeemed_by"]
     search_fields = ["invoice__number", "payment__reference"]
     list_select_related = ["invoice", "payment", "lot"]
 
 
 @admin.register(RewardAccrual)
-class RewardAccrualAdmin(ReadOnlyAdmin):
+class RewardAccrualAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["month", "rewards_account", "eligible_consumption", "rate", "amount", "created_at"]
     date_hierarchy = "month"
 
 
 @admin.register(RewardExpiry)
-class RewardExpiryAdmin(ReadOnlyAdmin):
+class RewardExpiryAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["expired_on", "lot", "amount"]
 
 
 @admin.register(ConsumptionRecord)
-class ConsumptionRecordAdmin(ReadOnlyAdmin):
+class ConsumptionRecordAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = [
         "month",
         "account",

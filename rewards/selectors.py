@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Min, Q, QuerySet, Sum
+from django.db.models import Exists, Min, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
 from accounts.models import CustomerAccount, User
@@ -53,21 +54,39 @@ def eligible_support_amount(*, invoice: Invoice) -> Decimal:
     return sum((line.amount for line in invoice.lines.all() if line_is_rewards_eligible(line)), ZERO)
 
 
+def redeemed_on_invoices(*, invoice_ids: Sequence[int]) -> dict[int, Decimal]:
+    """Per invoice id, rewards still applied to it (one query): a rewards payment whose allocation to the
+    invoice was reversed (its rewards returned) no longer counts. Invoices with none are left out."""
+    reversed_allocation = Allocation.objects.filter(
+        payment_id=OuterRef("payment_id"),
+        invoice_id=OuterRef("invoice_id"),
+        amount__gt=0,
+        reversed_by__isnull=False,
+    )
+    rows = (
+        Redemption.objects.filter(invoice_id__in=invoice_ids)
+        .filter(~Exists(reversed_allocation))
+        .values("invoice_id")
+        .annotate(total=Sum("amount"))
+    )
+    return {row["invoice_id"]: row["total"] for row in rows}
+
+
 def redeemed_on_invoice(*, invoice: Invoice) -> Decimal:
-    """Rewards still applied to the invoice: a rewards payment reversed (its rewards returned) no longer counts."""
-    reversed_payments = Allocation.objects.filter(
-        invoice=invoice, amount__gt=0, reversed_by__isnull=False
-    ).values("payment_id")
-    redemptions = Redemption.objects.filter(invoice=invoice).exclude(payment_id__in=reversed_payments)
-    return redemptions.aggregate(total=Sum("amount"))["total"] or ZERO
+    return redeemed_on_invoices(invoice_ids=[invoice.pk]).get(invoice.pk, ZERO)
 
 
-def rewards_applicable_amount(*, invoice: Invoice) -> Decimal:
-    """How much of this invoice rewards may still pay: eligible pre-tax support, less what rewards paid, ≤ balance due."""
+def rewards_applicable_amount(*, invoice: Invoice, redeemed: Decimal | None = None) -> Decimal:
+    """How much of this invoice rewards may still pay: eligible pre-tax support, less what rewards paid, ≤ balance due.
+
+    `redeemed`: what rewards already paid on it, when the caller read it for many invoices at once.
+    """
     eligible = eligible_support_amount(invoice=invoice)
     if eligible <= 0:
         return ZERO
-    applicable = min(eligible - redeemed_on_invoice(invoice=invoice), invoice.amount_due)
+    if redeemed is None:
+        redeemed = redeemed_on_invoice(invoice=invoice)
+    applicable = min(eligible - redeemed, invoice.amount_due)
     return quantize(max(applicable, ZERO), invoice.currency)
 
 
@@ -98,7 +117,12 @@ def rewards_payable_invoices(
         .prefetch_related("lines")
         .order_by("due_date", "id")[:limit]
     )
-    rows = [(invoice, rewards_applicable_amount(invoice=invoice)) for invoice in invoices]
+    invoices = list(invoices)
+    redeemed = redeemed_on_invoices(invoice_ids=[invoice.pk for invoice in invoices])
+    rows = [
+        (invoice, rewards_applicable_amount(invoice=invoice, redeemed=redeemed.get(invoice.pk, ZERO)))
+        for invoice in invoices
+    ]
     return [(invoice, amount) for invoice, amount in rows if amount > 0]
 
 

@@ -5,14 +5,16 @@ import secrets
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from invoices.selectors import invoice_for_user
-from payments.models import Payment, PaymentMethod
+from payments.models import PaymentMethod
+from payments.selectors import payment_for_user
+from portal.spreadsheet import csv_text_cell
 from rewards.eligibility import EXCLUSION_MESSAGES, account_exclusion_reason, invoice_exclusion_reason
 from rewards.exceptions import RewardsAmountInvalid, RewardsError
 from rewards.forms import RedeemForm
@@ -26,8 +28,6 @@ from rewards.selectors import (
     rewards_summary,
 )
 from rewards.services import rewards_preview, rewards_redeem
-
-CSV_UNSAFE_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _not_available(request, reason: str):
@@ -67,11 +67,6 @@ def index(request):
     )
 
 
-def _csv_text(value: str) -> str:
-    """Spreadsheets run cells starting with = + - @ as formulas: neutralise free text."""
-    return "'" + value if value.startswith(CSV_UNSAFE_START) else value
-
-
 @login_required
 @require_GET
 def activity_csv(request):
@@ -92,7 +87,7 @@ def activity_csv(request):
             [
                 item.when.isoformat(),
                 item.kind,
-                _csv_text(item.label),
+                csv_text_cell(item.label),
                 str(item.amount),
                 item.currency,
                 item.invoice_number,
@@ -169,12 +164,9 @@ def receipt(request, reference: str):
     account = request.account
     if account is None:
         return render(request, "portal/no_access.html")
-    payment = get_object_or_404(
-        Payment.objects.filter(
-            account=account, method=PaymentMethod.REWARDS, account__memberships__user=request.user
-        ),
-        reference=reference,
-    )
+    payment = payment_for_user(user=request.user, account=account, reference=reference)
+    if payment.method != PaymentMethod.REWARDS:
+        raise Http404
     redemptions = list(
         payment.redemptions.select_related("lot", "invoice").order_by("lot__expires_on", "lot_id")
     )

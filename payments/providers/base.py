@@ -5,19 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from payments.ledger import PaymentError
-from payments.models import PaymentStatus
 
 
 class PaymentDeclined(PaymentError):
     """The provider refused the money (card declined, PayPal instrument declined); the message is safe to show."""
-
-
-class RedirectRequired(PaymentError):  # noqa: N818 — a control-flow signal, not a failure
-    """The payer must continue on the provider's page (PayPal approval)."""
-
-    def __init__(self, url: str):
-        super().__init__(url)
-        self.url = url
 
 
 class GatewayError(PaymentError):
@@ -36,8 +27,3 @@ class GatewayResult:
     status: str
     client_secret: str = ""
     failure_message: str = ""
-    mandate_reference: str = ""
-
-    @property
-    def requires_action(self) -> bool:
-        return self.status == PaymentStatus.PENDING and bool(self.client_secret)

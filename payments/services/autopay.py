@@ -59,43 +59,44 @@ def autopay_setup_start(*, account: CustomerAccount, method: str) -> str:
     return secret
 
 
-@transaction.atomic
 def autopay_method_save(
     *, account: CustomerAccount, user: User, method: str, setup_intent_id: str, request=None
 ) -> AutoPay:
     """Keep the confirmed card or mandate and switch automatic payment on with it."""
     if method not in autopay_methods(account=account):
         raise PaymentError(_("This method cannot be used for automatic payment on this account."))
+    # Stripe is asked before the transaction opens: no connection sits idle in a transaction during HTTP.
     customer_id = stripe_customer_ensure(account=account)
     pm_id, label = stripe_gateway.setup_intent_payment_method(
         setup_intent_id=setup_intent_id, customer_id=customer_id
     )
-    saved, _created = SavedPaymentMethod.objects.get_or_create(
-        provider=PaymentProvider.STRIPE,
-        provider_method_id=pm_id,
-        defaults={
-            "account": account,
-            "method": method,
-            "provider_customer_id": customer_id,
-            "label": label or PaymentMethod(method).label,
-            "created_by": user,
-        },
-    )
-    if saved.account_id != account.pk:
-        raise PaymentError(_("This payment method belongs to another account."))
-    CustomerAccount.objects.select_for_update().get(pk=account.pk)
-    autopay, _created = AutoPay.objects.update_or_create(
-        account=account, defaults={"saved_method": saved, "enabled": True, "updated_by": user}
-    )
-    activity_record(
-        account=account,
-        actor=user,
-        action="autopay.enabled",
-        summary=f"Automatic payment switched on with {saved.label}",
-        target=saved.label,
-        request=request,
-    )
-    return autopay
+    with transaction.atomic():
+        saved, _created = SavedPaymentMethod.objects.get_or_create(
+            provider=PaymentProvider.STRIPE,
+            provider_method_id=pm_id,
+            defaults={
+                "account": account,
+                "method": method,
+                "provider_customer_id": customer_id,
+                "label": label or PaymentMethod(method).label,
+                "created_by": user,
+            },
+        )
+        if saved.account_id != account.pk:
+            raise PaymentError(_("This payment method belongs to another account."))
+        CustomerAccount.objects.select_for_update().get(pk=account.pk)
+        autopay, _created = AutoPay.objects.update_or_create(
+            account=account, defaults={"saved_method": saved, "enabled": True, "updated_by": user}
+        )
+        activity_record(
+            account=account,
+            actor=user,
+            action="autopay.enabled",
+            summary=f"Automatic payment switched on with {saved.label}",
+            target=saved.label,
+            request=request,
+        )
+        return autopay
 
 
 @transaction.atomic

@@ -39,6 +39,7 @@ from payments.models import (
     PaymentStatus,
     Refund,
 )
+from payments.notices import payment_notice_enqueue
 from portal.money import ZERO
 
 logger = logging.getLogger(__name__)
@@ -299,15 +300,8 @@ def refund_approve(*, refund: Refund, actor: User, bank_reference: str = "", req
             details={"reference": reference},
             request=request,
         )
-        refund_id = locked.pk
-        transaction.on_commit(lambda: _enqueue_refund_notice(refund_id))
+        payment_notice_enqueue(kind=PaymentNotice.Kind.REFUND_PAID, object_id=locked.pk)
     return locked
-
-
-def _enqueue_refund_notice(refund_id: int) -> None:
-    from payments.notices import payment_notice_send
-
-    payment_notice_send.delay(PaymentNotice.Kind.REFUND_PAID, refund_id)
 
 
 @transaction.atomic

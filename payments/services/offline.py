@@ -26,6 +26,7 @@ from payments.models import (
     RemittanceAdvice,
     RemittanceMethod,
 )
+from payments.notices import payment_notice_enqueue
 from portal.money import format_money, quantize
 
 
@@ -219,11 +220,5 @@ def _transfer_record(
             },
             request=request,
         )
-        transaction.on_commit(lambda: _enqueue_notice(PaymentNotice.Kind.TRANSFER_RECEIVED, payment.pk))
+        payment_notice_enqueue(kind=PaymentNotice.Kind.TRANSFER_RECEIVED, object_id=payment.pk)
     return payment
-
-
-def _enqueue_notice(kind: str, object_id: int) -> None:
-    from payments.notices import payment_notice_send
-
-    payment_notice_send.delay(kind, object_id)

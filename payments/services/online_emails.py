@@ -13,8 +13,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from accounts.selectors import billing_contact_emails
 from payments.models import PaymentEmail, PaymentStatus
-from payments.notices import billing_contact_emails
 
 TEMPLATES = {
     PaymentEmail.Kind.CONFIRMATION: "emails/payments/confirmation",

@@ -10,8 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from invoices.models import RemittanceInstruction
-from invoices.selectors import invoice_for_user
+from invoices.selectors import invoice_for_user, remittance_for_currency
 from payments.ledger import PaymentError
 from payments.offline_forms import RemittanceAdviceForm
 from payments.selectors import remittance_advices_for_invoice
@@ -71,7 +70,7 @@ def remittance_advice(request, number: str):
                 messages.success(request, thanks)
                 return redirect(reverse("payments:remittance_advice", args=[invoice.number]))
     context = remittance_panel_context(request=request, invoice=invoice, form=form)
-    context["instruction"] = RemittanceInstruction.objects.filter(currency=invoice.currency).first()
+    context["instruction"] = remittance_for_currency(currency=invoice.currency)
     if request.htmx:
         # htmx swaps only 2xx answers: the panel with its errors comes back as a 200.
         return render(request, "payments/_remittance_panel.html", context)

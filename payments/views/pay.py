@@ -23,8 +23,12 @@ from payments.models import Payment, PaymentMethod, PaymentStatus
 from payments.pay_forms import DebitMandateForm, PayForm
 from payments.policy import OFFLINE_METHODS, ONLINE_METHODS, payment_options, rewards_offered
 from payments.providers.base import GatewayError
+from payments.selectors import payments_for_user
 from payments.services import online
 from payments.services import online_charge as charge
+from rewards.exceptions import RewardsError
+from rewards.selectors import rewards_applicable_amount
+from rewards.services import rewards_preview, rewards_redeem
 
 GATEWAY_DOWN = gettext_lazy(
     "The payment service could not be reached. Nothing was charged; please try again in a moment."
@@ -40,9 +44,8 @@ def _payer_account(request):
 
 
 def _payment(request, reference: str) -> Payment:
-    return get_object_or_404(
-        Payment.objects.select_related("account"), account=request.account, reference=reference
-    )
+    payments = payments_for_user(user=request.user, account=request.account).select_related("account")
+    return get_object_or_404(payments, reference=reference)
 
 
 def _selected_numbers(request, account) -> list[str]:
@@ -171,16 +174,15 @@ def _pay_submit(request, account, form, plan, context):
     return _continue(request, payment)
 
 
+def _rewards_invoices(plan) -> list:
+    """The invoices of the selection that Support Rewards may still pay on."""
+    return [invoice for invoice, _part in plan.parts if rewards_applicable_amount(invoice=invoice) > 0]
+
+
 def _rewards_previews(request, account, form, plan, code) -> dict | None:
     """What the code would pay on each eligible invoice of the selection; None (error on the field) if refused."""
-    from rewards.exceptions import RewardsError
-    from rewards.selectors import rewards_applicable_amount
-    from rewards.services import rewards_preview
-
     previews = {}
-    for invoice, _part in plan.parts:
-        if rewards_applicable_amount(invoice=invoice) <= 0:
-            continue
+    for invoice in _rewards_invoices(plan):
         try:
             previews[invoice.pk] = rewards_preview(
                 user=request.user, account=account, invoice=invoice, code=code
@@ -195,14 +197,8 @@ def _rewards_previews(request, account, form, plan, code) -> dict | None:
 
 
 def _rewards_redeem(request, account, form, plan, code):
-    from rewards.exceptions import RewardsError
-    from rewards.selectors import rewards_applicable_amount
-    from rewards.services import rewards_redeem
-
     redeemed = []
-    for invoice, _part in plan.parts:
-        if rewards_applicable_amount(invoice=invoice) <= 0:
-            continue
+    for invoice in _rewards_invoices(plan):
         try:
             redeemed.append(
                 rewards_redeem(

@@ -9,7 +9,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from accounts.models import AccountContact, ActivityEntry, ContactKind, CustomerAccount, Role
+from accounts.models import ActivityEntry, CustomerAccount
+from accounts.selectors import billing_contact_emails
 from payments.models import Payment
 from rewards.models import ExpiryReminder, RewardAccrual, RewardsEmail
 
@@ -19,18 +20,6 @@ def email_enqueue(*, kind: str, object_id: int) -> None:
     from rewards.tasks import rewards_email_send
 
     transaction.on_commit(lambda: rewards_email_send.delay(kind, object_id))
-
-
-def billing_contact_emails(*, account: CustomerAccount) -> list[str]:
-    contact = AccountContact.objects.filter(account=account, kind=ContactKind.BILLING).first()
-    if contact:
-        return [contact.email]
-    members = list(
-        account.memberships.filter(role=Role.BILLING_CONTACT)
-        .order_by("created_at")
-        .values_list("user__email", flat=True)
-    )
-    return members or [account.contract_email]
 
 
 def _context(kind: str, object_id: int) -> tuple[CustomerAccount, dict] | None:

@@ -74,10 +74,6 @@ class RedemptionPreview:
     amount_due_before: Decimal
     remaining_due: Decimal  # what stays due after the redemption (taxes, other lines)
 
-    @property
-    def lots(self) -> list[PreviewLine]:
-        return self.lines
-
 
 def rewards_account_by_code(*, account: CustomerAccount, code: str) -> RewardsAccount:
     normalised = code_normalise(code)

@@ -1,8 +1,6 @@
 from __future__ import annotations
 
 from django import template
-from django.urls import NoReverseMatch, reverse
-from django.utils.http import urlencode
 
 from rewards.eligibility import account_exclusion_reason
 from rewards.selectors import rewards_account_of, rewards_applicable_amount, rewards_summary
@@ -24,15 +22,6 @@ def rewards_balance_card(context):
 
 
 @register.simple_tag
-def invoice_url(number: str) -> str:
-    """The invoice's page, or the invoice list searched for it while no detail page exists."""
-    try:
-        return reverse("invoices:detail", args=[number])
-    except NoReverseMatch:
-        return reverse("invoices:index") + "?" + urlencode({"q": number})
-
-
-@register.simple_tag
 def rewards_applicable(invoice):
-    """For pages that offer rewards on an invoice (the pay page): what rewards may still pay on it."""
+    """For the invoice page, which offers rewards on eligible invoices: what rewards may still pay on it."""
     return rewards_applicable_amount(invoice=invoice)

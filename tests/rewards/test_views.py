@@ -269,3 +269,21 @@ def test_invoice_page_offers_rewards_only_on_an_eligible_invoice_to_someone_who_
     assert 'data-testid="pay-with-rewards"' not in body
     body = client_of(viewer).get(reverse("invoices:detail", args=[invoice.number])).content.decode()
     assert 'data-testid="pay-with-rewards"' not in body
+
+
+def test_rewards_page_reads_what_rewards_paid_on_every_listed_invoice_in_one_query(
+    client_of, billing_contact, account, rewards_account, invoice
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    RewardLotFactory(rewards_account=rewards_account)
+    client = client_of(billing_contact)
+    with CaptureQueriesContext(connection) as one_invoice:
+        client.get(reverse("rewards:index"))
+    for _ in range(4):
+        support_invoice(account)
+    with CaptureQueriesContext(connection) as five_invoices:
+        response = client.get(reverse("rewards:index"))
+    assert len(response.context["payable"]) == 5
+    assert len(five_invoices) == len(one_invoice)
