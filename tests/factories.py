@@ -31,7 +31,7 @@ class CustomerAccountFactory(factory.django.DjangoModelFactory):
         model = CustomerAccount
 
     customer_number = factory.Sequence(lambda n: f"C-{900000 + n}")
-    legal_name = factory.Sequence(lambda n: f"Customer {n} Ltd")
+    legal_name = factory.Sequence(lambda n: f"Customer {n:06d} Ltd")  # zero-padded: sorts in creation order
     country = "US"
     currency = "USD"
     language = "en"
