@@ -23,6 +23,7 @@ from payments.models import Payment, PaymentMethod, PaymentStatus
 from payments.pay_forms import DebitMandateForm, PayForm
 from payments.policy import OFFLINE_METHODS, ONLINE_METHODS, payment_options, rewards_offered
 from payments.providers.base import GatewayError
+from payments.providers.messages import provider_message_display
 from payments.selectors import payments_for_user
 from payments.services import online
 from payments.services import online_charge as charge
@@ -257,7 +258,13 @@ def _after_charge(request, outcome: charge.ChargeOutcome, template: str, **extra
     return render(
         request,
         template,
-        _stripe_context(request, payment, action_secret=outcome.client_secret, error=outcome.error, **extra),
+        _stripe_context(
+            request,
+            payment,
+            action_secret=outcome.client_secret,
+            error=provider_message_display(outcome.error or ""),
+            **extra,
+        ),
     )
 
 
@@ -376,7 +383,9 @@ def paypal_return(request, reference: str):
         return redirect(retry)
     if outcome.error:
         messages.error(
-            request, _("PayPal did not complete the payment: %(reason)s") % {"reason": outcome.error}
+            request,
+            _("PayPal did not complete the payment: %(reason)s")
+            % {"reason": provider_message_display(outcome.error)},
         )
         return redirect(retry)
     return redirect("payments:confirmation", payment.reference)

@@ -359,3 +359,14 @@ def test_setup_intent_of_another_customer_is_refused(
     assert stripe_browser.payment_intents() == []
     invoice.refresh_from_db()
     assert invoice.amount_due == Decimal("3000.00")
+
+
+def test_a_declined_card_reason_is_shown_in_french_to_a_french_reader(
+    client_of, payer, account, invoice, stripe_browser
+):
+    payment = start(payer, account, [invoice])
+    pay_by_card(payment, stripe_browser, number=DECLINED_AT_CHARGE)
+    page = client_of(payer).get(
+        reverse("payments:confirmation", args=[payment.reference]), HTTP_ACCEPT_LANGUAGE="fr"
+    )
+    assert "Votre carte a été refusée." in page.content.decode()
