@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts import selectors, services
+from accounts.decorators import account_required
 from accounts.forms import AccountContactForm, BillingDetailsForm
 from accounts.models import ContactKind
 from accounts.views import forbidden
@@ -39,12 +39,10 @@ def _contact_forms(account, user, data=None, which: str | None = None) -> dict:
     return {"contacts": contacts, "billing": billing, "forms": forms}
 
 
-@login_required
+@account_required
 @require_http_methods(["GET", "POST"])
 def team_contacts(request):
     account = request.account
-    if account is None:
-        return render(request, "portal/no_access.html")
     if not request.user.has_perm("accounts.manage_contacts", account):
         return forbidden(request, account=account, what=_("Only a billing contact can change the contacts."))
     which = request.POST.get("contact") if request.method == "POST" else None

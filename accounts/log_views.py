@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import datetime
 
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -14,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts import selectors
 from accounts.activity import action_label
+from accounts.decorators import account_required
 from accounts.forms import ActivityFilterForm
 from accounts.views import forbidden, require_perm
 from portal.spreadsheet import csv_text_cell
@@ -37,11 +37,9 @@ def _activity_filters(request, account) -> tuple[ActivityFilterForm, selectors.A
     return form, filters
 
 
-@login_required
+@account_required
 def team_activity(request):
     account = request.account
-    if account is None:
-        return render(request, "portal/no_access.html")
     if not request.user.has_perm("accounts.view_activity", account):
         return forbidden(
             request, account=account, what=_("Only a billing contact can read the activity log.")
@@ -66,11 +64,9 @@ def team_activity(request):
     )
 
 
-@login_required
+@account_required
 def team_activity_export(request):
     account = request.account
-    if account is None:
-        return render(request, "portal/no_access.html")
     require_perm(request, "accounts.view_activity", account)
     _form, filters = _activity_filters(request, account)
     entries = selectors.activity_for_account(account=account, filters=filters)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import invitations, selectors, services
+from accounts.decorators import account_required
 from accounts.forms import InviteForm, RoleChangeForm
 from accounts.middleware import SESSION_KEY
 from accounts.models import Role, User
@@ -88,11 +89,9 @@ def is_confirmed(request) -> bool:
 # --- team page ---------------------------------------------------------------------
 
 
-@login_required
+@account_required
 def team(request):
     account = request.account
-    if account is None:
-        return render(request, "portal/no_access.html")
     if not request.user.has_perm("accounts.manage_team", account):
         return forbidden(request, account=account, what=_("Only a billing contact can manage the team."))
     members = list(selectors.team_members(account=account))
@@ -111,12 +110,10 @@ def team(request):
     )
 
 
-@login_required
+@account_required
 @require_http_methods(["GET", "POST"])
 def team_invite(request):
     account = request.account
-    if account is None:
-        return render(request, "portal/no_access.html")
     require_perm(request, "accounts.manage_team", account)
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from accounts.decorators import account_required
 from accounts.middleware import SESSION_KEY
 from invoices.forms import InvoiceFilterForm
 from invoices.pdf import pdf_file_name
@@ -82,11 +83,9 @@ def _filter_form(request) -> InvoiceFilterForm:
     return form
 
 
-@login_required
+@account_required
 @require_GET
 def index(request):
-    if request.account is None:
-        return render(request, "portal/no_access.html")
     form = _filter_form(request)
     filters = form.filters()
     invoices = invoice_list_for_user(user=request.user, account=request.account, filters=filters)
@@ -134,12 +133,10 @@ def _csv_rows(invoices) -> Iterator[str]:
         )
 
 
-@login_required
+@account_required
 @require_GET
 def export_csv(request):
     """The filtered list, every page, as CSV (streamed: an account with 10 000 invoices stays cheap)."""
-    if request.account is None:
-        return render(request, "portal/no_access.html")
     filters = _filter_form(request).filters()
     invoices = invoices_with_applied(
         invoice_list_for_user(user=request.user, account=request.account, filters=filters)

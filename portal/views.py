@@ -5,14 +5,13 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
+from accounts.decorators import account_required
 from invoices.selectors import invoice_balances_for_account, orders_for_user
 
 
-@login_required
+@account_required
 def dashboard(request):
     account = request.account
-    if account is None:
-        return render(request, "portal/no_access.html")
     balances = invoice_balances_for_account(account=account)
     return render(request, "portal/dashboard.html", {"account": account, "balances": balances})
 
@@ -33,10 +32,8 @@ def robots_txt(request):
     return HttpResponse("User-agent: *\nDisallow: /\n", content_type="text/plain")
 
 
-@login_required
+@account_required
 def orders(request):
     """Orders of the current account, as they appear on its invoice lines (an order can span several invoices)."""
-    if request.account is None:
-        return render(request, "portal/no_access.html")
     order_rows = orders_for_user(user=request.user, account=request.account)
     return render(request, "portal/orders.html", {"orders": order_rows})

@@ -3,7 +3,6 @@ from __future__ import annotations
 import csv
 import secrets
 
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -11,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.decorators import account_required
 from invoices.selectors import invoice_for_user
 from payments.models import PaymentMethod
 from payments.selectors import payment_for_user
@@ -36,12 +36,10 @@ def _not_available(request, reason: str):
     )
 
 
-@login_required
+@account_required
 @require_GET
 def index(request):
     account = request.account
-    if account is None:
-        return render(request, "portal/no_access.html")
     reason = account_exclusion_reason(account)
     if reason:
         return _not_available(request, reason)
@@ -67,12 +65,10 @@ def index(request):
     )
 
 
-@login_required
+@account_required
 @require_GET
 def activity_csv(request):
     account = request.account
-    if account is None:
-        return render(request, "portal/no_access.html")
     rewards_account = rewards_account_for_user(user=request.user, account=account)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="rewards-activity-{account.customer_number}.csv"'
@@ -104,13 +100,11 @@ def _panel(request, context: dict, *, status: int = 200):
     return render(request, "rewards/redeem.html", context, status=status)
 
 
-@login_required
+@account_required
 @require_http_methods(["GET", "POST"])
 def redeem(request, number: str):
     """Enter the code, see which lots pay how much, confirm. The confirmation carries a one-time token."""
     account = request.account
-    if account is None:
-        return render(request, "portal/no_access.html")
     invoice = invoice_for_user(user=request.user, account=account, number=number)  # another account's → 404
     if not request.user.has_perm("accounts.redeem_rewards", account):
         raise PermissionDenied
@@ -158,12 +152,10 @@ def redeem(request, number: str):
     return _panel(request, {**context, "form": form, "preview": preview, "confirm_form": confirm})
 
 
-@login_required
+@account_required
 @require_GET
 def receipt(request, reference: str):
     account = request.account
-    if account is None:
-        return render(request, "portal/no_access.html")
     payment = payment_for_user(user=request.user, account=account, reference=reference)
     if payment.method != PaymentMethod.REWARDS:
         raise Http404

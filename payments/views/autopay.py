@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from accounts.decorators import account_required
 from payments.ledger import PaymentError
 from payments.models import AutoPay, PaymentMethod
 from payments.pay_forms import DebitMandateForm
@@ -18,11 +18,9 @@ from payments.services import autopay as service
 
 
 @require_http_methods(["GET", "POST"])
-@login_required
+@account_required
 def autopay(request):
     account = request.account
-    if account is None:
-        return render(request, "portal/no_access.html")
     if not request.user.has_perm("payments.manage_autopay", account):
         raise PermissionDenied
     if request.method == "POST":

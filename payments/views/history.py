@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from accounts.decorators import account_required
 from payments.models import PaymentMethod, PaymentStatus
 from payments.selectors import (
     account_credit_summary,
@@ -23,11 +24,9 @@ PAGE_SIZE = 25
 
 
 @require_GET
-@login_required
+@account_required
 def index(request):
     account = request.account
-    if account is None:
-        return render(request, "portal/no_access.html")
     status = request.GET.get("status", "")
     method = request.GET.get("method", "")
     status = status if status in PaymentStatus.values else ""

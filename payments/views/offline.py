@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.decorators import account_required
 from invoices.selectors import invoice_for_user, remittance_for_currency
 from payments.ledger import PaymentError
 from payments.offline_forms import RemittanceAdviceForm
@@ -39,11 +40,9 @@ def remittance_panel_context(*, request, invoice, form=None) -> dict:
 
 
 @require_http_methods(["GET", "POST"])
-@login_required
+@account_required
 def remittance_advice(request, number: str):
     """Record a remittance advice for one invoice and see the transfers announced for it."""
-    if request.account is None:
-        return render(request, "portal/no_access.html")
     invoice = invoice_for_user(user=request.user, account=request.account, number=number)
     form = None
     if request.method == "POST":

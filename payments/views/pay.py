@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.decorators import account_required
 from invoices.selectors import invoices_for_user
 from payments.ledger import PaymentError
 from payments.models import Payment, PaymentMethod, PaymentStatus
@@ -403,11 +404,9 @@ def paypal_cancel(request, reference: str):
     return redirect(_pay_url([entry["number"] for entry in payment.intended_allocations]))
 
 
-@login_required
+@account_required
 def confirmation(request, reference: str):
     """What was paid, on which invoices, and the reference to quote."""
-    if request.account is None:
-        return render(request, "portal/no_access.html")
     payment = _payment(request, reference)
     allocations = list(payment.allocations.select_related("invoice").order_by("invoice__due_date", "id"))
     numbers = [entry["number"] for entry in payment.intended_allocations]
