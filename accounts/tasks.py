@@ -1,15 +1,14 @@
 from __future__ import annotations
 
-from smtplib import SMTPException
-
 from celery import shared_task
 
 from accounts import invitations
+from portal.tasks_common import TRANSIENT_EMAIL_ERRORS
 
 
 @shared_task(
     acks_late=True,
-    autoretry_for=(SMTPException, ConnectionError, TimeoutError),
+    autoretry_for=TRANSIENT_EMAIL_ERRORS,
     retry_backoff=True,
     max_retries=5,
 )

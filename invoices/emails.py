@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime
 import logging
-import smtplib
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -23,13 +22,13 @@ from django.utils.translation import gettext as _
 
 from accounts.models import AccountContact, ContactKind, CustomerAccount, User
 from invoices.models import DispatchStatus, EmailDispatch, EmailKind, Invoice
+from portal.tasks_common import TRANSIENT_EMAIL_ERRORS
 
 logger = logging.getLogger(__name__)
 
 STALE_CLAIM = datetime.timedelta(minutes=10)
 DUNNING_KINDS = {EmailKind.REMINDER, EmailKind.OVERDUE}
 # Errors worth retrying: the mail server or the network had a problem, not our data.
-TRANSIENT_EMAIL_ERRORS = (smtplib.SMTPException, ConnectionError, TimeoutError)
 
 
 def invoice_recipients(*, account: CustomerAccount) -> tuple[list[str], list[str]]:

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from smtplib import SMTPException
-
 from celery import shared_task
 
-TRANSIENT = (SMTPException, ConnectionError, TimeoutError)
+from portal.tasks_common import TRANSIENT_EMAIL_ERRORS
 
 
-@shared_task(acks_late=True, autoretry_for=TRANSIENT, max_retries=5, retry_backoff=True)
+@shared_task(acks_late=True, autoretry_for=TRANSIENT_EMAIL_ERRORS, max_retries=5, retry_backoff=True)
 def payment_email_send(email_id: int) -> bool:
     """The confirmation or debit-failed email of a payment; a PaymentEmail row makes a rerun a no-op."""
     from payments.services.online_emails import payment_email_deliver

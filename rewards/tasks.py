@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import datetime
-from smtplib import SMTPException
 
 from celery import shared_task
 from django.utils import timezone
 
+from portal.tasks_common import TRANSIENT_EMAIL_ERRORS
 from rewards.eligibility import add_months, month_start
 
-TRANSIENT = (SMTPException, ConnectionError, TimeoutError)
 
-
-@shared_task(acks_late=True, autoretry_for=TRANSIENT, max_retries=5, retry_backoff=True)
+@shared_task(acks_late=True, autoretry_for=TRANSIENT_EMAIL_ERRORS, max_retries=5, retry_backoff=True)
 def rewards_accrue_previous_month(month: str | None = None) -> dict:
     """Beat: 1st of each month. Deposits last month's rewards; a rerun deposits nothing more."""
     from rewards.services import rewards_accrue_month
@@ -25,7 +23,7 @@ def rewards_accrue_previous_month(month: str | None = None) -> dict:
     return {"month": target.isoformat(), "accounts": report.accounts_accrued, "lots": report.lots_deposited}
 
 
-@shared_task(acks_late=True, autoretry_for=TRANSIENT, max_retries=5, retry_backoff=True)
+@shared_task(acks_late=True, autoretry_for=TRANSIENT_EMAIL_ERRORS, max_retries=5, retry_backoff=True)
 def rewards_expire_daily() -> dict:
     """Beat: every day. Expires lots past their last valid day, then queues the 30-day reminders."""
     from rewards.services import rewards_expire_due, rewards_remind_expiring
@@ -35,7 +33,7 @@ def rewards_expire_daily() -> dict:
     return {"expired": report.lots_expired, "reminders": reminders}
 
 
-@shared_task(acks_late=True, autoretry_for=TRANSIENT, max_retries=5, retry_backoff=True)
+@shared_task(acks_late=True, autoretry_for=TRANSIENT_EMAIL_ERRORS, max_retries=5, retry_backoff=True)
 def rewards_email_send(kind: str, object_id: int) -> bool:
     from rewards.services import rewards_email_deliver
 
