@@ -11,7 +11,7 @@ from __future__ import annotations
 import statistics
 import time
 
-from _invoice_bench_db import django_with_bench_db
+from _bench_db import django_with_bench_db
 
 INVOICES = 10_000
 RUNS = 15

@@ -11,7 +11,7 @@ import tempfile
 import time
 from decimal import Decimal
 
-from _invoice_bench_db import django_with_bench_db
+from _bench_db import django_with_bench_db
 
 RUNS = 7
 

@@ -10,18 +10,11 @@ its own transaction. The baseline writes only the lots.
 from __future__ import annotations
 
 import argparse
-import os
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
-os.environ["PORTAL_TEST_DB_NAME"] = "bench_rewards_accrual"
+from _bench_db import django_with_bench_db
 
-import django  # noqa: E402
-
-django.setup()
+teardown = django_with_bench_db("bench_rewards_accrual")
 
 from django.db import connection  # noqa: E402
 
@@ -85,9 +78,6 @@ def main() -> None:
     from rewards.models import RewardLot
     from rewards.services import rewards_accrue_month
 
-    creation = connection.creation
-    original_name = connection.settings_dict["NAME"]
-    creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False, serialize=False)
     try:
         with connection.cursor() as cursor:
             started = time.perf_counter()
@@ -126,7 +116,7 @@ def main() -> None:
             f"deposited {job_total} (job) vs {sql_total} (SQL); second run deposited {again.lots_deposited} lot(s)"
         )
     finally:
-        creation.destroy_test_db(original_name, verbosity=0)
+        teardown()
 
 
 if __name__ == "__main__":

@@ -10,18 +10,11 @@ account and batch, so the two figures show the price of that bookkeeping.
 from __future__ import annotations
 
 import argparse
-import os
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
-os.environ["PORTAL_TEST_DB_NAME"] = "bench_rewards_expiry"
+from _bench_db import django_with_bench_db
 
-import django  # noqa: E402
-
-django.setup()
+teardown = django_with_bench_db("bench_rewards_expiry")
 
 from django.db import connection  # noqa: E402
 
@@ -84,9 +77,6 @@ def main() -> None:
 
     from rewards.services import rewards_expire_due
 
-    creation = connection.creation
-    original_name = connection.settings_dict["NAME"]
-    creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False, serialize=False)
     try:
         with connection.cursor() as cursor:
             started = time.perf_counter()
@@ -121,7 +111,7 @@ def main() -> None:
             f"second run of the job expired {again.lots_expired} lot(s); expired amount {report.amount_by_currency}"
         )
     finally:
-        creation.destroy_test_db(original_name, verbosity=0)
+        teardown()
 
 
 if __name__ == "__main__":
