@@ -84,7 +84,6 @@ def rewards_accrue_month(
     if month_end(month) >= today:
         raise ValueError(f"{month:%Y-%m} is not over yet: rewards are deposited at month end.")
     report = AccrualReport(month=month)
-    consumption = eligible_consumption_by_subscription(month=month, rewards_account_ids=rewards_account_ids)
     candidates = (
         RewardsAccount.objects.filter(is_active=True).exclude(accruals__month=month).select_related("account")
     )
@@ -94,8 +93,17 @@ def rewards_accrue_month(
     # Accounts are committed ACCRUAL_CHUNK at a time (one savepoint each): a crash mid-chunk rolls the chunk
     # back and the rerun redoes it, since the unique (account, month) row is what marks an account done.
     for start in range(0, len(candidates), ACCRUAL_CHUNK):
+        chunk = candidates[start : start + ACCRUAL_CHUNK]
         with transaction.atomic():
-            for rewards_account in candidates[start : start + ACCRUAL_CHUNK]:
+            # The consumption import takes the same row locks: no row can be added to a month being accrued.
+            locked_ids = list(
+                RewardsAccount.objects.select_for_update()
+                .filter(pk__in=[rewards_account.pk for rewards_account in chunk])
+                .order_by("pk")
+                .values_list("pk", flat=True)
+            )
+            consumption = eligible_consumption_by_subscription(month=month, rewards_account_ids=locked_ids)
+            for rewards_account in chunk:
                 if account_exclusion_reason(rewards_account.account):
                     continue
                 try:

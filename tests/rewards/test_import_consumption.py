@@ -91,3 +91,62 @@ def test_a_month_already_accrued_cannot_receive_consumption(tmp_path, account):
     path = write(tmp_path, "C-1,SUB-1,OCI Compute,oci,2021-12-05,,1,1,USD,no\n")
     with pytest.raises(CommandError, match="already deposited"):
         call_command("import_consumption", str(path))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_import_waits_for_a_month_being_accrued_and_then_refuses_that_month():
+    """The import and the month-end accrual lock the same rewards account rows: no consumption slips into a month
+    while it is being accrued (it would never earn rewards)."""
+    import threading
+
+    from django.db import connection, transaction
+
+    from rewards.importing import ConsumptionImportError, consumption_import
+    from rewards.models import RewardsAccount
+
+    account = CustomerAccountFactory(customer_number="C-LOCK")
+    rewards_account = RewardsAccountFactory(account=account)
+    row = {
+        "customer_number": "C-LOCK",
+        "subscription": "SUB-1",
+        "service": "OCI Compute",
+        "offering": "oci",
+        "period_start": "2021-12-01",
+        "period_end": "",
+        "quantity": "10",
+        "unit_net_price": "1",
+        "currency": "USD",
+        "overage": "no",
+    }
+    accrual_holds_lock, outcome = threading.Event(), {}
+
+    def accrual_in_progress():
+        with transaction.atomic():
+            RewardsAccount.objects.select_for_update().get(pk=rewards_account.pk)
+            accrual_holds_lock.set()
+            threading.Event().wait(0.5)  # the import arrives meanwhile and must wait
+            RewardAccrual.objects.create(
+                rewards_account=rewards_account,
+                month=datetime.date(2021, 12, 1),
+                eligible_consumption=Decimal("0"),
+                rate=Decimal("0.25"),
+                amount=Decimal("0"),
+            )
+        connection.close()
+
+    def late_import():
+        accrual_holds_lock.wait()
+        try:
+            consumption_import(rows=[row])
+            outcome["result"] = "imported"
+        except ConsumptionImportError as error:
+            outcome["result"] = error.errors
+        connection.close()
+
+    threads = [threading.Thread(target=accrual_in_progress), threading.Thread(target=late_import)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert outcome["result"] == ["row 2, period_start: rewards for 2021-12 were already deposited"]
+    assert not ConsumptionRecord.objects.exists()

@@ -1,60 +1,16 @@
 """manage.py import_consumption FILE.csv — monthly cloud consumption, validated whole, then written in one transaction.
 
-Columns (header row required): customer_number, subscription, service, period_start (YYYY-MM-DD),
-quantity, unit_net_price, currency; optional: offering (oci | third_party | marketplace |
-cloud_application, default oci), period_end (default: end of that month), overage (yes/no).
-Consumption = unit net price × actual usage. Importing the same file twice adds nothing; a row
-that contradicts an earlier import, or falls in a month already accrued, is an error.
+The format and the rules are in rewards/importing.py.
 """
 
 from __future__ import annotations
 
 import csv
-import datetime
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
-from accounts.models import CustomerAccount
-from portal.money import quantize
-from rewards.eligibility import consumption_is_eligible, month_end, month_start
-from rewards.models import ConsumptionRecord, Offering, RewardAccrual
-
-REQUIRED = [
-    "customer_number",
-    "subscription",
-    "service",
-    "period_start",
-    "quantity",
-    "unit_net_price",
-    "currency",
-]
-TRUE_WORDS = {"yes", "y", "true", "1"}
-FALSE_WORDS = {"no", "n", "false", "0", ""}
-
-
-class RowError(Exception):
-    def __init__(self, field: str, message: str):
-        self.field, self.message = field, message
-
-
-def _date(value: str, field: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(value.strip())
-    except ValueError:
-        raise RowError(field, f"{value!r} is not a date (YYYY-MM-DD)") from None
-
-
-def _decimal(value: str, field: str) -> Decimal:
-    try:
-        number = Decimal(value.strip())
-    except InvalidOperation:
-        raise RowError(field, f"{value!r} is not a number") from None
-    if not number.is_finite() or number < 0:
-        raise RowError(field, "must be zero or more")
-    return number
+from rewards.importing import REQUIRED, ConsumptionImportError, consumption_import
 
 
 class Command(BaseCommand):
@@ -72,108 +28,10 @@ class Command(BaseCommand):
             if missing:
                 raise CommandError(f"Missing column(s): {', '.join(missing)}")
             rows = list(reader)
-        accounts = {a.customer_number: a for a in CustomerAccount.objects.select_related("rewards_account")}
-        records, errors, seen = [], [], {}
-        for number, row in enumerate(rows, start=2):  # line 1 is the header
-            try:
-                record = self._record(row, accounts)
-            except RowError as error:
-                errors.append(f"row {number}, {error.field}: {error.message}")
-                continue
-            key = (record.account_id, record.subscription_number, record.service, record.period_start)
-            if key in seen:
-                errors.append(
-                    f"row {number}, period_start: same subscription, service and period as row {seen[key]}"
-                )
-                continue
-            seen[key] = number
-            records.append((number, record))
-        new, unchanged = self._against_database(records, errors)
-        if errors:
-            raise CommandError("Nothing imported:\n" + "\n".join(errors))
-        with transaction.atomic():
-            ConsumptionRecord.objects.bulk_create(new, batch_size=5000)
-        self.stdout.write(f"Imported {len(new)} consumption record(s); {unchanged} already present.")
-
-    def _record(self, row: dict, accounts: dict) -> ConsumptionRecord:
-        for column in REQUIRED:
-            if not (row.get(column) or "").strip():
-                raise RowError(column, "is required")
-        account = accounts.get(row["customer_number"].strip())
-        if account is None:
-            raise RowError("customer_number", f"no customer {row['customer_number']!r}")
-        currency = row["currency"].strip().upper()
-        if currency != account.currency:
-            raise RowError("currency", f"{currency} differs from the account's currency {account.currency}")
-        offering = (row.get("offering") or Offering.OCI).strip().lower()
-        if offering not in Offering.values:
-            raise RowError("offering", f"{offering!r} is not one of {', '.join(Offering.values)}")
-        period_start = _date(row["period_start"], "period_start")
-        period_end = (
-            _date(row["period_end"], "period_end")
-            if (row.get("period_end") or "").strip()
-            else month_end(period_start)
+        try:
+            result = consumption_import(rows=rows)
+        except ConsumptionImportError as error:
+            raise CommandError("Nothing imported:\n" + "\n".join(error.errors)) from error
+        self.stdout.write(
+            f"Imported {result.imported} consumption record(s); {result.unchanged} already present."
         )
-        if period_end < period_start or month_start(period_end) != month_start(period_start):
-            raise RowError("period_end", "must be in the same month as period_start, and not before it")
-        overage = (row.get("overage") or "").strip().lower()
-        if overage not in TRUE_WORDS | FALSE_WORDS:
-            raise RowError("overage", "use yes or no")
-        quantity = _decimal(row["quantity"], "quantity")
-        unit_net_price = _decimal(row["unit_net_price"], "unit_net_price")
-        service = row["service"].strip()
-        return ConsumptionRecord(
-            account=account,
-            subscription_number=row["subscription"].strip(),
-            service=service[:200],
-            offering=offering,
-            month=month_start(period_start),
-            period_start=period_start,
-            period_end=period_end,
-            quantity=quantity,
-            unit_net_price=unit_net_price,
-            amount=quantize(quantity * unit_net_price, currency),
-            currency=currency,
-            is_overage=overage in TRUE_WORDS,
-            is_eligible=consumption_is_eligible(offering=offering, service=service),
-        )
-
-    def _against_database(self, records, errors) -> tuple[list[ConsumptionRecord], int]:
-        """Identical rows already imported are skipped; a different figure for the same key is an error."""
-        if not records:
-            return [], 0
-        account_ids = {r.account_id for _, r in records}
-        existing = {
-            (c.account_id, c.subscription_number, c.service, c.period_start): c
-            for c in ConsumptionRecord.objects.filter(
-                account_id__in=account_ids, month__in={r.month for _, r in records}
-            )
-        }
-        accrued = set(
-            RewardAccrual.objects.filter(rewards_account__account_id__in=account_ids).values_list(
-                "rewards_account__account_id", "month"
-            )
-        )
-        new, unchanged = [], 0
-        for number, record in records:
-            key = (record.account_id, record.subscription_number, record.service, record.period_start)
-            before = existing.get(key)
-            if before is not None:
-                same = (before.quantity, before.unit_net_price, before.offering, before.period_end) == (
-                    record.quantity,
-                    record.unit_net_price,
-                    record.offering,
-                    record.period_end,
-                )
-                if same:
-                    unchanged += 1
-                else:
-                    errors.append(f"row {number}, quantity: differs from the consumption imported before")
-                continue
-            if (record.account_id, record.month) in accrued:
-                errors.append(
-                    f"row {number}, period_start: rewards for {record.month:%Y-%m} were already deposited"
-                )
-                continue
-            new.append(record)
-        return new, unchanged
