@@ -48,3 +48,13 @@ def test_main_pages_have_no_serious_accessibility_violation(
         if violations:
             found[path] = violations
     assert not found, found
+
+
+def test_sign_in_and_sign_up_pages_have_no_serious_accessibility_violation(page, live_server):
+    found = {}
+    for path in ["/account/login/", "/account/signup/", "/account/password/reset/"]:
+        page.goto(live_server.url + path)
+        violations = serious_violations(page)
+        if violations:
+            found[path] = violations
+    assert not found, found
