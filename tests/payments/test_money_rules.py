@@ -10,6 +10,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -154,13 +155,14 @@ def test_rewards_are_never_cash_no_refund_for_a_cancelled_invoice_paid_by_reward
 def test_rewards_are_never_cash_returned_to_an_expired_lot_they_expire(
     account, billing_contact, rewards_account
 ):
-    invoice = support_invoice(account, tax=D("0.00"))
-    (lot,) = lots(rewards_account, "300.00")
-    rewards_redeem(user=billing_contact, account=account, invoice=invoice, code=rewards_account.code)
+    with time_machine.travel(datetime.datetime(2026, 6, 15, 10, 0, tzinfo=datetime.UTC), tick=False):
+        invoice = support_invoice(account, tax=D("0.00"))
+        (lot,) = lots(rewards_account, "300.00")
+        rewards_redeem(user=billing_contact, account=account, invoice=invoice, code=rewards_account.code)
     # Time passes: the lot's last valid day was yesterday.
-    RewardLot.objects.filter(pk=lot.pk).update(expires_on=timezone.localdate() - datetime.timedelta(days=1))
-
-    invoice_cancel(invoice=invoice, actor=None, reason="Dispute resolved")
+    day_after_expiry = datetime.datetime.combine(lot.expires_on, datetime.time(10), tzinfo=datetime.UTC)
+    with time_machine.travel(day_after_expiry + datetime.timedelta(days=1), tick=False):
+        invoice_cancel(invoice=invoice, actor=None, reason="Dispute resolved")
 
     lot.refresh_from_db()
     assert lot.remaining == D("0.00")
