@@ -2,14 +2,13 @@
 
 Amounts that the ledger owns (balance, version, state) are read-only here: a balance moves only through
 a new row (payment, credit memo), and an invoice is cancelled by a credit memo, never deleted.
+What moves money (the payments applied, the cancel action) is added by payments.invoice_admin.
 """
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import admin, messages
 from django.db.models import F
-from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from invoices.models import (
@@ -20,8 +19,7 @@ from invoices.models import (
     InvoiceState,
     RemittanceInstruction,
 )
-from invoices.services import InvoiceError, invoice_cancel, invoice_email_resend, invoice_issue
-from payments.models import Allocation
+from invoices.services import InvoiceError, invoice_email_resend, invoice_issue
 from portal.admin_readonly import ReadOnlyMixin
 
 
@@ -60,20 +58,6 @@ class InvoiceLineInline(admin.TabularInline):
         return self._editable(obj) and super().has_delete_permission(request, obj)
 
 
-class AllocationInline(ReadOnlyInline):
-    model = Allocation
-    verbose_name_plural = _("payments applied")
-    fields = ["created_at", "payment", "payment_method", "amount", "reverses"]
-    readonly_fields = fields
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("payment")
-
-    @admin.display(description=_("method"))
-    def payment_method(self, allocation):
-        return allocation.payment.get_method_display()
-
-
 class CreditMemoInline(ReadOnlyInline):
     model = CreditMemo
     fields = ["number", "issued_at", "amount", "currency", "reason", "created_by"]
@@ -84,10 +68,6 @@ class EmailDispatchInline(ReadOnlyInline):
     model = EmailDispatch
     fields = ["kind", "version", "status", "to", "cc", "attempts", "sent_count", "sent_at", "last_error"]
     readonly_fields = fields
-
-
-class CancelForm(forms.Form):
-    reason = forms.CharField(label=_("Reason (printed on the credit memo)"), max_length=300)
 
 
 @admin.register(Invoice)
@@ -116,8 +96,8 @@ class InvoiceAdmin(admin.ModelAdmin):
     autocomplete_fields = ["account", "replaces"]
     date_hierarchy = "issue_date"
     readonly_fields = ["state", "amount_due", "version", "issued_at", "created_at", "updated_at"]
-    inlines = [InvoiceLineInline, AllocationInline, CreditMemoInline, EmailDispatchInline]
-    actions = ["issue_selected", "resend_selected", "cancel_selected"]
+    inlines = [InvoiceLineInline, CreditMemoInline, EmailDispatchInline]
+    actions = ["issue_selected", "resend_selected"]  # payments.invoice_admin adds what moves money
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -170,40 +150,6 @@ class InvoiceAdmin(admin.ModelAdmin):
             invoice_email_resend(invoice=invoice, actor=request.user)
             sent += 1
         self.message_user(request, _("%(count)d invoice(s) queued for sending.") % {"count": sent})
-
-    @admin.action(description=_("Cancel the selected invoices (credit memo for the balance)"))
-    def cancel_selected(self, request, queryset):
-        form = CancelForm(request.POST if "confirm" in request.POST else None)
-        if form.is_valid():
-            cancelled = 0
-            for invoice in queryset:
-                try:
-                    invoice_cancel(
-                        invoice=invoice,
-                        actor=request.user,
-                        reason=form.cleaned_data["reason"],
-                        request=request,
-                    )
-                    cancelled += 1
-                except InvoiceError as error:
-                    self.message_user(request, str(error), messages.WARNING)
-            if cancelled:
-                self.message_user(
-                    request, _("%(count)d invoice(s) cancelled.") % {"count": cancelled}, messages.SUCCESS
-                )
-            return None
-        return render(
-            request,
-            "invoices/admin/cancel.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": _("Cancel invoices"),
-                "invoices": queryset,
-                "form": form,
-                "opts": self.model._meta,
-                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-            },
-        )
 
 
 @admin.register(CreditMemo)

@@ -169,6 +169,41 @@ class Invoice(models.Model):
         return self.state == InvoiceState.ISSUED and self.amount_due > 0
 
 
+class InvoiceEvent(models.Model):
+    """One status change of an invoice: who moved it, when, why, and the balance at that moment.
+
+    Written only by `invoices.services.invoice_transition`, in the transaction that changes the state."""
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="events")
+    from_state = models.CharField(_("from"), max_length=20, choices=InvoiceState.choices)
+    to_state = models.CharField(_("to"), max_length=20, choices=InvoiceState.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+        help_text=_("Empty when the system made the change (import, schedule)."),
+    )
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    amount_due = models.DecimalField(_("balance due at the change"), **MONEY)
+    total = models.DecimalField(_("total"), **MONEY)
+    details = models.JSONField(_("amounts and references"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("invoice status change")
+        verbose_name_plural = _("invoice status changes")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(from_state=F("to_state")), name="invoice_event_changes_state")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.invoice_id}: {self.from_state} → {self.to_state}"
+
+
 class InvoiceLine(models.Model):
     invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
     position = models.PositiveSmallIntegerField(default=1)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -127,13 +128,27 @@ class AppliedEntry:
     method_display: str
 
 
+# What paid an invoice (payments, Support Rewards) lives in the ledger above this app: payments registers
+# how to read it here (PaymentsConfig.ready()), so that invoices never imports payments.
+AppliedEntriesSource = Callable[[Invoice], Iterable[AppliedEntry]]
+AppliedAnnotator = Callable[[QuerySet[Invoice]], QuerySet[Invoice]]
+_applied_entries_sources: list[AppliedEntriesSource] = []
+_applied_annotators: list[AppliedAnnotator] = []
+
+
+def applied_source_register(*, entries: AppliedEntriesSource, annotate: AppliedAnnotator) -> None:
+    """`entries(invoice)` lists the rows a higher app applied to an invoice; `annotate(queryset)` adds
+    `rewards_applied` and `paid_applied` (Σ per invoice) to a queryset in the same query."""
+    if entries not in _applied_entries_sources:
+        _applied_entries_sources.append(entries)
+        _applied_annotators.append(annotate)
+
+
 def invoice_applied_entries(*, invoice: Invoice) -> list[AppliedEntry]:
     """Payments, Support Rewards, credit memos and reversals that moved the invoice's balance, oldest first.
 
-    Two queries whatever the number of rows (credit memos; allocations with their payment).
+    One query for the credit memos and one per registered source (the payments ledger: one query).
     """
-    from payments.models import Allocation, PaymentMethod
-
     entries = [
         AppliedEntry(
             date=timezone.localdate(memo.issued_at),
@@ -145,29 +160,8 @@ def invoice_applied_entries(*, invoice: Invoice) -> list[AppliedEntry]:
         )
         for memo in CreditMemo.objects.filter(invoice=invoice).order_by("issued_at", "id")
     ]
-    allocations = (
-        Allocation.objects.filter(invoice=invoice).select_related("payment").order_by("created_at", "id")
-    )
-    for allocation in allocations:
-        payment = allocation.payment
-        if allocation.amount < 0 and payment.method == PaymentMethod.REWARDS:
-            kind, label = "reversal", _("Support Rewards returned to their lots")
-        elif allocation.amount < 0:
-            kind, label = "reversal", _("Payment reversed")
-        elif payment.method == PaymentMethod.REWARDS:
-            kind, label = "rewards", _("Support Rewards")
-        else:
-            kind, label = "payment", _("Payment")
-        entries.append(
-            AppliedEntry(
-                date=timezone.localdate(allocation.created_at),
-                kind=kind,
-                label=label,
-                reference=payment.reference,
-                amount=allocation.amount,
-                method_display=payment.get_method_display(),
-            )
-        )
+    for source in _applied_entries_sources:
+        entries.extend(source(invoice))
     entries.sort(key=lambda entry: entry.date)
     return entries
 
@@ -213,25 +207,20 @@ class InvoiceListFilters:
     sort: str = DEFAULT_SORT
 
 
-def _sum_subquery(queryset: QuerySet) -> Coalesce:
+def sum_per_invoice(queryset: QuerySet) -> Coalesce:
     """Σ amount of `queryset` rows of the outer invoice, as a correlated subquery (0 when none)."""
     money = DecimalField(max_digits=14, decimal_places=2)
-    summed = queryset.values("invoice_id").annotate(total=Sum("amount")).values("total")
+    own = queryset.filter(invoice_id=OuterRef("pk"))
+    summed = own.values("invoice_id").annotate(total=Sum("amount")).values("total")
     return Coalesce(Subquery(summed, output_field=money), Value(Decimal("0.00")), output_field=money)
 
 
 def invoices_with_applied(queryset: QuerySet[Invoice]) -> QuerySet[Invoice]:
     """Annotate what credit memos, Support Rewards and other payments took off each invoice (same query)."""
-    from payments.models import Allocation, PaymentMethod
-
-    own = Q(invoice_id=OuterRef("pk"))
-    return queryset.annotate(
-        credited=_sum_subquery(CreditMemo.objects.filter(own)),
-        rewards_applied=_sum_subquery(Allocation.objects.filter(own, payment__method=PaymentMethod.REWARDS)),
-        paid_applied=_sum_subquery(
-            Allocation.objects.filter(own).exclude(payment__method=PaymentMethod.REWARDS)
-        ),
-    )
+    queryset = queryset.annotate(credited=sum_per_invoice(CreditMemo.objects.all()))
+    for annotate in _applied_annotators:
+        queryset = annotate(queryset)
+    return queryset
 
 
 def invoice_list_for_user(

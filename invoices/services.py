@@ -1,10 +1,15 @@
-"""Writes on invoices: issue, cancel, PDF (re-exported), email dispatches (re-exported).
+"""Writes on invoices: the state transition, issue, PDF (re-exported), email dispatches (re-exported).
+
+Cancelling moves money (what paid the invoice is given back), so it lives with the ledger:
+`payments.services.cancellation.invoice_cancel`.
 
 Every state change locks the invoice row, checks the move is allowed, bumps the version
 (so a new PDF is rendered) and records an activity entry.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.db import transaction
 from django.db.models import F
@@ -16,8 +21,8 @@ from invoices.emails import (  # noqa: F401 — part of this module's public API
     invoice_dispatch_queue,
     invoice_email_resend,
 )
-from invoices.ledger import LedgerError, invoices_lock
-from invoices.models import EmailKind, Invoice, InvoiceState
+from invoices.ledger import invoices_lock
+from invoices.models import EmailKind, Invoice, InvoiceEvent, InvoiceState
 from invoices.pdf import invoice_pdf_bytes  # noqa: F401 — part of this module's public API
 
 
@@ -38,13 +43,36 @@ def _locked(invoice: Invoice) -> Invoice:
     return invoices_lock(invoice_ids=[invoice.pk])[0]
 
 
-def _transition(*, invoice: Invoice, to_state: str) -> Invoice:
-    if to_state not in INVOICE_TRANSITIONS[invoice.state]:
+@transaction.atomic
+def invoice_transition(
+    *,
+    invoice: Invoice,
+    to_state: str,
+    actor: User | None,
+    reason: str = "",
+    details: dict[str, Any] | None = None,
+) -> Invoice:
+    """The one way an invoice's state changes: lock the row, check INVOICE_TRANSITIONS, save, and record an
+    InvoiceEvent (who, when, why, the balance at that moment). `invoice` is updated in place and returned."""
+    locked = _locked(invoice)
+    if to_state not in INVOICE_TRANSITIONS[locked.state]:
         raise InvoiceError(
-            f"Invoice {invoice.number} is {invoice.get_state_display()} and cannot become {to_state}."
+            f"Invoice {locked.number} is {locked.get_state_display()} and cannot become "
+            f"{InvoiceState(to_state).label}."
         )
-    Invoice.objects.filter(pk=invoice.pk).update(state=to_state, version=F("version") + 1)
-    invoice.refresh_from_db(fields=["state", "version", "updated_at"])
+    InvoiceEvent.objects.create(
+        invoice=locked,
+        from_state=locked.state,
+        to_state=to_state,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        reason=reason[:300],
+        amount_due=locked.amount_due,
+        total=locked.total,
+        details=details or {},
+        created_at=timezone.now(),
+    )
+    Invoice.objects.filter(pk=locked.pk).update(state=to_state, version=F("version") + 1)
+    invoice.refresh_from_db(fields=["state", "version", "amount_due", "updated_at"])
     return invoice
 
 
@@ -56,8 +84,7 @@ def invoice_issue(
 
     The email is sent by a Celery task enqueued once the transaction commits.
     """
-    invoice = _locked(invoice)
-    _transition(invoice=invoice, to_state=InvoiceState.ISSUED)
+    invoice = invoice_transition(invoice=invoice, to_state=InvoiceState.ISSUED, actor=actor)
     invoice.issued_at = timezone.now()
     invoice.save(update_fields=["issued_at", "updated_at"])
     activity_record(
@@ -71,52 +98,6 @@ def invoice_issue(
     )
     if notify:
         invoice_dispatch_queue(invoice=invoice, kind=EmailKind.ISSUED, requested_by=actor)
-    return invoice
-
-
-@transaction.atomic
-def invoice_cancel(*, invoice: Invoice, actor: User | None, reason: str, request=None) -> Invoice:
-    """Cancel an invoice: nothing is deleted, and what paid it is given back.
-
-    Support Rewards go back to the lots they came from (never cash). Cash paid becomes account credit
-    that pays the account's other open invoices in the currency, oldest due first; the rest stays
-    credit, which the billing contact may ask to refund. A credit memo takes the balance to zero.
-    """
-    # payments imports invoices: its services are imported here, not at module level.
-    from payments.ledger import PaymentError
-    from payments.services.cancellation import cancelled_invoice_credit, invoice_paid_amount_release
-
-    if not reason.strip():
-        raise InvoiceError("A reason is required to cancel an invoice.")
-    # What was paid may go to the account's other open invoices in the currency: lock them all at once,
-    # in id order like every payment, so that a payment running meanwhile cannot deadlock with us.
-    others = Invoice.objects.payable().filter(account_id=invoice.account_id, currency=invoice.currency)
-    locked = invoices_lock(invoice_ids=[invoice.pk, *others.values_list("pk", flat=True)])
-    invoice = next(row for row in locked if row.pk == invoice.pk)
-    if invoice.state == InvoiceState.CANCELLED:
-        raise InvoiceError(f"Invoice {invoice.number} is already cancelled.")
-    _transition(invoice=invoice, to_state=InvoiceState.CANCELLED)
-    try:
-        release = invoice_paid_amount_release(invoice=invoice, actor=actor, reason=reason)
-        carried = cancelled_invoice_credit(invoice=invoice, release=release, actor=actor, request=request)
-    except (LedgerError, PaymentError) as error:  # nothing of this cancel stays: the transaction rolls back
-        raise InvoiceError(f"Invoice {invoice.number} cannot be cancelled: {error}") from error
-    memo = release.credit_memo
-    activity_record(
-        account=invoice.account,
-        actor=actor,
-        action="invoice.cancelled",
-        summary=f"Invoice {invoice.number} cancelled: {reason}",
-        target=invoice.number,
-        details={
-            "credit_memo": memo.number if memo else "",
-            "amount": str(memo.amount) if memo else "0",
-            "paid_to_credit": str(release.cash),
-            "rewards_returned": str(release.rewards),
-            "credit_applied_by": carried.reference if carried else "",
-        },
-        request=request,
-    )
     return invoice
 
 

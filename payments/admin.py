@@ -16,6 +16,7 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
+from payments import invoice_admin  # noqa: F401 — registers the invoice admin with its money parts
 from payments.ledger import PaymentError
 from payments.models import (
     AccountCredit,

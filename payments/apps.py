@@ -8,4 +8,10 @@ class PaymentsConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the offline-payment email task with Celery (autodiscovery only imports payments.tasks).
+        from invoices.selectors import applied_source_register
         from payments import notices  # noqa: F401
+        from payments.selectors import allocation_applied_entries, invoices_with_allocations_applied
+
+        applied_source_register(
+            entries=allocation_applied_entries, annotate=invoices_with_allocations_applied
+        )

@@ -28,6 +28,7 @@ from payments.models import (
     PaymentMethod,
     PaymentStatus,
 )
+from payments.signals import allocation_reversed
 from portal.money import ZERO, quantize
 
 
@@ -205,10 +206,13 @@ def payment_reverse_allocations(
     reversals = []
     for allocation in open_allocations:
         reversals.append(allocation_reverse(allocation=allocation, invoice=invoices[allocation.invoice_id]))
-        if payment.method == PaymentMethod.REWARDS:
-            from rewards.services.redemption import rewards_return  # rewards imports this module
-
-            rewards_return(allocation=allocation, actor=actor, reason=f"{payment.reference} ({reason})")
+        allocation_reversed.send(
+            sender=Allocation,
+            allocation=allocation,
+            payment=payment,
+            actor=actor,
+            reason=f"{payment.reference} ({reason})",
+        )
         activity_record(
             account=payment.account,
             actor=actor,

@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 
 from accounts.models import CustomerAccount, User
 from invoices.models import Invoice
+from invoices.selectors import AppliedEntry, sum_per_invoice
 from payments.business_days import TransferSchedule, transfer_schedule
-from payments.models import AccountCredit, Allocation, Payment, Refund, RemittanceAdvice
+from payments.models import AccountCredit, Allocation, Payment, PaymentMethod, Refund, RemittanceAdvice
 from portal.money import format_money
 
 
@@ -160,3 +161,44 @@ def billing_support_mailto(*, invoice: Invoice, advice: RemittanceAdvice) -> str
     }
     query = urlencode({"subject": subject, "body": body}, quote_via=quote)
     return f"mailto:{settings.BILLING_SUPPORT_EMAIL}?{query}"
+
+
+# --- what the ledger applied to invoices, read by the invoices app (registered in PaymentsConfig.ready()) ---
+
+
+def allocation_applied_entries(invoice: Invoice) -> list[AppliedEntry]:
+    """Payments, Support Rewards and their reversals on one invoice, in one query."""
+    entries = []
+    allocations = (
+        Allocation.objects.filter(invoice=invoice).select_related("payment").order_by("created_at", "id")
+    )
+    for allocation in allocations:
+        payment = allocation.payment
+        if allocation.amount < 0 and payment.method == PaymentMethod.REWARDS:
+            kind, label = "reversal", _("Support Rewards returned to their lots")
+        elif allocation.amount < 0:
+            kind, label = "reversal", _("Payment reversed")
+        elif payment.method == PaymentMethod.REWARDS:
+            kind, label = "rewards", _("Support Rewards")
+        else:
+            kind, label = "payment", _("Payment")
+        entries.append(
+            AppliedEntry(
+                date=timezone.localdate(allocation.created_at),
+                kind=kind,
+                label=label,
+                reference=payment.reference,
+                amount=allocation.amount,
+                method_display=payment.get_method_display(),
+            )
+        )
+    return entries
+
+
+def invoices_with_allocations_applied(queryset: QuerySet[Invoice]) -> QuerySet[Invoice]:
+    """Σ Support Rewards and Σ other payments applied per invoice, as subqueries of the same query."""
+    rewards = Allocation.objects.filter(payment__method=PaymentMethod.REWARDS)
+    return queryset.annotate(
+        rewards_applied=sum_per_invoice(rewards),
+        paid_applied=sum_per_invoice(Allocation.objects.exclude(payment__method=PaymentMethod.REWARDS)),
+    )

@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import F
 
 from accounts.models import User
 from accounts.services import activity_record
-from invoices.ledger import invoice_credit_balance, invoices_lock
+from invoices.ledger import LedgerError, invoice_credit_balance, invoices_lock
 from invoices.models import CreditMemo, Invoice, InvoiceState
-from payments.ledger import account_credit_move, allocation_reverse
+from invoices.services import InvoiceError, invoice_transition
+from payments.ledger import PaymentError, account_credit_move, allocation_reverse
 from payments.models import AccountCredit, Allocation, Payment, PaymentMethod
 from payments.services.credit import (
     CreditError,
@@ -25,6 +25,7 @@ from payments.services.credit import (
     account_credit_pay,
     open_invoices_in_currency,
 )
+from payments.signals import allocation_reversed, reissue_rewards_carried
 from portal.money import ZERO
 
 
@@ -64,8 +65,6 @@ def invoice_paid_amount_release(*, invoice: Invoice, actor: User | None, reason:
     Each allocation gets its reversal row; rewards go back to the lots they came from. The credit
     memo then takes the reopened balance to zero, so total − Σ allocations − Σ credit memos = 0.
     """
-    from rewards.services.redemption import rewards_return  # rewards imports payments: not at module level
-
     cash: dict[int, tuple[Payment, Decimal]] = {}
     rewards = ZERO
     open_allocations = Allocation.objects.filter(
@@ -73,8 +72,14 @@ def invoice_paid_amount_release(*, invoice: Invoice, actor: User | None, reason:
     ).select_related("payment")
     for allocation in open_allocations.order_by("pk"):
         allocation_reverse(allocation=allocation, invoice=invoice)
+        allocation_reversed.send(
+            sender=Allocation,
+            allocation=allocation,
+            payment=allocation.payment,
+            actor=actor,
+            reason=f"{invoice.number} ({reason})",
+        )
         if allocation.payment.method == PaymentMethod.REWARDS:
-            rewards_return(allocation=allocation, actor=actor, reason=f"{invoice.number} ({reason})")
             rewards += allocation.amount
         else:
             _payment, before = cash.get(allocation.payment_id, (allocation.payment, ZERO))
@@ -146,18 +151,27 @@ def invoice_reissue_with_paid_amount(
     if new.state != InvoiceState.ISSUED:
         raise CreditError(f"Invoice {new.number} must be issued before it can receive the paid amount.")
 
-    release = invoice_paid_amount_release(
-        invoice=old, actor=actor, reason=reason or f"Dispute resolved: reissued as {new.number}"
-    )
-    Invoice.objects.filter(pk=old.pk).update(state=InvoiceState.CANCELLED, version=F("version") + 1)
+    reason = reason or f"Dispute resolved: reissued as {new.number}"
+    try:
+        invoice_transition(
+            invoice=old,
+            to_state=InvoiceState.CANCELLED,
+            actor=actor,
+            reason=reason,
+            details={"new_invoice": new.number},
+        )
+    except InvoiceError as error:
+        raise CreditError(str(error)) from error
+    release = invoice_paid_amount_release(invoice=old, actor=actor, reason=reason)
     if new.replaces_id is None:
         Invoice.objects.filter(pk=new.pk).update(replaces=old)
 
     rewards_payment = None
     if release.rewards > 0:
-        from rewards.services.redemption import rewards_reapply  # rewards imports payments
-
-        rewards_payment = rewards_reapply(invoice=new, amount=release.rewards, actor=actor, request=request)
+        carried_rewards = reissue_rewards_carried.send(
+            sender=Invoice, invoice=new, amount=release.rewards, actor=actor, request=request
+        )
+        rewards_payment = next((payment for _receiver, payment in carried_rewards if payment), None)
         new.refresh_from_db(fields=["amount_due", "version"])
     carried = None
     if release.cash > 0:
@@ -196,3 +210,45 @@ def invoice_reissue_with_paid_amount(
     return ReissueResult(
         credit_memo=memo, paid_amount=release.cash, carried_payment=carried, rewards_payment=rewards_payment
     )
+
+
+@transaction.atomic
+def invoice_cancel(*, invoice: Invoice, actor: User | None, reason: str, request=None) -> Invoice:
+    """Cancel an invoice: nothing is deleted, and what paid it is given back.
+
+    Support Rewards go back to the lots they came from (never cash). Cash paid becomes account credit
+    that pays the account's other open invoices in the currency, oldest due first; the rest stays
+    credit, which the billing contact may ask to refund. A credit memo takes the balance to zero.
+    """
+    if not reason.strip():
+        raise InvoiceError("A reason is required to cancel an invoice.")
+    # What was paid may go to the account's other open invoices in the currency: lock them all at once,
+    # in id order like every payment, so that a payment running meanwhile cannot deadlock with us.
+    others = Invoice.objects.payable().filter(account_id=invoice.account_id, currency=invoice.currency)
+    locked = invoices_lock(invoice_ids=[invoice.pk, *others.values_list("pk", flat=True)])
+    invoice = next(row for row in locked if row.pk == invoice.pk)
+    if invoice.state == InvoiceState.CANCELLED:
+        raise InvoiceError(f"Invoice {invoice.number} is already cancelled.")
+    invoice_transition(invoice=invoice, to_state=InvoiceState.CANCELLED, actor=actor, reason=reason)
+    try:
+        release = invoice_paid_amount_release(invoice=invoice, actor=actor, reason=reason)
+        carried = cancelled_invoice_credit(invoice=invoice, release=release, actor=actor, request=request)
+    except (LedgerError, PaymentError) as error:  # nothing of this cancel stays: the transaction rolls back
+        raise InvoiceError(f"Invoice {invoice.number} cannot be cancelled: {error}") from error
+    memo = release.credit_memo
+    activity_record(
+        account=invoice.account,
+        actor=actor,
+        action="invoice.cancelled",
+        summary=f"Invoice {invoice.number} cancelled: {reason}",
+        target=invoice.number,
+        details={
+            "credit_memo": memo.number if memo else "",
+            "amount": str(memo.amount) if memo else "0",
+            "paid_to_credit": str(release.cash),
+            "rewards_returned": str(release.rewards),
+            "credit_applied_by": carried.reference if carried else "",
+        },
+        request=request,
+    )
+    return invoice

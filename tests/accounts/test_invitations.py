@@ -264,7 +264,7 @@ def test_an_existing_user_signs_in_from_the_link_and_joins(client, billing_conta
 
 
 def test_demo_data_adds_a_pending_invitation_for_acme_once(billing_contact):
-    from accounts import demo
+    from portal.demo import accounts as demo
 
     acme = CustomerAccountFactory(customer_number="C-100200")
     demo.seed({"accounts": {"acme": acme}})

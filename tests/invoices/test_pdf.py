@@ -7,7 +7,7 @@ from django.core.files.storage import default_storage
 
 from invoices import pdf as pdf_module
 from invoices.pdf import invoice_pdf_bytes, pdf_cache_name
-from invoices.services import invoice_cancel
+from payments.services.cancellation import invoice_cancel
 from tests.factories import CustomerAccountFactory
 from tests.invoices.factories import InvoiceFactory, InvoiceLineFactory, RemittanceInstructionFactory
 

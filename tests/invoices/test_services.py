@@ -7,13 +7,14 @@ from accounts.models import ActivityEntry
 from invoices.ledger import LedgerError, invoice_credit_balance, invoice_reduce_balance, invoices_lock
 from invoices.models import CreditMemo, EmailDispatch, EmailKind, Invoice, InvoiceState
 from invoices.selectors import invoice_applied_entries
-from invoices.services import InvoiceError, invoice_cancel, invoice_issue
+from invoices.services import InvoiceError, invoice_issue
 from payments.ledger import (
     account_credit_balance,
     payment_reverse_allocations,
     payment_transition,
 )
 from payments.models import PaymentMethod, PaymentStatus
+from payments.services.cancellation import invoice_cancel
 from tests.invoices.factories import DraftInvoiceFactory, InvoiceFactory
 from tests.payments.factories import invoice_paid as pay
 

@@ -19,7 +19,7 @@ from accounts.models import ActivityEntry
 from invoices.ledger import LedgerError, invoice_reduce_balance, invoice_restore_balance, invoices_lock
 from invoices.models import CreditMemo, Invoice, InvoiceKind, InvoiceState
 from invoices.selectors import invoice_applied_entries
-from invoices.services import InvoiceError, invoice_cancel
+from invoices.services import InvoiceError
 from payments.ledger import (
     account_credit_balance,
     payment_allocate,
@@ -28,7 +28,7 @@ from payments.ledger import (
     payment_transition,
 )
 from payments.models import AccountCredit, Allocation, PaymentMethod, PaymentProvider, PaymentStatus, Refund
-from payments.services.cancellation import invoice_reissue_with_paid_amount
+from payments.services.cancellation import invoice_cancel, invoice_reissue_with_paid_amount
 from payments.services.credit import CreditError, refund_request
 from rewards.models import LotStatus, Redemption, RewardAdjustment, RewardExpiry, RewardLot
 from rewards.selectors import rewards_applicable_amount, rewards_balance

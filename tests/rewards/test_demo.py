@@ -7,9 +7,9 @@ pytestmark = pytest.mark.django_db
 
 def test_demo_data_seeds_twice_without_duplicates(django_capture_on_commit_callbacks):
     from accounts.services import billing_support_group_ensure
-    from invoices import demo as invoices_demo
+    from portal.demo import invoices as invoices_demo
+    from portal.demo import rewards as demo
     from portal.demo import seed_accounts, seed_users
-    from rewards import demo
 
     billing_support_group_ensure()
     accounts = seed_accounts()

@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from invoices.models import InvoiceKind, InvoiceState
-from invoices.services import invoice_cancel
+from payments.services.cancellation import invoice_cancel
 from portal.demo import demo_invoice
 
 D = Decimal

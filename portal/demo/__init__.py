@@ -198,9 +198,5 @@ def seed_all() -> list[tuple[str, str]]:
     seed_remittance()
     context = {"accounts": accounts}
     for app in APPS_WITH_DEMO_DATA:
-        try:
-            module = importlib.import_module(f"{app}.demo")
-        except ModuleNotFoundError:
-            continue
-        module.seed(context)
+        importlib.import_module(f"portal.demo.{app}").seed(context)
     return logins
