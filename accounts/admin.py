@@ -20,7 +20,7 @@ from accounts.models import (
     User,
 )
 from accounts.permissions import ROLE_ABILITIES
-from portal.admin_readonly import ReadOnlyMixin
+from core.admin import ReadOnlyMixin
 
 
 class MembershipInline(admin.TabularInline):

@@ -16,7 +16,7 @@ from accounts.activity import action_label
 from accounts.decorators import account_required
 from accounts.forms import ActivityFilterForm
 from accounts.views import forbidden, require_perm
-from portal.spreadsheet import csv_text_cell
+from core.csv import csv_text_cell
 
 ACTIVITY_PAGE_SIZE = 25
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from accounts import invitations
-from portal.tasks_common import TRANSIENT_EMAIL_ERRORS
+from core.tasks import TRANSIENT_EMAIL_ERRORS
 
 
 @shared_task(

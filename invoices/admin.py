@@ -11,6 +11,7 @@ from django.contrib import admin, messages
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import ReadOnlyMixin
 from invoices.models import (
     CreditMemo,
     EmailDispatch,
@@ -20,7 +21,6 @@ from invoices.models import (
     RemittanceInstruction,
 )
 from invoices.services import InvoiceError, invoice_email_resend, invoice_issue
-from portal.admin_readonly import ReadOnlyMixin
 
 
 class ReadOnlyInline(ReadOnlyMixin, admin.TabularInline):

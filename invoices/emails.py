@@ -21,8 +21,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import AccountContact, ContactKind, CustomerAccount, User
+from core.tasks import TRANSIENT_EMAIL_ERRORS
 from invoices.models import DispatchStatus, EmailDispatch, EmailKind, Invoice
-from portal.tasks_common import TRANSIENT_EMAIL_ERRORS
 
 logger = logging.getLogger(__name__)
 

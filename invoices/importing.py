@@ -20,8 +20,8 @@ from django.conf import settings
 from django.db import transaction
 
 from accounts.models import CustomerAccount, User
+from core.money import quantize
 from invoices.models import DEFAULT_PAYMENT_TERMS_DAYS, Invoice, InvoiceKind, InvoiceLine, InvoiceState
-from portal.money import quantize
 
 INVOICE_FIELDS = [
     "number",

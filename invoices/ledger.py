@@ -13,8 +13,8 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import F
 
+from core.money import quantize
 from invoices.models import CreditMemo, Invoice
-from portal.money import quantize
 
 
 class LedgerError(Exception):

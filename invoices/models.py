@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -11,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import CustomerAccount
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
+MONEY: dict[str, Any] = {"max_digits": 14, "decimal_places": 2}
 DEFAULT_PAYMENT_TERMS_DAYS = 30  # Net 30 from the invoice date
 
 

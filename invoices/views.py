@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.decorators import account_required
 from accounts.middleware import SESSION_KEY
+from core.csv import csv_text_cell
 from invoices.forms import InvoiceFilterForm
 from invoices.pdf import pdf_file_name
 from invoices.selectors import (
@@ -29,7 +30,6 @@ from invoices.selectors import (
     remittance_for_currency,
 )
 from invoices.services import invoice_download_record, invoice_pdf_bytes
-from portal.spreadsheet import csv_text_cell
 
 PAGE_SIZE = 25
 COLUMNS = [

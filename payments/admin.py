@@ -16,6 +16,8 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import ReadOnlyMixin
+from core.money import format_money
 from payments import invoice_admin  # noqa: F401 — registers the invoice admin with its money parts
 from payments.ledger import PaymentError
 from payments.models import (
@@ -35,8 +37,6 @@ from payments.models import (
 from payments.offline_forms import RefundApproveForm, TransferReconcileForm
 from payments.services.credit import refund_approve, refund_is_by_card, refund_reject
 from payments.services.offline import transfer_reconcile
-from portal.admin_readonly import ReadOnlyMixin
-from portal.money import format_money
 
 
 class AllocationInline(ReadOnlyMixin, admin.TabularInline):

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from accounts.models import CustomerAccount, User
 from accounts.services import activity_record
+from core.money import ZERO, quantize
 from invoices.ledger import LedgerError, invoice_reduce_balance, invoice_restore_balance, invoices_lock
 from invoices.models import Invoice, InvoiceState
 from payments.models import (
@@ -29,7 +30,6 @@ from payments.models import (
     PaymentStatus,
 )
 from payments.signals import allocation_reversed
-from portal.money import ZERO, quantize
 
 
 class PaymentError(Exception):

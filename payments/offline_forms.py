@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import CustomerAccount
+from core.money import format_money, quantize
 from invoices.models import Invoice
 from payments.models import RemittanceMethod
-from portal.money import format_money, quantize
 
 
 class RemittanceAdviceForm(forms.Form):

@@ -22,9 +22,9 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from core.money import format_money
 from invoices.models import Invoice
 from payments.models import CardLimit, CountryPaymentOptions, PaymentMethod
-from portal.money import format_money
 from rewards.selectors import rewards_applicable_amount
 
 ONLINE_METHODS = (PaymentMethod.CARD, PaymentMethod.PAYPAL, PaymentMethod.SEPA_DEBIT, PaymentMethod.ACH_DEBIT)

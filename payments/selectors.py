@@ -15,11 +15,11 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import CustomerAccount, User
+from core.business_days import TransferSchedule, transfer_schedule
+from core.money import format_money
 from invoices.models import Invoice
 from invoices.selectors import AppliedEntry, sum_per_invoice
-from payments.business_days import TransferSchedule, transfer_schedule
 from payments.models import AccountCredit, Allocation, Payment, PaymentMethod, Refund, RemittanceAdvice
-from portal.money import format_money
 
 
 def payments_for_user(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from portal.tasks_common import TRANSIENT_EMAIL_ERRORS
+from core.tasks import TRANSIENT_EMAIL_ERRORS
 
 
 @shared_task(acks_late=True, autoretry_for=TRANSIENT_EMAIL_ERRORS, max_retries=5, retry_backoff=True)

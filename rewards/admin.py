@@ -6,7 +6,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from portal.admin_readonly import ReadOnlyMixin
+from core.admin import ReadOnlyMixin
 from rewards.eligibility import EXCLUSION_MESSAGES, account_exclusion_reason
 from rewards.models import (
     ConsumptionRecord,

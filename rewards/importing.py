@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 
 from accounts.models import CustomerAccount
-from portal.money import quantize
+from core.money import quantize
 from rewards.eligibility import consumption_is_eligible, month_end, month_start
 from rewards.models import ConsumptionRecord, Offering, RewardAccrual, RewardsAccount
 

@@ -12,9 +12,9 @@ from django.db.models import Exists, Min, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
 from accounts.models import CustomerAccount, User
+from core.money import ZERO, quantize
 from invoices.models import Invoice
 from payments.models import Allocation, Payment, PaymentStatus
-from portal.money import ZERO, quantize
 from rewards.eligibility import invoice_exclusion_reason, line_is_rewards_eligible
 from rewards.models import (
     LotStatus,

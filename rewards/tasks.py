@@ -7,7 +7,7 @@ import datetime
 from celery import shared_task
 from django.utils import timezone
 
-from portal.tasks_common import TRANSIENT_EMAIL_ERRORS
+from core.tasks import TRANSIENT_EMAIL_ERRORS
 from rewards.eligibility import add_months, month_start
 
 

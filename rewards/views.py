@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.decorators import account_required
+from core.csv import csv_text_cell
 from invoices.selectors import invoice_for_user
 from payments.models import PaymentMethod
 from payments.selectors import payment_for_user
-from portal.spreadsheet import csv_text_cell
 from rewards.eligibility import EXCLUSION_MESSAGES, account_exclusion_reason, invoice_exclusion_reason
 from rewards.exceptions import RewardsAmountInvalid, RewardsError
 from rewards.forms import RedeemForm

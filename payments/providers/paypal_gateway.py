@@ -23,9 +23,9 @@ from paypalserversdk.models.paypal_wallet_experience_context import PaypalWallet
 from paypalserversdk.models.purchase_unit_request import PurchaseUnitRequest
 from paypalserversdk.paypal_serversdk_client import PaypalServersdkClient
 
+from core.money import quantize
 from payments.models import Payment, PaymentStatus
 from payments.providers.base import GatewayError, GatewayResult, PaymentDeclined
-from portal.money import quantize
 
 logger = logging.getLogger(__name__)
 TIMEOUT_SECONDS = 20

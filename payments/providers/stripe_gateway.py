@@ -13,9 +13,9 @@ from functools import lru_cache
 import stripe
 from django.conf import settings
 
+from core.money import to_minor_units
 from payments.models import Payment, PaymentStatus
 from payments.providers.base import GatewayError, GatewayResult, PaymentDeclined
-from portal.money import to_minor_units
 
 DECLINED_FALLBACK = "Your card was declined."
 

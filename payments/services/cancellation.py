@@ -14,6 +14,7 @@ from django.db import transaction
 
 from accounts.models import User
 from accounts.services import activity_record
+from core.money import ZERO
 from invoices.ledger import LedgerError, invoice_credit_balance, invoices_lock
 from invoices.models import CreditMemo, Invoice, InvoiceState
 from invoices.services import InvoiceError, invoice_transition
@@ -26,7 +27,6 @@ from payments.services.credit import (
     open_invoices_in_currency,
 )
 from payments.signals import allocation_reversed, reissue_rewards_carried
-from portal.money import ZERO
 
 
 @dataclass(frozen=True)

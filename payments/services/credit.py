@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import CustomerAccount, User
 from accounts.services import activity_record
+from core.money import ZERO
 from invoices.ledger import LedgerError, invoices_lock
 from invoices.models import Invoice
 from payments.ledger import (
@@ -40,7 +41,6 @@ from payments.models import (
     Refund,
 )
 from payments.notices import payment_notice_enqueue
-from portal.money import ZERO
 
 logger = logging.getLogger(__name__)
 

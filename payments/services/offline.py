@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import CustomerAccount, User
 from accounts.services import activity_record
+from core.money import format_money, quantize
 from invoices.models import Invoice
 from payments.ledger import PaymentError, payment_allocate, payment_create, payment_transition
 from payments.models import (
@@ -27,7 +28,6 @@ from payments.models import (
     RemittanceMethod,
 )
 from payments.notices import payment_notice_enqueue
-from portal.money import format_money, quantize
 
 
 class RemittanceError(PaymentError):

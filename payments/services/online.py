@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import CustomerAccount, User
 from accounts.services import activity_record
+from core.money import ZERO, format_money, quantize
 from invoices.ledger import invoices_lock
 from invoices.models import Invoice
 from invoices.selectors import invoices_for_user
@@ -47,7 +48,6 @@ from payments.models import (
 )
 from payments.policy import payment_options
 from payments.providers.base import GatewayResult
-from portal.money import ZERO, format_money, quantize
 
 logger = logging.getLogger(__name__)
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import account_required
+from core.money import format_money
 from invoices.selectors import invoice_for_user, remittance_for_currency
 from payments.ledger import PaymentError
 from payments.offline_forms import RemittanceAdviceForm
@@ -18,7 +19,6 @@ from payments.selectors import remittance_advices_for_invoice
 from payments.services.credit import account_credit_apply as credit_apply_service
 from payments.services.credit import refund_request as refund_request_service
 from payments.services.offline import remittance_advice_record
-from portal.money import format_money
 
 
 def _require(request, perm: str) -> None:

@@ -2,7 +2,7 @@ from django import template
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from portal.money import format_money
+from core.money import format_money
 
 register = template.Library()
 

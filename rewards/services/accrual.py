@@ -13,7 +13,7 @@ from django.db.models import F, Sum
 from django.utils import timezone
 
 from accounts.services import activity_record
-from portal.money import ZERO, quantize
+from core.money import ZERO, quantize
 from rewards.eligibility import (
     account_exclusion_reason,
     deposit_date,

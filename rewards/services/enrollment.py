@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.models import CustomerAccount, User
 from accounts.services import activity_record
-from portal.money import quantize
+from core.money import quantize
 from rewards.eligibility import (
     EXCLUSION_MESSAGES,
     account_exclusion_reason,

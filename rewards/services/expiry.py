@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts.models import CustomerAccount
 from accounts.services import activity_record
-from portal.money import ZERO
+from core.money import ZERO
 from rewards.models import RewardsEmail
 
 REMINDER_DAYS = 30

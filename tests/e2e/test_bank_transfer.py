@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from playwright.sync_api import expect
 
-from payments.business_days import transfer_schedule
+from core.business_days import transfer_schedule
 from payments.models import RemittanceAdvice
 from tests.invoices.factories import InvoiceFactory
 

@@ -2,7 +2,7 @@
 
 import datetime
 
-from payments.business_days import (
+from core.business_days import (
     business_days_add,
     business_days_between,
     is_business_day,
