@@ -212,3 +212,23 @@ def browser_type_launch_args(browser_type_launch_args):
 def artifacts_dir():
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
+
+
+# --- the whole suite at a chosen instant (.ci/run runs the date-sensitive suites at a few) --------------
+
+_FROZEN_NOW = os.environ.get("PORTAL_TEST_NOW")  # ISO 8601 with an offset, e.g. 2028-02-29T10:00:00+00:00
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _travel_to_chosen_instant():
+    """With PORTAL_TEST_NOW set, every test starts at that instant and the clock ticks from there; tests
+    that freeze the clock themselves still do."""
+    if not _FROZEN_NOW:
+        yield
+        return
+    import datetime
+
+    import time_machine
+
+    with time_machine.travel(datetime.datetime.fromisoformat(_FROZEN_NOW), tick=True):
+        yield

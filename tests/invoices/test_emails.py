@@ -5,6 +5,7 @@ from decimal import Decimal
 from email import message_from_binary_file
 
 import pytest
+import time_machine
 from django.core import mail
 from django.db import connection
 from django.utils import timezone
@@ -25,7 +26,8 @@ from tests.factories import CustomerAccountFactory
 from tests.invoices.factories import DraftInvoiceFactory, InvoiceFactory
 from tests.invoices.test_services import pay
 
-TODAY = timezone.localdate()
+TODAY = datetime.date(2026, 11, 17)  # the reminder and overdue tests run on this day (frozen clock)
+ON_TODAY = time_machine.travel(datetime.datetime(2026, 11, 17, 9, 0, tzinfo=datetime.UTC), tick=False)
 
 
 def days_ago(days):
@@ -219,6 +221,7 @@ def test_staff_resend_sends_the_invoice_again(django_capture_on_commit_callbacks
 
 
 @pytest.mark.django_db
+@ON_TODAY
 def test_reminder_goes_out_7_days_before_the_due_date_once(account, django_capture_on_commit_callbacks):
     due_in_7 = InvoiceFactory(account=account, issue_date=days_ago(23))  # Net 30: due in 7 days
     InvoiceFactory(account=account, issue_date=days_ago(10))  # due in 20 days: too early
@@ -234,6 +237,7 @@ def test_reminder_goes_out_7_days_before_the_due_date_once(account, django_captu
 
 
 @pytest.mark.django_db
+@ON_TODAY
 def test_overdue_notice_goes_out_once_per_invoice(account, django_capture_on_commit_callbacks):
     overdue = InvoiceFactory(account=account, issue_date=days_ago(31))
     InvoiceFactory(account=account, issue_date=days_ago(30))  # due today: not overdue
