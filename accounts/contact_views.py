@@ -17,7 +17,7 @@ from accounts.views import forbidden
 def _contact_forms(account, user, data=None, which: str | None = None) -> dict:
     contacts = selectors.account_contacts(account=account)
     billing = contacts.get(ContactKind.BILLING)
-    forms = {
+    forms: dict[str, BillingDetailsForm | AccountContactForm] = {
         ContactKind.BILLING: BillingDetailsForm(
             data if which == ContactKind.BILLING else None,
             prefix=ContactKind.BILLING,

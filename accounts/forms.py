@@ -1,13 +1,18 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.activity import action_label
 from accounts.models import BillingContactGrantMode, ContactKind, Role, User
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
-def role_choices() -> list[tuple[str, str]]:
+
+def role_choices() -> list[tuple[str, StrPromise]]:
     return [(role.value, role.label) for role in Role]
 
 
@@ -57,8 +62,11 @@ class ActivityFilterForm(forms.Form):
 
     def __init__(self, *args, actions: list[str], actors: list[str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["action"].choices = [("", _("All actions"))] + [(a, action_label(a)) for a in actions]
-        self.fields["actor"].choices = [("", _("Everyone"))] + [(a, a) for a in actors]
+        action, actor = self.fields["action"], self.fields["actor"]
+        # Both are declared as ChoiceFields above; self.fields is typed as plain Fields.
+        assert isinstance(action, forms.ChoiceField) and isinstance(actor, forms.ChoiceField)
+        action.choices = [("", _("All actions"))] + [(a, action_label(a)) for a in actions]
+        actor.choices = [("", _("Everyone"))] + [(a, a) for a in actors]
 
     def clean(self):
         cleaned = super().clean()

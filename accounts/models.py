@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime
 import secrets
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
@@ -11,10 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
-class UserManager(BaseUserManager):
+class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
-    def _create_user(self, email: str, password: str | None, **extra):
+    def _create_user(self, email: str, password: str | None, **extra: Any) -> User:
         if not email:
             raise ValueError("An email address is required.")
         user = self.model(email=self.normalize_email(email).lower(), **extra)
@@ -22,12 +23,12 @@ class UserManager(BaseUserManager):
         user.save(using=self._db)
         return user
 
-    def create_user(self, email: str, password: str | None = None, **extra):
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
         extra.setdefault("is_staff", False)
         extra.setdefault("is_superuser", False)
         return self._create_user(email, password, **extra)
 
-    def create_superuser(self, email: str, password: str | None = None, **extra):
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
         extra.update(is_staff=True, is_superuser=True)
         return self._create_user(email, password, **extra)
 
@@ -35,14 +36,17 @@ class UserManager(BaseUserManager):
 class User(AbstractUser):
     """A person who signs in with an email address. No username."""
 
-    username = None
+    # Django removes an inherited field set to None; the stubs can't express that.
+    username = None  # type: ignore[assignment]
     email = models.EmailField(_("email address"), unique=True)
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="en")
 
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
-    objects = UserManager()
+    # Django documents a BaseUserManager for email-only users; the stubs pin AbstractUser.objects to the
+    # username-based contrib.auth UserManager.
+    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
 
     class Meta:
         verbose_name = _("user")
@@ -278,7 +282,8 @@ class Invitation(models.Model):
         return InvitationState.PENDING
 
     def get_state_display(self) -> str:
-        return InvitationState(self.state).label
+        # Like Django's own get_FOO_display: a str in the active language, not a lazy proxy.
+        return str(InvitationState(self.state).label)
 
 
 class InvitationDelivery(models.Model):

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from allauth.account.adapter import get_adapter
@@ -21,6 +22,9 @@ from accounts.middleware import SESSION_KEY
 from accounts.models import Role, User
 from accounts.permissions import ROLE_ABILITIES, role_abilities
 from accounts.selectors import account_for_user
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 
 @login_required
@@ -47,7 +51,7 @@ TOO_MANY_SENDS = gettext_lazy(
 )
 
 
-def roles_with_abilities() -> list[tuple[str, str, str]]:
+def roles_with_abilities() -> list[tuple[str, StrPromise, StrPromise]]:
     return [(role.value, role.label, ROLE_ABILITIES[role]) for role in Role]
 
 
@@ -132,7 +136,7 @@ def team_invite(request):
             )
         try:
             if not invitations.invitation_send_allowed(account=account):
-                raise invitations.InvitationError(TOO_MANY_SENDS)
+                raise invitations.InvitationError(str(TOO_MANY_SENDS))
             invitations.invitation_create(
                 actor=request.user, account=account, email=email, role=role, request=request
             )
@@ -244,7 +248,7 @@ def _invitation_action(request, invitation_id: int, *, confirm, run, success):
 
 def _invitation_resend(request, invitation) -> None:
     if not invitations.invitation_send_allowed(account=invitation.account):
-        raise invitations.InvitationError(TOO_MANY_SENDS)
+        raise invitations.InvitationError(str(TOO_MANY_SENDS))
     invitations.invitation_resend(actor=request.user, invitation=invitation, request=request)
 
 

@@ -60,13 +60,13 @@ class InvoiceLineInline(admin.TabularInline):
 
 class CreditMemoInline(ReadOnlyInline):
     model = CreditMemo
-    fields = ["number", "issued_at", "amount", "currency", "reason", "created_by"]
+    fields = ("number", "issued_at", "amount", "currency", "reason", "created_by")
     readonly_fields = fields
 
 
 class EmailDispatchInline(ReadOnlyInline):
     model = EmailDispatch
-    fields = ["kind", "version", "status", "to", "cc", "attempts", "sent_count", "sent_at", "last_error"]
+    fields = ("kind", "version", "status", "to", "cc", "attempts", "sent_count", "sent_at", "last_error")
     readonly_fields = fields
 
 

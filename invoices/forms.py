@@ -35,7 +35,9 @@ class InvoiceFilterForm(forms.Form):
 
     def __init__(self, *args, currencies: list[str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["currency"].choices = [("", _("Any currency"))] + [(code, code) for code in currencies]
+        currency = self.fields["currency"]
+        assert isinstance(currency, forms.ChoiceField)  # declared above; self.fields is typed as plain Fields
+        currency.choices = [("", _("Any currency"))] + [(code, code) for code in currencies]
 
     def clean(self):
         cleaned = super().clean()

@@ -174,7 +174,7 @@ def invoices_read(*, path: Path) -> list[ParsedInvoice]:
 
 
 class _Checker:
-    def __init__(self):
+    def __init__(self) -> None:
         self.problems: list[ImportProblem] = []
 
     def add(self, row: str, name: str, message: str) -> None:
@@ -289,7 +289,10 @@ def _build(parsed: list[ParsedInvoice], check: _Checker) -> list[tuple[Invoice, 
             line = _build_line(parsed_line, position, currency, check)
             if line is not None:
                 lines.append(line)
-        if len(lines) != len(item.lines) or not (account and issue_date and due_date and kind and currency):
+        # terms is None after a problem was recorded: an explicit due date must not hide it (was a TypeError).
+        if len(lines) != len(item.lines) or not (
+            account and issue_date and due_date and terms is not None and kind and currency
+        ):
             continue
         subtotal = sum((line.amount for line in lines), Decimal("0"))
         tax = sum((line.tax for line in lines), Decimal("0"))
@@ -334,6 +337,9 @@ def _build_line(parsed: ParsedLine, position: int, currency: str, check: _Checke
     eligible = check.boolean(row, values, "rewards_eligible")
     if len(check.problems) > errors_before or not re.fullmatch(r"[A-Z]{3}", currency):
         return None
+    # check.decimal gives None only for an empty value without default (unit_price is required) or after a
+    # problem, and there is none.
+    assert quantity is not None and unit_price is not None and tax is not None
     computed = quantize(quantity * unit_price, currency)
     if amount is None:
         amount = computed

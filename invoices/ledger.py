@@ -10,9 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.db.models import F
 
+from accounts.models import User
 from core.money import quantize
 from invoices.models import CreditMemo, Invoice
 
@@ -67,7 +69,9 @@ def credit_memo_number(*, invoice: Invoice) -> str:
     return f"CM-{invoice.number}-{count + 1}"
 
 
-def invoice_credit_balance(*, invoice: Invoice, reason: str, actor=None) -> CreditMemo | None:
+def invoice_credit_balance(
+    *, invoice: Invoice, reason: str, actor: User | AnonymousUser | None = None
+) -> CreditMemo | None:
     """Issue a credit memo for the whole balance still due on a locked invoice (nothing when it is 0)."""
     if invoice.amount_due <= 0:
         return None

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Self, TypedDict
 
 from django.conf import settings
 from django.db import models
@@ -12,7 +12,15 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import CustomerAccount
 
-MONEY: dict[str, Any] = {"max_digits": 14, "decimal_places": 2}
+
+class DecimalPrecision(TypedDict):
+    """Keyword arguments of a DecimalField's size, spread with `**` so mypy checks them."""
+
+    max_digits: int
+    decimal_places: int
+
+
+MONEY: DecimalPrecision = {"max_digits": 14, "decimal_places": 2}
 DEFAULT_PAYMENT_TERMS_DAYS = 30  # Net 30 from the invoice date
 
 
@@ -43,12 +51,12 @@ class InvoiceStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-class InvoiceQuerySet(models.QuerySet):
-    def visible(self):
+class InvoiceQuerySet(models.QuerySet["Invoice"]):
+    def visible(self) -> Self:
         """What customers see: issued, disputed and cancelled invoices, never drafts."""
         return self.exclude(state=InvoiceState.DRAFT)
 
-    def with_status(self, today: datetime.date | None = None):
+    def with_status(self, today: datetime.date | None = None) -> Self:
         today = today or timezone.localdate()
         return self.annotate(
             status_value=Case(
@@ -61,7 +69,7 @@ class InvoiceQuerySet(models.QuerySet):
             )
         )
 
-    def with_status_filter(self, status: str, today: datetime.date | None = None):
+    def with_status_filter(self, status: str, today: datetime.date | None = None) -> Self:
         today = today or timezone.localdate()
         live = Q(state__in=[InvoiceState.ISSUED, InvoiceState.DRAFT])
         return self.filter(
@@ -74,7 +82,7 @@ class InvoiceQuerySet(models.QuerySet):
             }[InvoiceStatus(status)]
         )
 
-    def payable(self):
+    def payable(self) -> Self:
         """Issued invoices with something left to pay (disputed and cancelled ones are not offered)."""
         return self.filter(state=InvoiceState.ISSUED, amount_due__gt=0)
 
@@ -160,7 +168,8 @@ class Invoice(models.Model):
         return InvoiceStatus.OPEN
 
     def get_status_display(self) -> str:
-        return InvoiceStatus(self.status).label
+        # Like Django's own get_FOO_display: a str in the active language, not a lazy proxy.
+        return str(InvoiceStatus(self.status).label)
 
     @property
     def amount_settled(self) -> Decimal:

@@ -33,13 +33,14 @@ from invoices.models import (
     CreditMemo,
     Invoice,
     InvoiceLine,
+    InvoiceQuerySet,
     InvoiceState,
     InvoiceStatus,
     RemittanceInstruction,
 )
 
 
-def invoices_for_user(*, user: User, account: CustomerAccount) -> QuerySet[Invoice]:
+def invoices_for_user(*, user: User, account: CustomerAccount) -> InvoiceQuerySet:
     """Invoices of `account` the user may see: none unless they are a member of it."""
     if not user.is_authenticated:
         return Invoice.objects.none()
@@ -209,7 +210,7 @@ class InvoiceListFilters:
 
 def sum_per_invoice(queryset: QuerySet) -> Coalesce:
     """Σ amount of `queryset` rows of the outer invoice, as a correlated subquery (0 when none)."""
-    money = DecimalField(max_digits=14, decimal_places=2)
+    money: DecimalField[Decimal, Decimal] = DecimalField(max_digits=14, decimal_places=2)
     own = queryset.filter(invoice_id=OuterRef("pk"))
     summed = own.values("invoice_id").annotate(total=Sum("amount")).values("total")
     return Coalesce(Subquery(summed, output_field=money), Value(Decimal("0.00")), output_field=money)
@@ -225,7 +226,7 @@ def invoices_with_applied(queryset: QuerySet[Invoice]) -> QuerySet[Invoice]:
 
 def invoice_list_for_user(
     *, user: User, account: CustomerAccount, filters: InvoiceListFilters, today: datetime.date | None = None
-) -> QuerySet[Invoice]:
+) -> InvoiceQuerySet:
     """The Invoices page query: filtered, searched, sorted, with the status annotated.
 
     Show it through `InvoicePaginator` (two queries whatever the page number or the account size) or

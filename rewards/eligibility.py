@@ -83,8 +83,9 @@ def line_is_rewards_eligible(line: InvoiceLine) -> bool:
 
 
 def invoice_exclusion_reason(invoice: Invoice) -> str | None:
-    if account_exclusion_reason(invoice.account):
-        return str(EXCLUSION_MESSAGES[account_exclusion_reason(invoice.account)])
+    account_reason = account_exclusion_reason(invoice.account)
+    if account_reason:
+        return str(EXCLUSION_MESSAGES[account_reason])
     if invoice.kind != InvoiceKind.SUPPORT_RENEWAL:
         return str(_("Only Technology Programs support renewal invoices can be paid with rewards."))
     if invoice.state != InvoiceState.ISSUED:

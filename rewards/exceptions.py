@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class RewardsError(Exception):
     default_message = _("Support Rewards cannot be used here.")
 
-    def __init__(self, message: str | None = None):
+    def __init__(self, message: StrOrPromise | None = None):
         super().__init__(str(message or self.default_message))
 
 

@@ -76,7 +76,9 @@ def consumption_import(*, rows: list[dict]) -> ConsumptionImportResult:
     the same lock the month-end accrual takes: a row can't slip into a month while it is being accrued.
     """
     accounts = {a.customer_number: a for a in CustomerAccount.objects.select_related("rewards_account")}
-    records, errors, seen = [], [], {}
+    records: list[tuple[int, ConsumptionRecord]] = []
+    errors: list[str] = []
+    seen: dict[tuple[int, str, str, datetime.date], int] = {}  # key -> the row number that had it first
     for number, row in enumerate(rows, start=2):  # line 1 is the header
         try:
             record = _record(row, accounts)

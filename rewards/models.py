@@ -16,11 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import CustomerAccount
-from invoices.models import MONEY, Invoice
+from invoices.models import MONEY, DecimalPrecision, Invoice
 from payments.models import Payment
 
-RATE = {"max_digits": 4, "decimal_places": 3}
-QUANTITY = {"max_digits": 20, "decimal_places": 6}
+RATE: DecimalPrecision = {"max_digits": 4, "decimal_places": 3}
+QUANTITY: DecimalPrecision = {"max_digits": 20, "decimal_places": 6}
 
 
 class RewardsAccount(models.Model):

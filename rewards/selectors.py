@@ -108,7 +108,7 @@ def rewards_payable_invoices(
     from invoices.models import InvoiceKind
     from invoices.selectors import invoices_for_user
 
-    invoices = (
+    invoices = list(
         invoices_for_user(user=user, account=account)
         .payable()
         .filter(kind=InvoiceKind.SUPPORT_RENEWAL, lines__is_rewards_eligible_support=True)
@@ -117,7 +117,6 @@ def rewards_payable_invoices(
         .prefetch_related("lines")
         .order_by("due_date", "id")[:limit]
     )
-    invoices = list(invoices)
     redeemed = redeemed_on_invoices(invoice_ids=[invoice.pk for invoice in invoices])
     rows = [
         (invoice, rewards_applicable_amount(invoice=invoice, redeemed=redeemed.get(invoice.pk, ZERO)))

@@ -84,12 +84,12 @@ def rewards_accrue_month(
     if month_end(month) >= today:
         raise ValueError(f"{month:%Y-%m} is not over yet: rewards are deposited at month end.")
     report = AccrualReport(month=month)
-    candidates = (
+    pending = (
         RewardsAccount.objects.filter(is_active=True).exclude(accruals__month=month).select_related("account")
     )
     if rewards_account_ids is not None:
-        candidates = candidates.filter(pk__in=rewards_account_ids)
-    candidates = list(candidates.order_by("pk"))
+        pending = pending.filter(pk__in=rewards_account_ids)
+    candidates = list(pending.order_by("pk"))
     # Accounts are committed ACCRUAL_CHUNK at a time (one savepoint each): a crash mid-chunk rolls the chunk
     # back and the rerun redoes it, since the unique (account, month) row is what marks an account done.
     for start in range(0, len(candidates), ACCRUAL_CHUNK):

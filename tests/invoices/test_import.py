@@ -144,3 +144,17 @@ def test_line_amount_must_equal_quantity_times_unit_price(acme, tmp_path, capsys
     errors = capsys.readouterr().err
     assert "row 3, amount: 31.00 given, quantity × unit price is 30.00" in errors
     assert "row 2" not in errors  # 3 × 33.3333 = 99.9999 → 100.00 half-up
+
+
+@pytest.mark.parametrize("terms", ["net30", "400", "12.5"])
+def test_bad_payment_terms_with_an_explicit_due_date_is_reported_not_a_crash(acme, tmp_path, capsys, terms):
+    path = write(
+        tmp_path,
+        "terms.csv",
+        "number,customer_number,kind,issue_date,payment_terms_days,due_date,description,product,unit_price\n"
+        f"INV-T-1,C-100200,license,2026-11-02,{terms},2026-12-02,Line,Product,100.00\n",
+    )
+    with pytest.raises(CommandError, match="nothing was imported"):
+        call_command("import_invoices", str(path))
+    assert "row 2, payment_terms_days:" in capsys.readouterr().err
+    assert not Invoice.objects.exists()
