@@ -21,7 +21,7 @@ from payments.services.cancellation import invoice_cancel
 class AllocationInline(ReadOnlyInline):
     model = Allocation
     verbose_name_plural = _("payments applied")
-    fields = ["created_at", "payment", "payment_method", "amount", "reverses"]
+    fields = ("created_at", "payment", "payment_method", "amount", "reverses")
     readonly_fields = fields
 
     def get_queryset(self, request):
