@@ -103,7 +103,7 @@ def pay(request):
         # announced for these invoices, and disputed invoices that are not offered.
         "announced_transfers": remittance_advices_announced(invoices=invoices),
         "disputed_invoices": disputed_invoices_with_balance(invoices=invoices),
-        "next_url": request.get_full_path(),
+        "next_url": _pay_url(numbers),
     }
     try:
         base_plan = online.payment_plan(invoices=invoices)
