@@ -251,3 +251,18 @@ def test_reconcile_page_lists_announced_transfers_with_what_can_be_applied(clien
     body = client.get(reverse("admin:payments_payment_reconcile")).content.decode()
     assert "INV-US-1002" in body
     assert "28248.50" in body or "28,248.50" in body
+
+
+def test_paying_with_support_rewards_warns_too(client_of, billing_contact, account):
+    from invoices.models import InvoiceKind
+    from tests.invoices.factories import InvoiceLineFactory
+
+    invoice = InvoiceFactory(
+        account=account, kind=InvoiceKind.SUPPORT_RENEWAL, subtotal=Decimal("5000.00"), tax=Decimal("0")
+    )
+    InvoiceLineFactory(
+        invoice=invoice, amount=Decimal("5000.00"), tax=Decimal("0"), is_rewards_eligible_support=True
+    )
+    RemittanceAdviceFactory(invoice=invoice, paid_on=TODAY - datetime.timedelta(days=1))
+    page = client_of(billing_contact).get(reverse("rewards:redeem", args=[invoice.number])).content.decode()
+    assert 'data-testid="announced-transfer-notice"' in page
