@@ -1,8 +1,9 @@
 """Business days of a country (weekends and public holidays from the `holidays` library).
 
-Bank transfers take up to TRANSFER_ARRIVAL_BUSINESS_DAYS business days to reach the vendor, and
-INVOICE_CLOSING_BUSINESS_DAYS more for the invoice to be closed; after that the customer may ask
-billing support to look for the money.
+Bank transfers take up to settings.TRANSFER_ARRIVAL_BUSINESS_DAYS business days to reach the vendor
+(seeds: two), and settings.INVOICE_CLOSING_BUSINESS_DAYS more for the invoice to be closed (one); after
+that the customer may ask billing support to look for the money. Pages and emails state these numbers
+from the settings, never as text.
 """
 
 from __future__ import annotations
@@ -12,9 +13,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import holidays
+from django.conf import settings
 
-TRANSFER_ARRIVAL_BUSINESS_DAYS = 2
-INVOICE_CLOSING_BUSINESS_DAYS = 1
 WEEKEND = {5, 6}  # Saturday, Sunday
 
 
@@ -56,18 +56,30 @@ def business_days_between(start: datetime.date, end: datetime.date, *, country: 
     return count
 
 
+def transfer_business_days() -> tuple[int, int]:
+    """(business days for a transfer to reach us, business days more to close the invoice), as configured."""
+    return settings.TRANSFER_ARRIVAL_BUSINESS_DAYS, settings.INVOICE_CLOSING_BUSINESS_DAYS
+
+
 @dataclass(frozen=True)
 class TransferSchedule:
     paid_on: datetime.date
     arrives_by: datetime.date  # money reaches the vendor's bank at the latest
     reflected_by: datetime.date  # the invoice shows it (closed if it covered the balance)
+    business_days: int = 3  # arrival + closing, as configured when the schedule was computed
 
     def support_offered_on(self, today: datetime.date) -> bool:
-        """More than the three business days have passed: the customer may ask billing support."""
+        """More than the configured business days have passed: the customer may ask billing support."""
         return today > self.reflected_by
 
 
 def transfer_schedule(*, paid_on: datetime.date, country: str) -> TransferSchedule:
-    arrives_by = business_days_add(paid_on, TRANSFER_ARRIVAL_BUSINESS_DAYS, country=country)
-    reflected_by = business_days_add(arrives_by, INVOICE_CLOSING_BUSINESS_DAYS, country=country)
-    return TransferSchedule(paid_on=paid_on, arrives_by=arrives_by, reflected_by=reflected_by)
+    arrival_days, closing_days = transfer_business_days()
+    arrives_by = business_days_add(paid_on, arrival_days, country=country)
+    reflected_by = business_days_add(arrives_by, closing_days, country=country)
+    return TransferSchedule(
+        paid_on=paid_on,
+        arrives_by=arrives_by,
+        reflected_by=reflected_by,
+        business_days=arrival_days + closing_days,
+    )

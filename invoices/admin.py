@@ -20,6 +20,7 @@ from invoices.models import (
     InvoiceState,
     RemittanceInstruction,
 )
+from invoices.payment_ways import invoice_payment_ways
 from invoices.services import InvoiceError, invoice_email_resend, invoice_issue
 
 
@@ -95,7 +96,15 @@ class InvoiceAdmin(admin.ModelAdmin):
     list_select_related = ["account"]
     autocomplete_fields = ["account", "replaces"]
     date_hierarchy = "issue_date"
-    readonly_fields = ["state", "amount_due", "version", "issued_at", "created_at", "updated_at"]
+    readonly_fields = [
+        "state",
+        "amount_due",
+        "payment_ways_offered",
+        "version",
+        "issued_at",
+        "created_at",
+        "updated_at",
+    ]
     inlines = [InvoiceLineInline, CreditMemoInline, EmailDispatchInline]
     actions = ["issue_selected", "resend_selected"]  # payments.invoice_admin adds what moves money
 
@@ -120,6 +129,22 @@ class InvoiceAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("ways to pay offered"))
+    def payment_ways_offered(self, invoice: Invoice) -> str:
+        """What the customer is offered for this invoice, from the same method policy as the portal."""
+        if invoice.pk is None:
+            return "—"
+        ways = invoice_payment_ways(invoice=invoice)
+        if ways.card_only:
+            summary = _("Card only")
+        elif ways.remittance and ways.online:
+            summary = _("Online methods, bank transfer, ACH or cheque")
+        elif ways.remittance:
+            summary = _("Bank transfer, ACH or cheque only")
+        else:
+            summary = _("No way to pay online or by transfer")
+        return " ".join([str(summary), *ways.notes])
 
     def save_model(self, request, obj, form, change):
         if obj.state == InvoiceState.DRAFT:

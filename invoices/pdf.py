@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from invoices.models import Invoice, InvoiceLine
+from invoices.payment_ways import PaymentWays, invoice_payment_ways
 
 logger = logging.getLogger(__name__)
 # WeasyPrint logs every rendering step at INFO: keep its warnings (missing fonts, bad CSS) only.
@@ -29,11 +30,15 @@ PDF_LAYOUT_REVISION = 1
 PDF_VARIANT = "pdf/ua-1"  # tagged PDF for screen readers (WeasyPrint ≥ 63 knows it)
 
 
-def pdf_cache_name(*, invoice: Invoice) -> str:
+def pdf_cache_name(*, invoice: Invoice, payment_ways: PaymentWays | None = None) -> str:
+    """Per invoice version, language, layout and the method policy's decision for its payment block
+    (a change of the configured card-only threshold is not a new invoice version, yet changes the PDF)."""
     safe_number = re.sub(r"[^A-Za-z0-9._-]", "_", invoice.number)
+    ways = payment_ways if payment_ways is not None else invoice_payment_ways(invoice=invoice)
+    variant = "-" + re.sub(r"[^A-Za-z0-9.]", "_", ways.variant) if ways.variant else ""
     return (
         f"invoices/pdf/{invoice.account_id}/{safe_number}"
-        f"-v{invoice.version}-{invoice.language}-r{PDF_LAYOUT_REVISION}.pdf"
+        f"-v{invoice.version}-{invoice.language}-r{PDF_LAYOUT_REVISION}{variant}.pdf"
     )
 
 
@@ -59,6 +64,7 @@ def invoice_pdf_context(*, invoice: Invoice) -> dict:
         "lines": list(invoice.lines.all()),
         "applied": invoice_applied_entries(invoice=invoice),
         "remittance": remittance_for_currency(currency=invoice.currency),
+        "payment_ways": invoice_payment_ways(invoice=invoice),  # in the invoice's language: notes are text
         "order_numbers": invoice_order_numbers(invoice=invoice),
         "portal_url": settings.SITE_URL.rstrip("/") + reverse("invoices:detail", args=[invoice.number]),
         "support_email": settings.BILLING_SUPPORT_EMAIL,
@@ -90,7 +96,7 @@ def _fresh(invoice: Invoice) -> Invoice:
 def invoice_pdf_bytes(*, invoice: Invoice) -> bytes:
     """The PDF of the invoice's current version: from the cache, or rendered once and cached."""
     invoice = _fresh(invoice)
-    name = pdf_cache_name(invoice=invoice)
+    name = pdf_cache_name(invoice=invoice, payment_ways=invoice_payment_ways(invoice=invoice))
     if default_storage.exists(name):
         with default_storage.open(name, "rb") as cached:
             return cached.read()

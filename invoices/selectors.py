@@ -59,23 +59,33 @@ class BalanceByCurrency:
     overdue_count: int
     overdue_amount: Decimal
     next_due_date: datetime.date | None
+    disputed_count: int = 0  # included in open_count and amount_due: the balance is still shown as due
+    disputed_amount: Decimal = Decimal("0")
 
 
 def invoice_balances_for_account(
     *, account: CustomerAccount, today: datetime.date | None = None
 ) -> list[BalanceByCurrency]:
-    """Balance due, overdue count and next due date per currency: one query."""
+    """Balance due, unpaid and overdue counts and next due date per currency: one query.
+
+    A disputed invoice with a balance counts as unpaid (its balance is shown as due until billing support
+    resolves the dispute) and is also counted apart; it is never overdue (its status is "disputed").
+    """
     today = today or timezone.localdate()
-    overdue = Q(due_date__lt=today)
+    issued = Q(state=InvoiceState.ISSUED)
+    disputed = Q(state=InvoiceState.DISPUTED)
+    overdue = issued & Q(due_date__lt=today)
     rows = (
-        Invoice.objects.filter(account=account, state=InvoiceState.ISSUED, amount_due__gt=0)
+        Invoice.objects.filter(issued | disputed, account=account, amount_due__gt=0)
         .values("currency")
         .annotate(
             balance=Sum("amount_due"),
             open_count=Count("id"),
             overdue_count=Count("id", filter=overdue),
             overdue_balance=Sum("amount_due", filter=overdue, default=Decimal("0")),
-            next_due=Min("due_date", filter=Q(due_date__gte=today)),
+            next_due=Min("due_date", filter=issued & Q(due_date__gte=today)),
+            disputed_count=Count("id", filter=disputed),
+            disputed_balance=Sum("amount_due", filter=disputed, default=Decimal("0")),
         )
         .order_by("currency")
     )
@@ -87,6 +97,8 @@ def invoice_balances_for_account(
             overdue_count=row["overdue_count"],
             overdue_amount=row["overdue_balance"],
             next_due_date=row["next_due"],
+            disputed_count=row["disputed_count"],
+            disputed_amount=row["disputed_balance"],
         )
         for row in rows
     ]

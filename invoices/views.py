@@ -16,6 +16,7 @@ from accounts.decorators import account_required
 from accounts.middleware import SESSION_KEY
 from core.csv import csv_text_cell
 from invoices.forms import InvoiceFilterForm
+from invoices.payment_ways import invoice_payment_ways
 from invoices.pdf import pdf_file_name
 from invoices.selectors import (
     InvoicePaginator,
@@ -183,6 +184,7 @@ def detail(request, number: str):
         "lines": list(invoice.lines.all()),
         "applied": invoice_applied_entries(invoice=invoice),
         "remittance": remittance_for_currency(currency=invoice.currency),
+        "payment_ways": invoice_payment_ways(invoice=invoice),
         "order_numbers": invoice_order_numbers(invoice=invoice),
         "may_pay": request.user.has_perm("accounts.pay", request.account) and invoice.can_be_paid(),
         "may_download": request.user.has_perm("accounts.download_documents", request.account),

@@ -6,6 +6,8 @@ Money rows are read-only here: staff change balances only through the reconcilia
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
@@ -18,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin import ReadOnlyMixin
 from core.money import format_money
+from invoices.models import Invoice
 from payments import invoice_admin  # noqa: F401 — registers the invoice admin with its money parts
 from payments.ledger import PaymentError
 from payments.models import (
@@ -105,6 +108,7 @@ class PaymentAdmin(ReadOnlyMixin, admin.ModelAdmin):
                     received_on=data["received_on"],
                     bank_reference=data["bank_reference"],
                     invoice_amounts=data["invoice_amounts"],
+                    advices=data["advices"],
                     actor=request.user,
                     request=request,
                 )
@@ -129,7 +133,7 @@ class PaymentAdmin(ReadOnlyMixin, admin.ModelAdmin):
             "form": form,
             "opts": self.model._meta,
             "announced": [
-                (advice, reconcile_prefill_url([advice]))
+                (advice, applicable_amount(advice), reconcile_prefill_url([advice]))
                 for advice in RemittanceAdvice.objects.filter(status=RemittanceAdvice.Status.ANNOUNCED)
                 .select_related("account", "invoice")
                 .order_by("paid_on")[:20]
@@ -337,9 +341,30 @@ class RemittanceAdviceAdmin(admin.ModelAdmin):
         return redirect(reconcile_prefill_url(advices))
 
 
+def applicable_amount(advice: RemittanceAdvice) -> Decimal:
+    """What an announced transfer can still pay on its invoice: the smaller of the amount announced and
+    the balance now due (credit applied, another payment meanwhile); the rest becomes account credit."""
+    invoice = advice.invoice
+    if not invoice.can_be_paid():
+        return Decimal("0.00")
+    return min(advice.amount, invoice.amount_due)
+
+
 def reconcile_prefill_url(advices: list[RemittanceAdvice]) -> str:
-    """The reconciliation form filled from announced advices of one account, currency and method."""
+    """The reconciliation form filled from announced advices of one account, currency and method.
+
+    Each invoice is proposed what it can take (never more than its balance, so the form accepts its own
+    pre-fill); an invoice with nothing left to pay is listed without an amount: the money becomes
+    account credit in the same step, and the advices leave "Announced".
+    """
     first = advices[0]
+    announced: dict[Invoice, Decimal] = {}
+    for advice in advices:
+        announced[advice.invoice] = announced.get(advice.invoice, Decimal("0.00")) + advice.amount
+    lines = []
+    for invoice, amount in announced.items():
+        part = min(amount, invoice.amount_due) if invoice.can_be_paid() else Decimal("0.00")
+        lines.append(f"{invoice.number}: {part}" if part > 0 else invoice.number)
     query = {
         "account": first.account_id,
         "method": first.method,
@@ -347,7 +372,8 @@ def reconcile_prefill_url(advices: list[RemittanceAdvice]) -> str:
         "amount": str(sum(a.amount for a in advices)),
         "received_on": timezone.localdate().isoformat(),
         "bank_reference": first.customer_reference,
-        "invoices": "\n".join(f"{a.invoice.number}: {a.amount}" for a in advices),
+        "invoices": "\n".join(lines),
+        "advices": ",".join(str(a.pk) for a in advices),
     }
     return f"{reverse('admin:payments_payment_reconcile')}?{urlencode(query)}"
 

@@ -234,6 +234,7 @@ class RemittanceAdvice(models.Model):
     class Status(models.TextChoices):
         ANNOUNCED = "announced", _("Announced")
         RECONCILED = "reconciled", _("Received")
+        WITHDRAWN = "withdrawn", _("Withdrawn")  # the customer says the money was not sent (or was stopped)
 
     account = models.ForeignKey(CustomerAccount, on_delete=models.PROTECT, related_name="remittance_advices")
     invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="remittance_advices")
@@ -255,6 +256,10 @@ class RemittanceAdvice(models.Model):
         verbose_name=_("reconciled by payment"),
     )
     reconciled_at = models.DateTimeField(_("reconciled at"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -270,7 +275,8 @@ class RemittanceAdvice(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(status="announced", payment__isnull=True)
-                | Q(status="reconciled", payment__isnull=False),
+                | Q(status="reconciled", payment__isnull=False)
+                | Q(status="withdrawn", payment__isnull=True, withdrawn_at__isnull=False),
                 name="remittance_advice_reconciled_has_payment",
             ),
         ]

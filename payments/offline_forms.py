@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import CustomerAccount
 from core.money import format_money, quantize
-from invoices.models import Invoice
-from payments.models import RemittanceMethod
+from invoices.models import Invoice, InvoiceState
+from payments.models import RemittanceAdvice, RemittanceMethod
 
 
 class RemittanceAdviceForm(forms.Form):
@@ -85,9 +85,13 @@ class TransferReconcileForm(forms.Form):
         help_text=_(
             "One invoice number per line, optionally with the amount for it (INV-1001: 250.00). "
             "Invoices without an amount share what is left, oldest due date first; anything not "
-            "needed becomes account credit."
+            "needed becomes account credit. An invoice with nothing left to pay (closed otherwise) "
+            "takes nothing: listed without an amount, its announced transfer becomes account credit."
         ),
     )
+    # The announced advices this money answers (ids, from the pre-fill): they leave "Announced" even when
+    # their invoice was closed otherwise and the money becomes account credit.
+    advices = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def clean_currency(self):
         currency = self.cleaned_data["currency"].upper()
@@ -123,6 +127,7 @@ class TransferReconcileForm(forms.Form):
             self.add_error("invoices", _("An invoice is listed twice."))
             return cleaned
         found = {inv.number: inv for inv in Invoice.objects.filter(account=account, number__in=numbers)}
+        explicit_parts = dict(explicit)
         errors = []
         for number in numbers:
             invoice = found.get(number)
@@ -132,8 +137,24 @@ class TransferReconcileForm(forms.Form):
                 errors.append(
                     _("%(number)s is in %(currency)s.") % {"number": number, "currency": invoice.currency}
                 )
-            elif not invoice.can_be_paid():
-                errors.append(_("%(number)s has nothing left to pay.") % {"number": number})
+            elif invoice.state == InvoiceState.DRAFT:
+                errors.append(_("%(number)s is a draft: it is not owed yet.") % {"number": number})
+            elif invoice.state == InvoiceState.DISPUTED:
+                errors.append(
+                    _(
+                        "%(number)s is disputed: resolve the dispute first, or leave it out and the money "
+                        "becomes account credit."
+                    )
+                    % {"number": number}
+                )
+            elif not invoice.can_be_paid() and explicit_parts[number] is not None:
+                errors.append(
+                    _(
+                        "%(number)s has nothing left to pay: list it without an amount and the money "
+                        "becomes account credit."
+                    )
+                    % {"number": number}
+                )
         if errors:
             self.add_error("invoices", errors)
             return cleaned
@@ -166,7 +187,20 @@ class TransferReconcileForm(forms.Form):
                 left -= part
         cleaned["invoice_amounts"] = plan
         cleaned["credit_left"] = left
+        cleaned["advices"] = self._advices(account=account, invoices=list(found.values()))
         return cleaned
+
+    def _advices(self, *, account: CustomerAccount, invoices: list[Invoice]) -> list[RemittanceAdvice]:
+        """The announcements this money answers: those named by the pre-fill, else those of the listed invoices."""
+        announced = RemittanceAdvice.objects.filter(account=account, status=RemittanceAdvice.Status.ANNOUNCED)
+        ids = [
+            int(part)
+            for part in (self.cleaned_data.get("advices") or "").split(",")
+            if part.strip().isdigit()
+        ]
+        if ids:
+            return list(announced.filter(pk__in=ids))
+        return list(announced.filter(invoice__in=invoices))
 
 
 class RefundApproveForm(forms.Form):

@@ -12,6 +12,11 @@
 4. Direct debit follows the country table and the currency: SEPA for EUR, ACH for USD.
 5. Support Rewards are offered only when an invoice has support that rewards may still pay
    (rewards.selectors.rewards_applicable_amount > 0); they are applied before the chosen method.
+
+Every place that offers a way to pay asks here: the pay page and payment_start (payment_options), the
+invoice page, its PDF and the invoice admin (invoice_payment_ways, registered with invoices in
+PaymentsConfig.ready), the transfer form and its POST (remittance_options), automatic payment
+(autopay_methods), and every page that states a threshold (card_thresholds).
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from core.money import format_money
 from invoices.models import Invoice
+from invoices.payment_ways import PaymentWays
 from payments.models import CardLimit, CountryPaymentOptions, PaymentMethod
 from rewards.selectors import rewards_applicable_amount
 
@@ -119,3 +125,75 @@ def payment_options(
 def rewards_offered(*, invoices: Sequence[Invoice]) -> bool:
     """Show the Support Rewards code field only when an invoice has support that rewards may still pay."""
     return any(rewards_applicable_amount(invoice=invoice) > 0 for invoice in invoices)
+
+
+@dataclass(frozen=True)
+class CardThresholds:
+    """The configured card numbers of a currency: the 100 000 USD limit and the 2 000 USD card-only line."""
+
+    currency: str
+    max_amount: Decimal
+    card_only_below: Decimal
+
+
+def card_thresholds(*, currency: str) -> CardThresholds | None:
+    """What pages state about the card in `currency`; None when the card is not configured for it."""
+    limit = CardLimit.objects.filter(currency=currency.upper()).first()
+    if limit is None:
+        return None
+    return CardThresholds(
+        currency=limit.currency, max_amount=limit.max_amount, card_only_below=limit.card_only_below
+    )
+
+
+def invoice_payment_options(*, invoice: Invoice) -> PaymentOptions:
+    """The methods for paying one invoice's balance in one payment: what its page and PDF offer.
+
+    An invoice with nothing left to pay is judged on its total, so that its PDF and page say the same
+    before and after it was paid.
+    """
+    amount = invoice.amount_due if invoice.amount_due > 0 else invoice.total
+    return payment_options(
+        country=invoice.account.country, currency=invoice.currency, amount=amount, invoice_balances=[amount]
+    )
+
+
+def remittance_options(*, invoice: Invoice, amount: Decimal) -> PaymentOptions:
+    """The methods for a transfer of `amount` announced for `invoice`: the amount sent and the invoice's
+    balance both count, as on the pay page (a 1 500 USD transfer on a 5 000 USD invoice is card only)."""
+    return payment_options(
+        country=invoice.account.country,
+        currency=invoice.currency,
+        amount=amount,
+        invoice_balances=[invoice.amount_due if invoice.amount_due > 0 else invoice.total],
+    )
+
+
+def invoice_payment_ways(invoice: Invoice) -> PaymentWays:
+    """The policy's answer for the invoices app (page, PDF, admin), which may not import this module."""
+    options = invoice_payment_options(invoice=invoice)
+    variant = ""
+    if not options.offline:
+        thresholds = card_thresholds(currency=invoice.currency)
+        variant = f"card{thresholds.card_only_below}" if thresholds else "card"
+    return PaymentWays(
+        remittance=options.offline,
+        online=bool(options.methods),
+        card_only=options.card_only,
+        notes=tuple(options.notes),
+        variant=variant,
+    )
+
+
+def autopay_methods(*, country: str, currency: str) -> list[str]:
+    """What an account may save for automatic payment: the card where it is offered in the currency, and
+    SEPA direct debit where the country and the currency allow it (ACH debit has no automatic flow yet)."""
+    row = CountryPaymentOptions.objects.filter(country=country.upper(), online_payment=True).first()
+    if row is None:
+        return []
+    methods: list[str] = []
+    if row.card and CardLimit.objects.filter(currency=currency).exists():
+        methods.append(PaymentMethod.CARD)
+    if row.sepa_debit and DEBIT_CURRENCY[PaymentMethod.SEPA_DEBIT] == currency:
+        methods.append(PaymentMethod.SEPA_DEBIT)
+    return methods

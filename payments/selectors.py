@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from urllib.parse import quote, urlencode
@@ -17,7 +18,7 @@ from django.utils.translation import gettext as _
 from accounts.models import CustomerAccount, User
 from core.business_days import TransferSchedule, transfer_schedule
 from core.money import format_money
-from invoices.models import Invoice
+from invoices.models import Invoice, InvoiceState
 from invoices.selectors import AppliedEntry, sum_per_invoice
 from payments.models import AccountCredit, Allocation, Payment, PaymentMethod, Refund, RemittanceAdvice
 
@@ -114,46 +115,97 @@ def refunds_for_account(*, account: CustomerAccount) -> QuerySet[Refund]:
 class AnnouncedTransfer:
     advice: RemittanceAdvice
     schedule: TransferSchedule
-    support_offered: bool  # past the three business days and still not reconciled
+    support_offered: bool  # past the three business days, still not reconciled, the invoice still owed
     support_mailto: str  # a billing-support request already filled in, when support_offered
+    # Still announced, but the invoice was closed (or cancelled) otherwise: if the money comes, it becomes
+    # account credit. Shown as superseded, never as late.
+    superseded: bool = False
+    credited: bool = False  # received after the invoice was closed: kept as account credit
 
 
 def remittance_advices_for_invoice(
     *, invoice: Invoice, today: datetime.date | None = None
 ) -> list[AnnouncedTransfer]:
-    """Announced and received transfers for an invoice, each with the date it should be reflected.
+    """Announced, received and withdrawn transfers for an invoice, each with the date it should be reflected.
 
     The caller has already scoped `invoice` to the user (invoice_for_user).
     """
     today = today or timezone.localdate()
     country = invoice.account.country
+    owed = invoice.amount_due > 0 and invoice.state != InvoiceState.CANCELLED
     rows = []
-    for advice in RemittanceAdvice.objects.filter(invoice=invoice).select_related("payment"):
+    advices = RemittanceAdvice.objects.filter(invoice=invoice).select_related("payment")
+    paid_here = set(
+        Allocation.objects.filter(invoice=invoice, payment__remittance_advices__invoice=invoice).values_list(
+            "payment_id", flat=True
+        )
+    )
+    for advice in advices:
         schedule = transfer_schedule(paid_on=advice.paid_on, country=country)
-        offered = advice.status == RemittanceAdvice.Status.ANNOUNCED and schedule.support_offered_on(today)
+        announced = advice.status == RemittanceAdvice.Status.ANNOUNCED
+        offered = announced and owed and schedule.support_offered_on(today)
         rows.append(
             AnnouncedTransfer(
                 advice=advice,
                 schedule=schedule,
                 support_offered=offered,
-                support_mailto=billing_support_mailto(invoice=invoice, advice=advice) if offered else "",
+                support_mailto=billing_support_mailto(
+                    invoice=invoice, advice=advice, reflected_by=schedule.reflected_by
+                )
+                if offered
+                else "",
+                superseded=announced and not owed,
+                credited=advice.payment_id is not None and advice.payment_id not in paid_here,
             )
         )
     return rows
 
 
-def billing_support_mailto(*, invoice: Invoice, advice: RemittanceAdvice) -> str:
+def remittance_advices_announced(*, invoices: Sequence[Invoice]) -> list[RemittanceAdvice]:
+    """Transfers still announced on invoices that still owe money: paying them another way may pay twice.
+
+    One query; the caller has scoped `invoices` to the user.
+    """
+    owed = [
+        invoice.pk
+        for invoice in invoices
+        if invoice.amount_due > 0 and invoice.state != InvoiceState.CANCELLED
+    ]
+    if not owed:
+        return []
+    return list(
+        RemittanceAdvice.objects.filter(invoice_id__in=owed, status=RemittanceAdvice.Status.ANNOUNCED)
+        .select_related("invoice")
+        .order_by("paid_on", "pk")
+    )
+
+
+def remittance_advice_for_user(
+    *, user: User, account: CustomerAccount, number: str, pk: int
+) -> RemittanceAdvice:
+    """One advice of an invoice of the user's current account: another account's is a 404."""
+    return get_object_or_404(
+        RemittanceAdvice.objects.select_related("invoice", "account"),
+        pk=pk,
+        invoice__number=number,
+        account=account,
+        account__memberships__user=user,
+    )
+
+
+def billing_support_mailto(*, invoice: Invoice, advice: RemittanceAdvice, reflected_by: datetime.date) -> str:
     """A mailto: link to billing support with the invoice number, payment date and amount filled in."""
     amount = format_money(advice.amount, advice.currency)
     paid_on = date_format(advice.paid_on, "DATE_FORMAT")
     subject = _("Payment not yet applied to invoice %(number)s") % {"number": invoice.number}
     body = _(
         "Hello,\n\nWe paid invoice %(number)s on %(date)s: %(amount)s by %(method)s"
-        "%(reference)s. More than three business days have passed and the invoice is not closed yet. "
+        "%(reference)s. The invoice should have been closed by %(reflected_by)s and is not closed yet. "
         "Could you look for this payment?\n\nCustomer number: %(customer)s\n"
     ) % {
         "number": invoice.number,
         "date": paid_on,
+        "reflected_by": date_format(reflected_by, "DATE_FORMAT"),
         "amount": amount,
         "method": advice.get_method_display().lower(),
         "reference": f" ({advice.customer_reference})" if advice.customer_reference else "",
@@ -202,3 +254,34 @@ def invoices_with_allocations_applied(queryset: QuerySet[Invoice]) -> QuerySet[I
         rewards_applied=sum_per_invoice(rewards),
         paid_applied=sum_per_invoice(Allocation.objects.exclude(payment__method=PaymentMethod.REWARDS)),
     )
+
+
+@dataclass(frozen=True)
+class DisputedInvoice:
+    invoice: Invoice
+    support_mailto: str  # a billing-support request about the dispute, the invoice number filled in
+
+
+def disputed_invoices_with_balance(*, invoices: Sequence[Invoice]) -> list[DisputedInvoice]:
+    """Selected invoices under dispute that still show a balance: not offered for payment while billing
+    support reviews them (a dispute covers the whole invoice), so the pay page says why and what to do."""
+    rows = []
+    for invoice in invoices:
+        if invoice.state != InvoiceState.DISPUTED or invoice.amount_due <= 0:
+            continue
+        subject = _("Dispute of invoice %(number)s") % {"number": invoice.number}
+        body = _(
+            "Hello,\n\nInvoice %(number)s (balance %(amount)s) is disputed. Could you tell us where the "
+            "dispute stands?\n\nCustomer number: %(customer)s\n"
+        ) % {
+            "number": invoice.number,
+            "amount": format_money(invoice.amount_due, invoice.currency),
+            "customer": invoice.account.customer_number,
+        }
+        query = urlencode({"subject": subject, "body": body}, quote_via=quote)
+        rows.append(
+            DisputedInvoice(
+                invoice=invoice, support_mailto=f"mailto:{settings.BILLING_SUPPORT_EMAIL}?{query}"
+            )
+        )
+    return rows

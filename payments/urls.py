@@ -17,6 +17,11 @@ urlpatterns = [
     path("webhooks/paypal/", views.paypal_webhook, name="paypal_webhook"),
     path("receipts/<str:reference>.pdf", views.receipt, name="receipt"),
     path("remittance/<str:number>/", views.remittance_advice, name="remittance_advice"),
+    path(
+        "remittance/<str:number>/<int:advice_id>/withdraw/",
+        views.remittance_withdraw,
+        name="remittance_withdraw",
+    ),
     path("credit/<str:currency>/apply/", views.account_credit_apply, name="credit_apply"),
     path("credit/<str:currency>/refund/", views.refund_request, name="refund_request"),
 ]

@@ -298,3 +298,9 @@ LOGGING = {
 
 # Support contact printed on invoices, emails and the Help page.
 BILLING_SUPPORT_EMAIL = env.str("BILLING_SUPPORT_EMAIL", default="billing-support@customer-center.test")
+
+# Seeds: a bank transfer can take two business days to reach the vendor, and one more for the invoice to be
+# closed; past that the customer may ask billing support to look for it. Pages and emails state these numbers
+# from here (core.business_days), never as text.
+TRANSFER_ARRIVAL_BUSINESS_DAYS = env.int("TRANSFER_ARRIVAL_BUSINESS_DAYS", default=2)
+INVOICE_CLOSING_BUSINESS_DAYS = env.int("INVOICE_CLOSING_BUSINESS_DAYS", default=1)

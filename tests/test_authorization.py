@@ -125,6 +125,15 @@ def _rewards_payment(w: World):
     return w.extra["rewards_payment"]
 
 
+def _announced_advice(w: World) -> dict:
+    from tests.payments.factories import RemittanceAdviceFactory
+
+    if "advice" not in w.extra:
+        w.extra["advice"] = RemittanceAdviceFactory(invoice=w.invoice())
+    advice = w.extra["advice"]
+    return {"number": advice.invoice.number, "advice_id": advice.pk}
+
+
 def _payment_ref(**kwargs) -> Callable[[World], dict]:
     return lambda w: {"reference": w.payment(**kwargs).reference}
 
@@ -192,6 +201,12 @@ REGISTRY: dict[str, Case | list[Case]] = {
             billing_contact=400,  # reaches the form: an incomplete advice is a validation answer
         ),
     ],
+    "payments:remittance_withdraw": Case(
+        kwargs=lambda w: _announced_advice(w),
+        method="post",
+        outsider=404,
+        viewer=403,
+    ),
     # No object in the URL: the outsider acts on their own account (nothing to apply or refund there).
     "payments:credit_apply": Case(kwargs=lambda w: {"currency": "USD"}, method="post", viewer=403),
     "payments:refund_request": Case(kwargs=lambda w: {"currency": "USD"}, method="post", viewer=403),

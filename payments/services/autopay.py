@@ -18,14 +18,13 @@ from payments.ledger import PaymentError, payment_create
 from payments.models import (
     AutoPay,
     AutoPayRun,
-    CardLimit,
-    CountryPaymentOptions,
     Payment,
     PaymentMethod,
     PaymentProvider,
     SavedPaymentMethod,
 )
 from payments.policy import DEBIT_CURRENCY, payment_options
+from payments.policy import autopay_methods as policy_autopay_methods
 from payments.providers import stripe_gateway
 from payments.providers.base import GatewayError
 from payments.services.online import payment_plan
@@ -36,16 +35,8 @@ CATCH_UP = datetime.timedelta(days=3)  # a day the job did not run is caught up,
 
 
 def autopay_methods(*, account: CustomerAccount) -> list[str]:
-    """What the account may save for automatic payment: the card, and SEPA where country and currency allow."""
-    row = CountryPaymentOptions.objects.filter(country=account.country, online_payment=True).first()
-    if row is None:
-        return []
-    methods = []
-    if row.card and CardLimit.objects.filter(currency=account.currency).exists():
-        methods.append(PaymentMethod.CARD)
-    if row.sepa_debit and DEBIT_CURRENCY[PaymentMethod.SEPA_DEBIT] == account.currency:
-        methods.append(PaymentMethod.SEPA_DEBIT)
-    return methods
+    """What the account may save for automatic payment: the method policy's answer for its country and currency."""
+    return policy_autopay_methods(country=account.country, currency=account.currency)
 
 
 def autopay_setup_start(*, account: CustomerAccount, method: str) -> str:

@@ -28,6 +28,7 @@ from payments.models import (
     RemittanceMethod,
 )
 from payments.notices import payment_notice_enqueue
+from payments.policy import remittance_options
 
 
 class RemittanceError(PaymentError):
@@ -67,6 +68,11 @@ def remittance_advice_record(
                 _("The amount cannot exceed the balance due of %(balance)s.")
                 % {"balance": format_money(locked.amount_due, locked.currency)}
             )
+        options = remittance_options(invoice=locked, amount=amount)
+        if not options.offline:  # the method policy: e.g. card only under 2 000 USD in a card country
+            raise RemittanceError(
+                " ".join(options.notes) or _("This invoice cannot be paid by bank transfer, ACH or cheque.")
+            )
         fields = {
             "invoice": locked,
             "method": method,
@@ -96,6 +102,37 @@ def remittance_advice_record(
     return advice
 
 
+def remittance_advice_withdraw(*, advice: RemittanceAdvice, user: User, request=None) -> RemittanceAdvice:
+    """The customer takes back an announcement (the transfer was not sent, or was stopped), typically before
+    paying the invoice another way. Only an announced advice can be withdrawn; a repeat is a no-op."""
+    with transaction.atomic():
+        locked = RemittanceAdvice.objects.select_for_update().select_related("invoice").get(pk=advice.pk)
+        if locked.status == RemittanceAdvice.Status.WITHDRAWN:
+            return locked
+        if locked.status != RemittanceAdvice.Status.ANNOUNCED:
+            raise RemittanceError(_("This transfer was already received: it can no longer be withdrawn."))
+        locked.status = RemittanceAdvice.Status.WITHDRAWN
+        locked.withdrawn_at = timezone.now()
+        locked.withdrawn_by = user if user.is_authenticated else None
+        locked.save(update_fields=["status", "withdrawn_at", "withdrawn_by"])
+        activity_record(
+            account=locked.account,
+            actor=user,
+            action="payment.remittance_withdrawn",
+            summary=f"{locked.get_method_display()} of {locked.amount} {locked.currency} announced for "
+            f"{locked.invoice.number} withdrawn",
+            target=locked.invoice.number,
+            details={
+                "amount": str(locked.amount),
+                "method": locked.method,
+                "paid_on": locked.paid_on.isoformat(),
+                "customer_reference": locked.customer_reference,
+            },
+            request=request,
+        )
+    return locked
+
+
 def offline_idempotency_key(*, method: str, bank_reference: str) -> str:
     """One payment per bank statement line: recording the same reference twice is refused."""
     return f"{method}:{' '.join(bank_reference.split()).upper()}"[:100]
@@ -111,12 +148,15 @@ def transfer_reconcile(
     bank_reference: str,
     invoice_amounts: Sequence[tuple[Invoice, Decimal]],
     actor: User,
+    advices: Sequence[RemittanceAdvice] | None = None,
     request=None,
 ) -> Payment:
     """Record money received by the bank and apply it to invoices; the rest becomes account credit.
 
-    Announced remittance advices on the paid invoices are marked received. The billing contact
-    gets an email once the transaction commits.
+    `advices` are the announcements this money answers: they are marked received, whether the money
+    paid their invoice or became account credit (the invoice was closed otherwise meanwhile). Without
+    them, the announced advices on the paid invoices are. The billing contact gets an email once the
+    transaction commits.
     """
     if method not in RemittanceMethod.values:
         raise RemittanceError(_("Choose bank transfer, ACH credit or cheque."))
@@ -138,6 +178,9 @@ def transfer_reconcile(
             raise RemittanceError(f"Invoice {invoice.number} is in {invoice.currency}, not {currency}.")
         if part <= 0:
             raise RemittanceError(f"The amount for {invoice.number} must be positive.")
+    for advice in advices or ():
+        if advice.account_id != account.pk or advice.currency != currency:
+            raise RemittanceError(f"The announced transfer {advice.pk} is of another account or currency.")
     key = offline_idempotency_key(method=method, bank_reference=bank_reference)
     try:
         return _transfer_record(
@@ -148,6 +191,7 @@ def transfer_reconcile(
             received_on=received_on,
             bank_reference=bank_reference,
             invoice_amounts=invoice_amounts,
+            advices=advices,
             key=key,
             actor=actor,
             request=request,
@@ -165,6 +209,7 @@ def _transfer_record(
     received_on: datetime.date,
     bank_reference: str,
     invoice_amounts: Sequence[tuple[Invoice, Decimal]],
+    advices: Sequence[RemittanceAdvice] | None,
     key: str,
     actor: User,
     request=None,
@@ -202,11 +247,14 @@ def _transfer_record(
             actor=actor,
             request=request,
         )
-        RemittanceAdvice.objects.filter(
-            account=account,
-            invoice__in=[invoice for invoice, _part in invoice_amounts],
-            status=RemittanceAdvice.Status.ANNOUNCED,
-        ).update(status=RemittanceAdvice.Status.RECONCILED, payment=payment, reconciled_at=timezone.now())
+        answered = RemittanceAdvice.objects.filter(account=account, status=RemittanceAdvice.Status.ANNOUNCED)
+        if advices is None:
+            answered = answered.filter(invoice__in=[invoice for invoice, _part in invoice_amounts])
+        else:
+            answered = answered.filter(pk__in=[advice.pk for advice in advices])
+        answered.update(
+            status=RemittanceAdvice.Status.RECONCILED, payment=payment, reconciled_at=timezone.now()
+        )
         activity_record(
             account=account,
             actor=actor,

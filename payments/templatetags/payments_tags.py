@@ -1,8 +1,9 @@
-"""Pieces of the payments app that other pages include: the dashboard's credit card, the invoice's transfer panel."""
+"""Pieces of the payments app that other pages include: the dashboard's credit card, the invoice's transfer
+panel and its announced-transfer notice."""
 
 from django import template
 
-from payments.selectors import account_credit_summary
+from payments.selectors import account_credit_summary, remittance_advices_announced
 
 register = template.Library()
 
@@ -24,6 +25,19 @@ def remittance_panel(context, invoice):
     request = context["request"]
     return {
         **remittance_panel_context(request=request, invoice=invoice),
+        "request": request,
+        "csrf_token": context.get("csrf_token"),
+    }
+
+
+@register.inclusion_tag("payments/_announced_transfer_notice.html", takes_context=True)
+def announced_transfer_notice(context, invoice):
+    """On the invoice page, next to Pay: a transfer already announced for it, with the offer to withdraw it."""
+    request = context["request"]
+    return {
+        "announced_transfers": remittance_advices_announced(invoices=[invoice]),
+        "may_pay": request.user.has_perm("accounts.pay", invoice.account),
+        "next_url": request.get_full_path(),
         "request": request,
         "csrf_token": context.get("csrf_token"),
     }

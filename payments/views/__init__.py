@@ -2,7 +2,12 @@
 
 from payments.views.autopay import autopay
 from payments.views.history import index, receipt
-from payments.views.offline import account_credit_apply, refund_request, remittance_advice
+from payments.views.offline import (
+    account_credit_apply,
+    refund_request,
+    remittance_advice,
+    remittance_withdraw,
+)
 from payments.views.pay import (
     confirmation,
     pay,
@@ -29,5 +34,6 @@ __all__ = [
     "receipt",
     "refund_request",
     "remittance_advice",
+    "remittance_withdraw",
     "stripe_webhook",
 ]

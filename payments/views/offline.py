@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -15,10 +16,11 @@ from core.money import format_money
 from invoices.selectors import invoice_for_user, remittance_for_currency
 from payments.ledger import PaymentError
 from payments.offline_forms import RemittanceAdviceForm
-from payments.selectors import remittance_advices_for_invoice
+from payments.policy import invoice_payment_options
+from payments.selectors import remittance_advice_for_user, remittance_advices_for_invoice
 from payments.services.credit import account_credit_apply as credit_apply_service
 from payments.services.credit import refund_request as refund_request_service
-from payments.services.offline import remittance_advice_record
+from payments.services.offline import remittance_advice_record, remittance_advice_withdraw
 
 
 def _require(request, perm: str) -> None:
@@ -27,15 +29,23 @@ def _require(request, perm: str) -> None:
 
 
 def remittance_panel_context(*, request, invoice, form=None) -> dict:
-    """What templates/payments/_remittance_panel.html needs; the invoice page can call it too."""
+    """What templates/payments/_remittance_panel.html needs; the invoice page can call it too.
+
+    The form is offered only where the method policy lets this invoice be paid by transfer (not, say,
+    under 2 000 USD in a card country); the POST is checked again by the service.
+    """
     may_pay = request.user.has_perm("accounts.pay", invoice.account)
-    if form is None and may_pay and invoice.can_be_paid():
+    options = invoice_payment_options(invoice=invoice)
+    if form is None and may_pay and invoice.can_be_paid() and options.offline:
         form = RemittanceAdviceForm(invoice=invoice)
     return {
         "invoice": invoice,
         "transfers": remittance_advices_for_invoice(invoice=invoice),
         "advice_form": form,
         "may_pay": may_pay,
+        "offline_offered": options.offline,
+        "policy_notes": options.notes,
+        "next_url": request.get_full_path(),
     }
 
 
@@ -75,6 +85,32 @@ def remittance_advice(request, number: str):
         return render(request, "payments/_remittance_panel.html", context)
     status = 400 if form is not None and form.errors else 200
     return render(request, "payments/remittance_advice.html", context, status=status)
+
+
+@require_POST
+@account_required
+def remittance_withdraw(request, number: str, advice_id: int):
+    """The customer takes back an announced transfer (not sent, or stopped), e.g. before paying by card."""
+    advice = remittance_advice_for_user(
+        user=request.user, account=request.account, number=number, pk=advice_id
+    )
+    _require(request, "accounts.pay")
+    try:
+        remittance_advice_withdraw(advice=advice, user=request.user, request=request)
+    except PaymentError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("The transfer of %(amount)s announced for invoice %(number)s is withdrawn.")
+            % {"amount": format_money(advice.amount, advice.currency), "number": number},
+        )
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = reverse("payments:remittance_advice", args=[number])
+    return redirect(next_url)
 
 
 def _credit_action(request, *, perm: str, run, success):

@@ -25,7 +25,11 @@ from payments.pay_forms import DebitMandateForm, PayForm
 from payments.policy import OFFLINE_METHODS, ONLINE_METHODS, payment_options, rewards_offered
 from payments.providers.base import GatewayError
 from payments.providers.messages import provider_message_display
-from payments.selectors import payments_for_user
+from payments.selectors import (
+    disputed_invoices_with_balance,
+    payments_for_user,
+    remittance_advices_announced,
+)
 from payments.services import online
 from payments.services import online_charge as charge
 from rewards.exceptions import RewardsError
@@ -91,7 +95,16 @@ def pay(request):
     if len(invoices) != len(set(numbers)):
         raise Http404
     held = online.invoice_amounts_held(invoices=invoices)
-    context = {"invoices": invoices, "numbers": numbers, "rows": _rows(invoices, held, {})}
+    context = {
+        "invoices": invoices,
+        "numbers": numbers,
+        "rows": _rows(invoices, held, {}),
+        # Notices (payments/_announced_transfer_notice.html, _disputed_notice.html): a transfer already
+        # announced for these invoices, and disputed invoices that are not offered.
+        "announced_transfers": remittance_advices_announced(invoices=invoices),
+        "disputed_invoices": disputed_invoices_with_balance(invoices=invoices),
+        "next_url": _pay_url(numbers),
+    }
     try:
         base_plan = online.payment_plan(invoices=invoices)
     except PaymentError as error:

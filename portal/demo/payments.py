@@ -63,6 +63,8 @@ def seed(context: dict) -> None:
     _received(
         "INV-FR-2003", amount=Decimal("1440.00"), bank_reference="VIR-DEMO-20260825", method="bank_transfer"
     )
-    # Sent eight days ago and still not received: the invoice offers a prefilled billing-support request.
-    _announce("INV-US-1003", days_ago=8, email="ap@acme.example", reference="WIRE-ACME-0412")
+    # Sent eight days ago and still not received: the invoice offers a prefilled billing-support request,
+    # and paying it another way warns about the transfer. (INV-US-1003, 1 353.56 USD in the US, is under
+    # the card-only threshold: the method policy refuses a transfer for it.)
+    _announce("INV-US-1002", days_ago=8, email="ap@acme.example", reference="WIRE-ACME-0412")
     _announce("INV-FR-2001", days_ago=1, email="compta@lumiere.example", reference="VIR-LUM-2026-118")

@@ -204,8 +204,10 @@ def test_another_accounts_user_sees_none_of_these_invoices(client, outsider, mix
 
 
 def test_invoice_page_shows_lines_applied_entries_remittance_and_pay_button(client, payer, account):
-    from payments.models import PaymentMethod
+    from payments.models import CountryPaymentOptions, PaymentMethod
 
+    # 1 000 USD left in a card country is card only (no bank details): cards are off in the US here.
+    CountryPaymentOptions.objects.filter(country="US").update(card=False)
     RemittanceInstructionFactory(currency="USD")
     invoice = InvoiceFactory(account=account, number="INV-US-1001", po_number="PO-7781")
     InvoiceLineFactory(

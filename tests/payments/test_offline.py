@@ -37,6 +37,16 @@ def advice_post(**overrides):
     return {**data, **overrides}
 
 
+@pytest.fixture(autouse=True)
+def _transfers_offered_for_small_invoices(db):
+    """These tests announce transfers on 1 200 USD invoices: in a card country that is card only (the method
+    policy, tests/payments/test_policy_everywhere.py). Cards are switched off in the US here, so the
+    transfer rules themselves are what is tested, with the US calendar."""
+    from payments.models import CountryPaymentOptions
+
+    CountryPaymentOptions.objects.filter(country="US").update(card=False)
+
+
 @pytest.fixture
 def invoice(account):
     return InvoiceFactory(account=account)
