@@ -12,7 +12,7 @@ from django.core import mail
 
 from payments.ledger import PaymentError
 from payments.models import AccountCredit, Allocation, PaymentMethod, PaymentStatus
-from payments.services import online
+from payments.services import abandoned, online
 from payments.services import online_charge as charge
 from tests.factories import MembershipFactory
 from tests.invoices.factories import InvoiceFactory
@@ -82,7 +82,7 @@ def test_hole_1_after_the_cleanup_the_first_tab_can_no_longer_charge(
     first = start(payer, account, [invoice])
     first_setup = stripe_browser.confirm_card_setup(charge.payment_setup_start(payment=first))
     clock.shift(datetime.timedelta(minutes=31))
-    assert online.payments_abandoned_expire() == 1
+    assert abandoned.payments_abandoned_expire() == 1
     second = start(second_payer, account, [invoice], key="tab-2")
     second_setup = stripe_browser.confirm_card_setup(charge.payment_setup_start(payment=second))
     assert charge.payment_stripe_charge(payment=second, setup_intent_id=second_setup).payment.status == (
@@ -105,7 +105,7 @@ def test_hole_1_a_payment_awaiting_3d_secure_is_cancelled_at_stripe_before_its_h
     clock.shift(datetime.timedelta(minutes=31))
     with pytest.raises(PaymentError, match="Nothing is left"):
         start(second_payer, account, [invoice], key="tab-2")  # no clock alone ends a hold
-    assert online.payments_abandoned_expire() == 1
+    assert abandoned.payments_abandoned_expire() == 1
     intent = next(
         pi for pi in stripe_browser.payment_intents() if pi["id"] == outcome.payment.provider_reference
     )
@@ -124,7 +124,7 @@ def test_hole_1_a_3d_secure_payment_completed_before_the_cleanup_is_settled_not_
     outcome = charge.payment_stripe_charge(payment=first, setup_intent_id=setup)
     stripe_browser.confirm_card_payment(outcome.client_secret, success=True)  # the tab never reports back
     clock.shift(datetime.timedelta(minutes=31))
-    online.payments_abandoned_expire()
+    abandoned.payments_abandoned_expire()
     first.refresh_from_db()
     invoice.refresh_from_db()
     assert first.status == PaymentStatus.SUCCEEDED and invoice.amount_due == 0
@@ -137,11 +137,11 @@ def test_hole_1_a_paypal_order_holds_until_paypal_expires_it(
     first = start(payer, account, [invoice], method=PaymentMethod.PAYPAL)
     charge.payment_paypal_approval_url(payment=first, return_url="http://t/r", cancel_url="http://t/c")
     clock.shift(datetime.timedelta(minutes=31))
-    assert online.payments_abandoned_expire() == 0  # PayPal still has the order: it keeps holding
+    assert abandoned.payments_abandoned_expire() == 0  # PayPal still has the order: it keeps holding
     with pytest.raises(PaymentError, match="Nothing is left"):
         start(second_payer, account, [invoice], method=PaymentMethod.PAYPAL, key="tab-2")
     clock.shift(datetime.timedelta(hours=3))  # past PayPal's expiry of an order never approved
-    assert online.payments_abandoned_expire() == 1
+    assert abandoned.payments_abandoned_expire() == 1
     first.refresh_from_db()
     assert first.status == PaymentStatus.FAILED
     assert start(second_payer, account, [invoice], method=PaymentMethod.PAYPAL, key="tab-3")
@@ -153,7 +153,7 @@ def test_hole_1_an_approved_paypal_order_found_by_the_cleanup_is_captured(clock,
     url = charge.payment_paypal_approval_url(payment=first, return_url="http://t/r", cancel_url="http://t/c")
     approve(url)  # the payer approved, then closed the tab
     clock.shift(datetime.timedelta(minutes=31))
-    online.payments_abandoned_expire()
+    abandoned.payments_abandoned_expire()
     first.refresh_from_db()
     assert first.status == PaymentStatus.SUCCEEDED
     assert Allocation.objects.get(payment=first).amount == Decimal("3000.00")
