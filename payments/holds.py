@@ -64,7 +64,9 @@ def invoices_payable(
     if held is None:
         held = invoices_held(invoices=invoices)
     return {
-        invoice.pk: max(invoice.amount_due - held.get(invoice.pk, ZERO), ZERO) if invoice.can_be_paid() else ZERO
+        invoice.pk: max(invoice.amount_due - held.get(invoice.pk, ZERO), ZERO)
+        if invoice.can_be_paid()
+        else ZERO
         for invoice in invoices
     }
 

@@ -35,7 +35,6 @@ from payments.notices import payment_notice_enqueue
 from portal.money import ZERO, quantize
 
 
-
 class PaymentError(Exception):
     """Base of the payment exceptions; `str(error)` is safe to show to the customer."""
 

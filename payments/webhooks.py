@@ -74,7 +74,9 @@ def provider_event_apply(event: ProviderEvent) -> None:
         return
     payment = _payment_of(event)
     if payment is None:
-        logger.info("%s %s for an unknown payment %s", event.provider, event.event_type, event.provider_reference)
+        logger.info(
+            "%s %s for an unknown payment %s", event.provider, event.event_type, event.provider_reference
+        )
         return
     if not payment.provider_reference and event.provider_reference:
         Payment.objects.filter(pk=payment.pk, provider_reference="").update(

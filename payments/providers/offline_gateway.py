@@ -40,7 +40,10 @@ class OfflineGateway:
 
     def cancel(self, *, payment: Payment) -> GatewayResult:
         return GatewayResult(
-            payment.provider_reference, PaymentStatus.FAILED, failure_message=CANCELLED_MESSAGE, cancelled=True
+            payment.provider_reference,
+            PaymentStatus.FAILED,
+            failure_message=CANCELLED_MESSAGE,
+            cancelled=True,
         )
 
     def refund(self, *, payment: Payment, amount: Decimal, idempotency_key: str) -> RefundResult:

@@ -222,12 +222,18 @@ class PayPalGateway:
         )
         try:
             response = paypal_client().orders.create_order(
-                {"body": body, "paypal_request_id": payment.idempotency_key, "prefer": "return=representation"}
+                {
+                    "body": body,
+                    "paypal_request_id": payment.idempotency_key,
+                    "prefer": "return=representation",
+                }
             )
         except (ApiException, requests.RequestException) as error:
             raise _broken("order creation", error) from error
         order = response.body
-        approve = next((link.href for link in order.links or [] if link.rel in ("payer-action", "approve")), "")
+        approve = next(
+            (link.href for link in order.links or [] if link.rel in ("payer-action", "approve")), ""
+        )
         if not approve:
             raise GatewayProtocolError("PayPal answered without an approval link.")
         return GatewayResult(order.id, PaymentStatus.PENDING, redirect_url=approve)
@@ -252,7 +258,9 @@ class PayPalGateway:
             if "ORDER_NOT_APPROVED" in issues:
                 return GatewayResult(order_id, PaymentStatus.FAILED, failure_message=NOT_APPROVED_MESSAGE)
             if "ORDER_EXPIRED" in issues or getattr(error, "response_code", None) == 404:
-                return GatewayResult(order_id, PaymentStatus.FAILED, failure_message=ENDED_MESSAGE, cancelled=True)
+                return GatewayResult(
+                    order_id, PaymentStatus.FAILED, failure_message=ENDED_MESSAGE, cancelled=True
+                )
             raise _broken("capture", error) from error
         except requests.RequestException as error:
             raise _broken("capture", error) from error
@@ -261,7 +269,9 @@ class PayPalGateway:
     def _read(self, order_id: str) -> GatewayResult:
         order = _order_get(order_id)
         if order is None:
-            return GatewayResult(order_id, PaymentStatus.FAILED, failure_message=ENDED_MESSAGE, cancelled=True)
+            return GatewayResult(
+                order_id, PaymentStatus.FAILED, failure_message=ENDED_MESSAGE, cancelled=True
+            )
         return _order_result(order)
 
     def cancel(self, *, payment: Payment) -> GatewayResult:
@@ -285,7 +295,9 @@ class PayPalGateway:
         except (ApiException, requests.RequestException) as error:
             raise _broken("refund", error) from error
         refund = response.body
-        status = RefundStatus.SUCCEEDED if getattr(refund, "status", "") == "COMPLETED" else RefundStatus.PENDING
+        status = (
+            RefundStatus.SUCCEEDED if getattr(refund, "status", "") == "COMPLETED" else RefundStatus.PENDING
+        )
         return RefundResult(str(refund.id), status)
 
     def parse_webhook(self, *, body: bytes, headers: Mapping[str, str]) -> ProviderEvent | None:

@@ -137,7 +137,9 @@ def _result(intent: Any) -> GatewayResult:
     if status == "requires_action":
         return GatewayResult(intent.id, PaymentStatus.PENDING, client_secret=intent.client_secret)
     if status == "canceled":
-        return GatewayResult(intent.id, PaymentStatus.FAILED, failure_message=CANCELLED_MESSAGE, cancelled=True)
+        return GatewayResult(
+            intent.id, PaymentStatus.FAILED, failure_message=CANCELLED_MESSAGE, cancelled=True
+        )
     if status == "requires_payment_method":
         error = intent.last_payment_error
         message = (error.message if error else "") or DECLINED_FALLBACK

@@ -64,7 +64,9 @@ def payment_abandon(*, payment_id: int) -> bool:
         if payment is None:
             return False
         if not payment.provider_reference:
-            payment_transition(payment=payment, to_status=PaymentStatus.FAILED, note="Abandoned before paying")
+            payment_transition(
+                payment=payment, to_status=PaymentStatus.FAILED, note="Abandoned before paying"
+            )
             return True
         gateway = gateway_for(payment.provider)
         result = gateway.cancel(payment=payment)

@@ -106,7 +106,9 @@ def account_credit_apply_oldest_first(
     invoices = invoices_lock(
         invoice_ids=open_invoices_in_currency(account=account, currency=currency).values_list("pk", flat=True)
     )
-    plan = split_oldest_due_first(invoices=invoices, amount=amount, payable=invoices_payable(invoices=invoices))
+    plan = split_oldest_due_first(
+        invoices=invoices, amount=amount, payable=invoices_payable(invoices=invoices)
+    )
     if not plan:
         return None
     return account_credit_pay(
@@ -183,7 +185,9 @@ def _refund_source_payment(*, account: CustomerAccount, currency: str) -> Paymen
 
 
 @transaction.atomic
-def refund_request(*, account: CustomerAccount, currency: str, actor: User, request: HttpRequest | None = None) -> Refund:
+def refund_request(
+    *, account: CustomerAccount, currency: str, actor: User, request: HttpRequest | None = None
+) -> Refund:
     """Ask for the account's credit in `currency` back; allowed only when no invoice in it is open."""
     _lock_account(account)
     amount = account_credit_balance(account=account, currency=currency)
@@ -223,7 +227,7 @@ def refund_request(*, account: CustomerAccount, currency: str, actor: User, requ
 
 @transaction.atomic
 def late_payment_refund_request(
-    *, account: CustomerAccount, reference: str, actor: User, request: HttpRequest | None = None
+    *, account: CustomerAccount, payment: Payment, actor: User, request: HttpRequest | None = None
 ) -> Refund:
     """One click: give back the credit a payment left when it arrived for invoices already settled.
 
@@ -231,12 +235,13 @@ def late_payment_refund_request(
     stay with us. It goes back to where it came from (the card or PayPal) once staff approve it.
     """
     _lock_account(account)
-    payment = Payment.objects.filter(
-        account=account, reference=reference, provider__in=[PaymentProvider.STRIPE, PaymentProvider.PAYPAL]
-    ).first()
-    left = payment_credit_left(payment=payment) if payment is not None else ZERO
-    amount = min(left, account_credit_balance(account=account, currency=payment.currency)) if payment else ZERO
-    if payment is None or amount <= 0:
+    online = payment.account_id == account.pk and payment.provider in (
+        PaymentProvider.STRIPE,
+        PaymentProvider.PAYPAL,
+    )
+    left = payment_credit_left(payment=payment) if online else ZERO
+    amount = min(left, account_credit_balance(account=account, currency=payment.currency))
+    if amount <= 0:
         raise CreditError(_("This payment left no account credit to refund."))
     try:
         with transaction.atomic():
@@ -263,12 +268,18 @@ def late_payment_refund_request(
 
 def payment_credit_left(*, payment: Payment) -> Decimal:
     """What a payment overpaid into account credit, less what refunds already took back of it."""
-    credited = AccountCredit.objects.filter(
-        payment=payment, kind=AccountCredit.Kind.OVERPAYMENT, amount__gt=0
-    ).aggregate(total=Sum("amount"))["total"] or ZERO
-    refunded = payment.refunds.exclude(status__in=[Refund.Status.REJECTED, Refund.Status.FAILED]).aggregate(
-        total=Sum("amount")
-    )["total"] or ZERO
+    credited = (
+        AccountCredit.objects.filter(
+            payment=payment, kind=AccountCredit.Kind.OVERPAYMENT, amount__gt=0
+        ).aggregate(total=Sum("amount"))["total"]
+        or ZERO
+    )
+    refunded = (
+        payment.refunds.exclude(status__in=[Refund.Status.REJECTED, Refund.Status.FAILED]).aggregate(
+            total=Sum("amount")
+        )["total"]
+        or ZERO
+    )
     return max(credited - refunded, ZERO)
 
 
@@ -304,7 +315,9 @@ def card_amount_refunded(*, payment: Payment, excluding: Refund | None = None) -
     return refunds.aggregate(total=Sum("amount"))["total"] or Decimal("0")
 
 
-def refund_approve(*, refund: Refund, actor: User, bank_reference: str = "", request: HttpRequest | None = None) -> Refund:
+def refund_approve(
+    *, refund: Refund, actor: User, bank_reference: str = "", request: HttpRequest | None = None
+) -> Refund:
     """Staff pay a requested refund: to the card through Stripe, else by a bank transfer they record.
 
     Three steps so that a crash is recoverable: mark approved (commit), pay (idempotent at the

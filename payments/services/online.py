@@ -186,7 +186,9 @@ def payment_replayed(*, method: str, token: str, account: CustomerAccount) -> Pa
     provider = PROVIDER_OF.get(method)
     if provider is None:
         return None
-    replay = Payment.objects.filter(provider=provider, idempotency_key=payment_idempotency_key(token=token)).first()
+    replay = Payment.objects.filter(
+        provider=provider, idempotency_key=payment_idempotency_key(token=token)
+    ).first()
     return _own(replay, account) if replay is not None else None
 
 
@@ -280,7 +282,9 @@ def _intended(payment: Payment) -> list[tuple[int, Decimal]]:
 
 
 @transaction.atomic
-def payment_succeed(*, payment: Payment, actor: User | None = None, request: HttpRequest | None = None, note: str = "") -> Payment:
+def payment_succeed(
+    *, payment: Payment, actor: User | None = None, request: HttpRequest | None = None, note: str = ""
+) -> Payment:
     """The money is ours: allocate it (once) and send the confirmation (once)."""
     locked = Payment.objects.select_for_update().get(pk=payment.pk)
     if locked.status in (PaymentStatus.FAILED, PaymentStatus.REFUNDED):
@@ -318,7 +322,9 @@ def payment_mark_processing(*, payment: Payment, note: str = "") -> Payment:
 
 
 @transaction.atomic
-def payment_fail(*, payment: Payment, message: str, actor: User | None = None, request: HttpRequest | None = None) -> Payment:
+def payment_fail(
+    *, payment: Payment, message: str, actor: User | None = None, request: HttpRequest | None = None
+) -> Payment:
     """The money did not come (declined, cancelled) or came back (a debit returned): reopen what it paid."""
     locked = Payment.objects.select_for_update().get(pk=payment.pk)
     was = locked.status

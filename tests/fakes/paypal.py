@@ -74,10 +74,10 @@ class Handler(BaseHTTPRequestHandler):
     def order(self, order_id: str) -> dict | None:
         """The order, or None once it expired without approval (PayPal forgets it)."""
         order = self.server.orders.get(order_id)
-        if order and order["status"] in ("CREATED", "PAYER_ACTION_REQUIRED"):
-            if time.time() - order["_created"] > ORDER_EXPIRES_AFTER:
-                self.server.orders.pop(order_id, None)
-                return None
+        waiting = order is not None and order["status"] in ("CREATED", "PAYER_ACTION_REQUIRED")
+        if waiting and time.time() - order["_created"] > ORDER_EXPIRES_AFTER:
+            self.server.orders.pop(order_id, None)
+            return None
         return order
 
     def do_GET(self):
@@ -137,7 +137,9 @@ class Handler(BaseHTTPRequestHandler):
         if url.path.startswith("/v2/checkout/orders/") and url.path.endswith("/capture"):
             return self.idempotent(url.path, lambda: self.capture(url.path.split("/")[-2]))
         if url.path.startswith("/v2/payments/captures/") and url.path.endswith("/refund"):
-            return self.idempotent(url.path, lambda: self.refund(url.path.split("/")[-2], json.loads(raw or b"{}")))
+            return self.idempotent(
+                url.path, lambda: self.refund(url.path.split("/")[-2], json.loads(raw or b"{}"))
+            )
         self.reply(404, error("NOT_FOUND"))
 
     def do_DELETE(self):
@@ -197,7 +199,11 @@ class Handler(BaseHTTPRequestHandler):
                 for capture in (unit.get("payments") or {}).get("captures", []):
                     if capture["id"] == capture_id:
                         amount = data.get("amount") or capture["amount"]
-                        refund = {"id": "REF-" + secrets.token_hex(6).upper(), "status": "COMPLETED", "amount": amount}
+                        refund = {
+                            "id": "REF-" + secrets.token_hex(6).upper(),
+                            "status": "COMPLETED",
+                            "amount": amount,
+                        }
                         unit["payments"].setdefault("refunds", []).append(refund)
                         return 201, refund
         return 404, error("RESOURCE_NOT_FOUND")

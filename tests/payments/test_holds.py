@@ -9,9 +9,10 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 
 from payments.ledger import PaymentError
-from payments.models import AccountCredit, Allocation, PaymentMethod, PaymentStatus
+from payments.models import AccountCredit, Allocation, PaymentMethod, PaymentStatus, Refund
 from payments.services import abandoned, online
 from payments.services import online_charge as charge
 from tests.factories import MembershipFactory
@@ -160,7 +161,7 @@ def test_hole_1_an_approved_paypal_order_found_by_the_cleanup_is_captured(clock,
 
 
 def test_money_arriving_for_a_settled_balance_becomes_credit_and_the_customer_is_told(
-    payer, account, django_capture_on_commit_callbacks
+    payer, account, client_of, django_capture_on_commit_callbacks
 ):
     """A balance settled otherwise while a payment was in flight (staff credited the invoice after a dispute):
     the money that still arrives becomes account credit and the customer gets an email offering a refund."""
@@ -180,6 +181,14 @@ def test_money_arriving_for_a_settled_balance_becomes_credit_and_the_customer_is
     late = [m for m in mail.outbox if "credit" in m.subject.lower()]
     assert len(late) == 1 and payment.reference in late[0].body
     assert "/payments/" in late[0].body  # the one-click refund lives on the payments page
+    client = client_of(payer)
+    page = client.get(reverse("payments:index")).content.decode()
+    refund_url = reverse("payments:late_payment_refund", args=[payment.pk])
+    assert refund_url in page
+    client.post(refund_url)  # one click
+    refund = Refund.objects.get()
+    assert (refund.amount, refund.payment) == (Decimal("500.00"), payment)
+    assert refund_url not in client.get(reverse("payments:index")).content.decode()
 
 
 # --- hole 2: rewards and account credit ignore payments in flight -----------------------------------------
