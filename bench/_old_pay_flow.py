@@ -247,5 +247,3 @@ def _continue(request, payment: Payment):
         messages.error(request, str(GATEWAY_DOWN))
         return redirect(_pay_url([entry["number"] for entry in payment.intended_allocations]))
     return redirect(url)
-
-

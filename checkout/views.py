@@ -7,7 +7,7 @@ every decision live in checkout.services (and the payments services it calls).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib import messages
@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import account_required
-from accounts.models import CustomerAccount
+from accounts.models import CustomerAccount, User
 from checkout.forms import PayForm
 from checkout.selectors import (
     invoices_selected,
@@ -55,8 +55,17 @@ def _payer_account(request: HttpRequest) -> CustomerAccount | None:
     return account
 
 
+def _user(request: HttpRequest) -> User:
+    """The signed-in user (every view here is behind login_required)."""
+    return cast(User, request.user)
+
+
+def _account(request: HttpRequest) -> CustomerAccount:
+    return cast(CustomerAccount, getattr(request, "account", None))
+
+
 def _payment(request: HttpRequest, reference: str) -> Payment:
-    return payment_of_payer(user=request.user, account=request.account, reference=reference)  # type: ignore[arg-type, attr-defined]
+    return payment_of_payer(user=_user(request), account=_account(request), reference=reference)
 
 
 def _pay_url(numbers: Sequence[str]) -> str:
@@ -72,9 +81,9 @@ def _selection(request: HttpRequest, account: CustomerAccount) -> tuple[list[str
     numbers = [n for n in data.getlist("invoice") if n]
     if not numbers and data.get("overdue"):
         numbers = overdue_invoice_numbers(
-            user=request.user, account=account, currency=data.get("currency", "")
-        )  # type: ignore[arg-type]
-    return numbers, invoices_selected(user=request.user, account=account, numbers=numbers)  # type: ignore[arg-type]
+            user=_user(request), account=account, currency=data.get("currency", "")
+        )
+    return numbers, invoices_selected(user=_user(request), account=account, numbers=numbers)
 
 
 def _page(
@@ -113,7 +122,7 @@ def pay(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and "refresh" not in request.POST and form.is_valid():
         try:
             result = checkout_submit(
-                user=request.user,  # type: ignore[arg-type]
+                user=_user(request),
                 account=account,
                 invoices=invoices,
                 amount=amount,
@@ -205,7 +214,7 @@ def pay_card(request: HttpRequest, reference: str) -> HttpResponse:
             outcome = charge.payment_stripe_charge(
                 payment=payment,
                 setup_intent_id=request.POST.get("setup_intent", ""),
-                actor=request.user,  # type: ignore[arg-type]
+                actor=_user(request),
                 request=request,
             )
             return _after_charge(request, outcome, template)
@@ -214,7 +223,7 @@ def pay_card(request: HttpRequest, reference: str) -> HttpResponse:
                 request, charge.ChargeOutcome(payment, error=payment.failure_message), template
             )
         if payment.provider_reference:  # charged already, waiting for 3-D Secure: read where it stands
-            outcome = charge.payment_stripe_refresh(payment=payment, actor=request.user)  # type: ignore[arg-type]
+            outcome = charge.payment_stripe_refresh(payment=payment, actor=_user(request))
             return _after_charge(request, outcome, template)
         secret = charge.payment_setup_start(payment=payment)
     except GatewayError:
@@ -230,7 +239,7 @@ def pay_card_complete(request: HttpRequest, reference: str) -> HttpResponse:
         return render(request, "portal/no_access.html")
     payment = _payment(request, reference)
     try:
-        outcome = charge.payment_stripe_refresh(payment=payment, actor=request.user, request=request)  # type: ignore[arg-type]
+        outcome = charge.payment_stripe_refresh(payment=payment, actor=_user(request), request=request)
     except GatewayError:
         return render(request, "checkout/pay_card.html", _stripe_context(payment, error=str(GATEWAY_DOWN)))
     if outcome.payment.status == PaymentStatus.PENDING:
@@ -254,14 +263,14 @@ def pay_debit(request: HttpRequest, reference: str) -> HttpResponse:
     template = "checkout/pay_debit.html"
     form = DebitMandateForm(
         request.POST or None,
-        initial={"email": request.user.email, "account_holder": payment.account.legal_name},  # type: ignore[union-attr]
+        initial={"email": _user(request).email, "account_holder": payment.account.legal_name},
     )
     try:
         if request.method == "POST" and form.is_valid():
             outcome = charge.payment_stripe_charge(
                 payment=payment,
                 setup_intent_id=form.cleaned_data["setup_intent"],
-                actor=request.user,  # type: ignore[arg-type]
+                actor=_user(request),
                 request=request,
             )
             return _after_charge(request, outcome, template, form=form)
@@ -283,8 +292,8 @@ def paypal_return(request: HttpRequest, reference: str) -> HttpResponse:
         outcome = charge.payment_paypal_capture(
             payment=payment,
             order_id=request.GET.get("token", ""),
-            actor=request.user,
-            request=request,  # type: ignore[arg-type]
+            actor=_user(request),
+            request=request,
         )
     except GatewayError:
         messages.error(request, str(GATEWAY_DOWN))
@@ -307,18 +316,18 @@ def paypal_cancel(request: HttpRequest, reference: str) -> HttpResponse:
     charge.payment_paypal_cancel(
         payment=payment,
         order_id=request.GET.get("token", ""),
-        actor=request.user,
-        request=request,  # type: ignore[arg-type]
+        actor=_user(request),
+        request=request,
     )
     messages.info(request, _("You cancelled the payment in PayPal. Nothing was charged."))
     return redirect(_retry_url(payment))
 
 
-@account_required
+@account_required  # type: ignore[untyped-decorator]
 def confirmation(request: HttpRequest, reference: str) -> HttpResponse:
     """What was paid, on which invoices, and the reference to quote."""
-    account = request.account  # type: ignore[attr-defined]
-    shown = payment_confirmation(user=request.user, account=account, reference=reference)  # type: ignore[arg-type]
+    account = _account(request)
+    shown = payment_confirmation(user=_user(request), account=account, reference=reference)
     context = {
         "payment": shown.payment,
         "allocations": shown.allocations,

@@ -144,7 +144,7 @@ def payment_allocate(
         raise InvalidTransition("Only a succeeded payment can be applied to invoices.")
     if payment.allocations.exists() or AccountCredit.objects.filter(payment=payment).exists():
         return list(payment.allocations.all())
-    wanted = {}
+    wanted: dict[int, Decimal] = {}
     for invoice_id, amount in invoice_amounts:
         wanted[invoice_id] = wanted.get(invoice_id, ZERO) + quantize(amount, payment.currency)
     invoices = invoices_lock(invoice_ids=wanted)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -15,7 +17,7 @@ class DebitMandateForm(forms.Form):
     )
     setup_intent = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["mandate_accepted"]
         field.widget.attrs["data-required-message"] = str(field.error_messages["required"])

@@ -26,7 +26,7 @@ CANCELLED_MESSAGE = "Withdrawn: the money was not received."
 
 
 class OfflineGateway:
-    provider = PaymentProvider.OFFLINE
+    provider: str = PaymentProvider.OFFLINE
 
     def start(self, *, payment: Payment, params: StartParams) -> GatewayResult:
         """Nothing to create: the payer sends the money themselves; it stays pending until staff see it."""

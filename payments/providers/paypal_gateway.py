@@ -190,7 +190,7 @@ def _signature_verified(*, headers: Mapping[str, str], event: Mapping[str, Any])
 
 
 class PayPalGateway:
-    provider = PaymentProvider.PAYPAL
+    provider: str = PaymentProvider.PAYPAL
 
     def start(self, *, payment: Payment, params: StartParams) -> GatewayResult:
         """Create the order for our payment row (the same PayPal-Request-Id gives the same order again);

@@ -85,7 +85,7 @@ def setup_intent_create(
     """A SetupIntent the browser confirms with Stripe.js; returns (id, client_secret)."""
     try:
         intent = stripe_client().v1.setup_intents.create(
-            params={
+            params={  # type: ignore[arg-type]
                 "customer": customer_id,
                 "usage": "off_session",
                 "payment_method_types": method_types,
@@ -148,7 +148,7 @@ def _result(intent: Any) -> GatewayResult:
 
 
 class StripeGateway:
-    provider = PaymentProvider.STRIPE
+    provider: str = PaymentProvider.STRIPE
 
     def start(self, *, payment: Payment, params: StartParams) -> GatewayResult:
         """Create and confirm the PaymentIntent of our payment row; a decline is a failed result."""

@@ -21,7 +21,7 @@ from payments.providers import gateway_for, stripe_gateway
 from payments.providers.base import GatewayResult, StartParams
 from payments.services.online import DEBIT_METHODS, payment_fail, payment_result_apply
 
-STRIPE_METHOD_TYPE = {
+STRIPE_METHOD_TYPE: dict[str, str] = {
     PaymentMethod.CARD: "card",
     PaymentMethod.SEPA_DEBIT: "sepa_debit",
     PaymentMethod.ACH_DEBIT: "us_bank_account",
@@ -118,7 +118,7 @@ def payment_stripe_charge(
                 params=StartParams(
                     customer_id=customer_id,
                     payment_method_id=payment_method_id,
-                    method_type=STRIPE_METHOD_TYPE[PaymentMethod(locked.method)],
+                    method_type=STRIPE_METHOD_TYPE[locked.method],
                     off_session=off_session or locked.method in DEBIT_METHODS,
                 ),
             )
