@@ -8,11 +8,12 @@ currencies must match, a balance never goes below zero, every move adds rows
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Sum
+from django.http import HttpRequest
 from django.utils import timezone
 
 from accounts.models import CustomerAccount, User
@@ -20,6 +21,7 @@ from accounts.services import activity_record
 from core.money import ZERO, quantize
 from invoices.ledger import LedgerError, invoice_reduce_balance, invoice_restore_balance, invoices_lock
 from invoices.models import Invoice, InvoiceState
+from payments.holds import HOLDING_PROVIDERS, invoices_held
 from payments.models import (
     PAYMENT_TRANSITIONS,
     AccountCredit,
@@ -27,8 +29,10 @@ from payments.models import (
     Payment,
     PaymentEvent,
     PaymentMethod,
+    PaymentNotice,
     PaymentStatus,
 )
+from payments.notices import payment_notice_enqueue
 from payments.signals import allocation_reversed
 
 
@@ -101,14 +105,18 @@ def payment_transition(*, payment: Payment, to_status: str, note: str = "") -> P
     return locked
 
 
-def split_oldest_due_first(*, invoices: Sequence[Invoice], amount: Decimal) -> list[tuple[Invoice, Decimal]]:
-    """Spread `amount` over invoices, oldest due date first, never more than each balance."""
+def split_oldest_due_first(
+    *, invoices: Sequence[Invoice], amount: Decimal, payable: Mapping[int, Decimal] | None = None
+) -> list[tuple[Invoice, Decimal]]:
+    """Spread `amount` over invoices, oldest due date first, never more than each one's `payable`
+    (payments.holds.invoices_payable; the balance due when not given)."""
     remaining = amount
-    plan = []
+    plan: list[tuple[Invoice, Decimal]] = []
     for invoice in sorted(invoices, key=lambda inv: (inv.due_date, inv.issue_date, inv.pk)):
         if remaining <= 0:
             break
-        part = min(remaining, invoice.amount_due)
+        room = invoice.amount_due if payable is None else payable.get(invoice.pk, ZERO)
+        part = min(remaining, room)
         if part > 0:
             plan.append((invoice, part))
             remaining -= part
@@ -121,27 +129,30 @@ def payment_allocate(
     payment: Payment,
     invoice_amounts: Sequence[tuple[int, Decimal]],
     actor: User | None = None,
-    request=None,
+    request: HttpRequest | None = None,
 ) -> list[Allocation]:
     """Apply a succeeded payment to invoices; whatever cannot be applied becomes account credit.
 
     Idempotent: a payment that already has allocations is not allocated again, so a
     payment confirmed both by the browser return and by a webhook counts once.
-    Each invoice gets at most its balance *at the time of the lock*: if another payment
-    closed it meanwhile, the surplus goes to account credit instead of a negative balance.
+    Each invoice gets at most what is payable on it *at the time of the lock*: its balance less
+    what other payments in flight hold (payments.holds). If another payment closed it meanwhile,
+    or holds part of it, the surplus goes to account credit instead of a negative balance, and
+    the customer is told when that money came from a provider (it was meant for the invoice).
     """
     payment = Payment.objects.select_for_update().get(pk=payment.pk)
     if payment.status != PaymentStatus.SUCCEEDED:
         raise InvalidTransition("Only a succeeded payment can be applied to invoices.")
     if payment.allocations.exists() or AccountCredit.objects.filter(payment=payment).exists():
         return list(payment.allocations.all())
-    wanted = {}
+    wanted: dict[int, Decimal] = {}
     for invoice_id, amount in invoice_amounts:
         wanted[invoice_id] = wanted.get(invoice_id, ZERO) + quantize(amount, payment.currency)
     invoices = invoices_lock(invoice_ids=wanted)
     if len(invoices) != len(wanted):
         raise LedgerError("An invoice of this payment no longer exists.")
-    allocations = []
+    held = invoices_held(invoices=invoices, excluding=payment)
+    allocations: list[Allocation] = []
     left = payment.amount
     for invoice in invoices:
         if invoice.account_id != payment.account_id:
@@ -152,7 +163,7 @@ def payment_allocate(
             )
         if invoice.state not in (InvoiceState.ISSUED, InvoiceState.DISPUTED):
             continue  # a draft is not owed yet, a cancelled invoice no longer: the money becomes credit
-        part = min(wanted[invoice.pk], invoice.amount_due, left)
+        part = min(wanted[invoice.pk], invoice.amount_due - held.get(invoice.pk, ZERO), left)
         if part <= 0:
             continue
         invoice_reduce_balance(invoice=invoice, amount=part)
@@ -180,6 +191,9 @@ def payment_allocate(
             note=f"Not needed by the invoices of {payment.reference}",
             actor=actor,
         )
+        if payment.provider in HOLDING_PROVIDERS:
+            # Money meant for invoices already settled: the customer is told and offered a refund.
+            payment_notice_enqueue(kind=PaymentNotice.Kind.LATE_PAYMENT_CREDITED, object_id=payment.pk)
     return allocations
 
 

@@ -292,6 +292,7 @@ class PaymentNotice(models.Model):
     class Kind(models.TextChoices):
         TRANSFER_RECEIVED = "transfer_received", _("Transfer received")
         REFUND_PAID = "refund_paid", _("Refund paid")
+        LATE_PAYMENT_CREDITED = "late_payment_credited", _("Payment for settled invoices, now credit")
 
     kind = models.CharField(max_length=30, choices=Kind.choices)
     object_id = models.PositiveBigIntegerField()

@@ -1,4 +1,5 @@
-"""Emails to the billing contact about offline money: a transfer received, a refund paid.
+"""Emails to the billing contact about money outside the pay flow: a transfer received, a refund paid,
+a payment that arrived for invoices already settled (now account credit, refundable in one click).
 
 Sent by a Celery task enqueued on commit; a PaymentNotice row per (kind, object) makes a retried
 or duplicated task a no-op once the email went out.
@@ -12,13 +13,15 @@ from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Sum
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import CustomerAccount
 from accounts.selectors import billing_contact_emails
-from payments.models import Payment, PaymentNotice, Refund
+from payments.models import AccountCredit, Payment, PaymentNotice, Refund
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +42,24 @@ def _transfer_received(payment_id: int) -> tuple[CustomerAccount, str, str]:
     return payment.account, subject, body
 
 
+def _late_payment_credited(payment_id: int) -> tuple[CustomerAccount, str, str]:
+    payment = Payment.objects.select_related("account").get(pk=payment_id)
+    credited = AccountCredit.objects.filter(
+        payment=payment, kind=AccountCredit.Kind.OVERPAYMENT, amount__gt=0
+    ).aggregate(total=Sum("amount"))["total"]
+    subject = _("Payment %(reference)s became account credit") % {"reference": payment.reference}
+    body = render_to_string(
+        "payments/late_payment_credited_email.txt",
+        {
+            "payment": payment,
+            "account": payment.account,
+            "credited": credited or payment.amount,
+            "url": settings.SITE_URL.rstrip("/") + reverse("payments:index") + "#account-credit",
+        },
+    )
+    return payment.account, subject, body
+
+
 def _refund_paid(refund_id: int) -> tuple[CustomerAccount, str, str]:
     refund = Refund.objects.select_related("account", "payment").get(pk=refund_id)
     subject = _("Your refund of account credit")
@@ -49,6 +70,7 @@ def _refund_paid(refund_id: int) -> tuple[CustomerAccount, str, str]:
 BUILDERS = {
     PaymentNotice.Kind.TRANSFER_RECEIVED: _transfer_received,
     PaymentNotice.Kind.REFUND_PAID: _refund_paid,
+    PaymentNotice.Kind.LATE_PAYMENT_CREDITED: _late_payment_credited,
 }
 
 
@@ -66,9 +88,9 @@ def payment_notice_send(kind: str, object_id: int) -> bool:
         if notice.sent_at is not None:
             return False
         account = (
-            Payment.objects.get(pk=object_id).account
-            if kind == PaymentNotice.Kind.TRANSFER_RECEIVED
-            else Refund.objects.get(pk=object_id).account
+            Refund.objects.get(pk=object_id).account
+            if kind == PaymentNotice.Kind.REFUND_PAID
+            else Payment.objects.get(pk=object_id).account
         )
         recipients = billing_contact_emails(account=account)
         with translation.override(account.language):

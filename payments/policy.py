@@ -10,8 +10,8 @@
    invoice in the selection owes less than the threshold, the whole payment is card only, so that
    combining several small invoices never lifts the rule.
 4. Direct debit follows the country table and the currency: SEPA for EUR, ACH for USD.
-5. Support Rewards are offered only when an invoice has support that rewards may still pay
-   (rewards.selectors.rewards_applicable_amount > 0); they are applied before the chosen method.
+5. Support Rewards are offered only when an invoice has support that rewards may still pay; that
+   rule is the checkout's (checkout.services), since payments never imports rewards.
 
 Every place that offers a way to pay asks here: the pay page and payment_start (payment_options), the
 invoice page, its PDF and the invoice admin (invoice_payment_ways, registered with invoices in
@@ -31,7 +31,6 @@ from core.money import format_money
 from invoices.models import Invoice
 from invoices.payment_ways import PaymentWays
 from payments.models import CardLimit, CountryPaymentOptions, PaymentMethod
-from rewards.selectors import rewards_applicable_amount
 
 ONLINE_METHODS = (PaymentMethod.CARD, PaymentMethod.PAYPAL, PaymentMethod.SEPA_DEBIT, PaymentMethod.ACH_DEBIT)
 OFFLINE_METHODS = (PaymentMethod.BANK_TRANSFER, PaymentMethod.ACH_CREDIT, PaymentMethod.CHEQUE)
@@ -120,11 +119,6 @@ def payment_options(
         if enabled and DEBIT_CURRENCY[method] == currency:
             methods.append(method)
     return PaymentOptions(methods=methods, offline=True, card_only=False, notes=notes)
-
-
-def rewards_offered(*, invoices: Sequence[Invoice]) -> bool:
-    """Show the Support Rewards code field only when an invoice has support that rewards may still pay."""
-    return any(rewards_applicable_amount(invoice=invoice) > 0 for invoice in invoices)
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,17 @@ from core.business_days import TransferSchedule, transfer_schedule
 from core.money import format_money
 from invoices.models import Invoice, InvoiceState
 from invoices.selectors import AppliedEntry, sum_per_invoice
-from payments.models import AccountCredit, Allocation, Payment, PaymentMethod, Refund, RemittanceAdvice
+from payments.models import (
+    AccountCredit,
+    Allocation,
+    AutoPay,
+    Payment,
+    PaymentMethod,
+    PaymentProvider,
+    PaymentStatus,
+    Refund,
+    RemittanceAdvice,
+)
 
 
 def payments_for_user(
@@ -44,6 +54,10 @@ def payments_for_user(
 
 def payment_for_user(*, user: User, account: CustomerAccount, reference: str) -> Payment:
     return get_object_or_404(payments_for_user(user=user, account=account), reference=reference)
+
+
+def payment_by_id_for_user(*, user: User, account: CustomerAccount, payment_id: int) -> Payment:
+    return get_object_or_404(payments_for_user(user=user, account=account), pk=payment_id)
 
 
 def payment_invoices_covered(payment: Payment) -> list[tuple[Invoice, Decimal]]:
@@ -105,6 +119,62 @@ def account_credit_summary(*, account: CustomerAccount) -> list[CreditBalance]:
         )
         for currency, amount in balances
     ]
+
+
+@dataclass(frozen=True)
+class PaymentRow:
+    payment: Payment
+    covered: list[tuple[Invoice, Decimal]]
+    credited: Decimal  # what a succeeded payment left as account credit
+
+
+def payment_history_rows(*, payments: Sequence[Payment]) -> list[PaymentRow]:
+    """One page of the history: the invoices each payment covered and what it left as credit (prefetched)."""
+    rows = []
+    for payment in payments:
+        covered = payment_invoices_covered(payment)
+        applied = sum((amount for _, amount in covered), Decimal("0"))
+        credited = payment.amount - applied if payment.status == PaymentStatus.SUCCEEDED else Decimal("0")
+        rows.append(PaymentRow(payment, covered, credited))
+    return rows
+
+
+@dataclass(frozen=True)
+class LateCredit:
+    payment: Payment
+    amount: Decimal
+
+
+def late_credits_refundable(*, account: CustomerAccount) -> list[LateCredit]:
+    """Credit left by card or PayPal payments that arrived for settled invoices and is not yet refunded
+    (two queries): each can be refunded in one click."""
+    rows = (
+        AccountCredit.objects.filter(
+            account=account,
+            kind=AccountCredit.Kind.OVERPAYMENT,
+            amount__gt=0,
+            payment__provider__in=[PaymentProvider.STRIPE, PaymentProvider.PAYPAL],
+        )
+        .values("payment_id")
+        .annotate(total=Sum("amount"))
+    )
+    credited = {row["payment_id"]: row["total"] for row in rows}
+    if not credited:
+        return []
+    refunded = dict(
+        Refund.objects.filter(payment_id__in=credited)
+        .exclude(status__in=[Refund.Status.REJECTED, Refund.Status.FAILED])
+        .values("payment_id")
+        .annotate(total=Sum("amount"))
+        .values_list("payment_id", "total")
+    )
+    payments = Payment.objects.filter(pk__in=credited).order_by("-created_at")
+    late = [LateCredit(p, credited[p.pk] - refunded.get(p.pk, Decimal("0"))) for p in payments]
+    return [row for row in late if row.amount > 0]
+
+
+def autopay_of(*, account: CustomerAccount) -> AutoPay | None:
+    return AutoPay.objects.filter(account=account).select_related("saved_method").first()
 
 
 def refunds_for_account(*, account: CustomerAccount) -> QuerySet[Refund]:

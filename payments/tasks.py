@@ -25,7 +25,7 @@ def autopay_run_daily() -> int:
 
 @shared_task(acks_late=True, max_retries=0)
 def payments_abandoned_expire_hourly() -> int:
-    """Beat, hourly: attempts started but never sent to a provider stop holding their invoices."""
-    from payments.services.online import payments_abandoned_expire
+    """Beat, hourly: attempts left pending are cancelled at their provider, then stop holding their invoices."""
+    from payments.services.abandoned import payments_abandoned_expire
 
     return payments_abandoned_expire()

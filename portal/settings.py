@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "invoices",
     "payments",
     "rewards",
+    "checkout",
     "portal",
 ]
 

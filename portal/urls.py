@@ -4,6 +4,8 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+import checkout.urls
+import payments.urls
 from portal import views
 
 # Admin sign-in goes through allauth: same rate limits, same MFA as the portal.
@@ -24,7 +26,8 @@ urlpatterns = [
     path("account/", include("allauth.urls")),
     path("accounts/", include("accounts.urls")),
     path("invoices/", include("invoices.urls")),
-    path("payments/", include("payments.urls")),
+    # One `payments` namespace for the payments pages and checkout's pay flow (payments:pay, ...).
+    path("payments/", include((payments.urls.urlpatterns + checkout.urls.urlpatterns, "payments"))),
     path("rewards/", include("rewards.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

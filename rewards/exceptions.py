@@ -43,6 +43,13 @@ class RewardsDebitProcessing(RewardsError):
     )
 
 
+class RewardsPaymentInFlight(RewardsError):
+    default_message = _(
+        "A payment for this invoice is in progress (by card or PayPal). "
+        "Rewards can be applied to what is left once it has completed or been cancelled."
+    )
+
+
 class RewardsAmountInvalid(RewardsError):
     default_message = _("Enter an amount greater than zero and no more than what rewards may pay.")
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, Min, OuterRef, Q, QuerySet, Sum
+from django.db.models import Exists, Min, OuterRef, Q, QuerySet, Sum, prefetch_related_objects
 from django.utils import timezone
 
 from accounts.models import CustomerAccount, User
@@ -88,6 +88,24 @@ def rewards_applicable_amount(*, invoice: Invoice, redeemed: Decimal | None = No
         redeemed = redeemed_on_invoice(invoice=invoice)
     applicable = min(eligible - redeemed, invoice.amount_due)
     return quantize(max(applicable, ZERO), invoice.currency)
+
+
+def rewards_applicable_amounts(*, invoices: Sequence[Invoice]) -> dict[int, Decimal]:
+    """Per invoice id, what rewards may still pay on it (only invoices where that is > 0).
+
+    Constant queries for any number of invoices: the support renewals' lines in one prefetch and what
+    rewards already paid in one aggregate; other invoices cost nothing.
+    """
+    support = [invoice for invoice in invoices if not invoice_exclusion_reason(invoice)]
+    if not support:
+        return {}
+    prefetch_related_objects(support, "lines")
+    redeemed = redeemed_on_invoices(invoice_ids=[invoice.pk for invoice in support])
+    amounts = {
+        invoice.pk: rewards_applicable_amount(invoice=invoice, redeemed=redeemed.get(invoice.pk, ZERO))
+        for invoice in support
+    }
+    return {pk: amount for pk, amount in amounts.items() if amount > 0}
 
 
 def debit_processing_on_invoice(*, invoice: Invoice) -> bool:

@@ -210,6 +210,9 @@ REGISTRY: dict[str, Case | list[Case]] = {
     # No object in the URL: the outsider acts on their own account (nothing to apply or refund there).
     "payments:credit_apply": Case(kwargs=lambda w: {"currency": "USD"}, method="post", viewer=403),
     "payments:refund_request": Case(kwargs=lambda w: {"currency": "USD"}, method="post", viewer=403),
+    "payments:late_payment_refund": Case(
+        kwargs=lambda w: {"payment_id": w.payment().pk}, method="post", outsider=404, viewer=403
+    ),
     # rewards
     "rewards:index": Case(),
     "rewards:activity_csv": Case(),

@@ -1,29 +1,139 @@
-"""What every payment provider module returns and raises, so services and views handle them one way."""
+"""The one gateway interface: every provider (stripe, paypal, offline) starts, confirms, cancels, refunds
+and parses its webhooks into the same shapes, so services and views handle them one way.
+
+A decline is a result (status failed, `failure_message` safe to show), a redirect is a result (status
+pending, `redirect_url`), 3-D Secure is a result (status pending, `client_secret`). Only a broken
+provider raises: GatewayError and its two subclasses, nothing else.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Protocol
 
 from payments.ledger import PaymentError
+from payments.models import Payment, PaymentStatus
 
-
-class PaymentDeclined(PaymentError):
-    """The provider refused the money (card declined, PayPal instrument declined); the message is safe to show."""
+WEBHOOK_TOLERANCE_SECONDS = 300  # an event signed longer ago than this is a replay: refused
 
 
 class GatewayError(PaymentError):
-    """The provider could not be reached or answered something unexpected: nothing is known to be charged."""
+    """The provider is broken for now: nothing is known to be charged, the caller may try again later."""
+
+
+class GatewayUnavailable(GatewayError):
+    """The provider could not be reached, timed out, or answered 5xx."""
+
+
+class GatewayProtocolError(GatewayError):
+    """The provider answered something we do not understand (a request it refused that is not a decline)."""
+
+
+@dataclass(frozen=True)
+class StartParams:
+    """What a provider needs beyond our payment row (amount, currency, reference, idempotency key)."""
+
+    customer_id: str = ""  # Stripe customer of the account
+    payment_method_id: str = ""  # Stripe card or mandate (saved, or from a SetupIntent)
+    method_type: str = ""  # Stripe payment_method_types entry: card, sepa_debit, us_bank_account
+    off_session: bool = False  # nobody at the keyboard (automatic payment, debit)
+    return_url: str = ""  # PayPal: where the payer comes back after approving
+    cancel_url: str = ""  # PayPal: where the payer comes back after cancelling
+    description: str = ""
 
 
 @dataclass(frozen=True)
 class GatewayResult:
-    """A provider's answer in our terms.
+    """A provider's answer about one payment, in our terms.
 
-    `status` is one of PaymentStatus: pending (the payer must act: `client_secret` for 3-D Secure),
-    processing (a debit on its way), succeeded, failed (`failure_message` safe to show).
+    `status` is a PaymentStatus value: pending (the payer must act: `client_secret` for 3-D Secure,
+    `redirect_url` to approve at the provider; `approved` when the payer did and our confirm call
+    finishes it), processing (a debit on its way), succeeded, failed (`failure_message`, English,
+    translated for display by providers.messages; `cancelled` when the provider object is cancelled,
+    voided or expired, so that nothing can be charged on it any more).
     """
 
     provider_reference: str
     status: str
     client_secret: str = ""
+    redirect_url: str = ""
     failure_message: str = ""
+    cancelled: bool = False
+    approved: bool = False
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in (PaymentStatus.SUCCEEDED, PaymentStatus.FAILED)
+
+
+class RefundStatus(enum.StrEnum):
+    SUCCEEDED = "succeeded"
+    PENDING = "pending"  # the provider accepted it and settles it later
+    MANUAL = "manual"  # offline: staff pay it by bank transfer and record its reference
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class RefundResult:
+    provider_reference: str
+    status: RefundStatus
+    failure_message: str = ""
+
+
+class EventKind(enum.StrEnum):
+    """What a provider event means for our payment row, whatever the provider calls it."""
+
+    SUCCEEDED = "succeeded"  # the money is ours
+    PROCESSING = "processing"  # a debit or a pending capture is on its way
+    FAILED = "failed"  # declined or failed before any money moved
+    CANCELLED = "cancelled"  # the provider object is cancelled, voided or expired: nothing can be charged
+    APPROVED = "approved"  # the payer approved (PayPal): our confirm call captures
+    RETURNED = "returned"  # a debit that succeeded came back (bank return, dispute)
+    OTHER = "other"  # nothing for us to do
+
+
+@dataclass(frozen=True)
+class ProviderEvent:
+    """A verified provider event, normalized. `payload` is the raw event, stored once by its id."""
+
+    provider: str
+    event_id: str
+    event_type: str
+    kind: EventKind
+    provider_reference: str = ""  # the provider object of our payment (PaymentIntent id, order id)
+    payment_reference: str = ""  # our payment reference, when the provider echoes it back
+    failure_message: str = ""
+    payload: Mapping[str, Any] = field(default_factory=dict)
+
+
+class PaymentGateway(Protocol):
+    """One implementation per provider module: stripe_gateway, paypal_gateway, offline_gateway."""
+
+    provider: str
+
+    def start(self, *, payment: Payment, params: StartParams) -> GatewayResult:
+        """Create the provider object for our payment row (once: our idempotency key goes with it)."""
+        ...
+
+    def confirm(self, *, payment: Payment) -> GatewayResult:
+        """Finish or re-read the provider object after the payer acted (3-D Secure, PayPal approval)."""
+        ...
+
+    def cancel(self, *, payment: Payment) -> GatewayResult:
+        """Cancel the provider object so nothing can be charged on it; answers its state when it is too late."""
+        ...
+
+    def refund(self, *, payment: Payment, amount: Decimal, idempotency_key: str) -> RefundResult:
+        """Give back `amount` of a succeeded payment to where it came from."""
+        ...
+
+    def parse_webhook(self, *, body: bytes, headers: Mapping[str, str]) -> ProviderEvent | None:
+        """Verify (signature, time) and normalize an incoming event; None when it is not genuine."""
+        ...
+
+    def event_from_payload(self, *, payload: Mapping[str, Any]) -> ProviderEvent:
+        """Normalize an event already verified and stored (a retry re-reads the stored payload)."""
+        ...

@@ -1,13 +1,20 @@
-"""PayPal Orders v2 through paypal-server-sdk: create an order, send the payer to approve it, capture it.
+"""PayPal Orders v2 through paypal-server-sdk: create an order, send the payer to approve it, capture it,
+refund a capture, verify and normalize webhooks.
 
 The SDK only knows PayPal's own hosts, so the configuration subclass below points it at
 settings.PAYPAL_API_BASE (the local fake in development and tests). Amounts leave here as strings.
+An order has no cancel call in Orders v2: it ends voided, or expires when never approved (about three
+hours, after which PayPal no longer finds it). `cancel` reads which it is.
 """
 
 from __future__ import annotations
 
 import datetime
+import json
 import logging
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
 
 import requests
 from django.conf import settings
@@ -16,27 +23,59 @@ from paypalserversdk.exceptions.api_exception import ApiException
 from paypalserversdk.http.auth.o_auth_2 import ClientCredentialsAuthCredentials
 from paypalserversdk.models.amount_with_breakdown import AmountWithBreakdown
 from paypalserversdk.models.checkout_payment_intent import CheckoutPaymentIntent
+from paypalserversdk.models.money import Money
 from paypalserversdk.models.order_request import OrderRequest
 from paypalserversdk.models.payment_source import PaymentSource
 from paypalserversdk.models.paypal_wallet import PaypalWallet
 from paypalserversdk.models.paypal_wallet_experience_context import PaypalWalletExperienceContext
 from paypalserversdk.models.purchase_unit_request import PurchaseUnitRequest
+from paypalserversdk.models.refund_request import RefundRequest
 from paypalserversdk.paypal_serversdk_client import PaypalServersdkClient
 
 from core.money import quantize
-from payments.models import Payment, PaymentStatus
-from payments.providers.base import GatewayError, GatewayResult, PaymentDeclined
+from payments.models import Payment, PaymentProvider, PaymentStatus
+from payments.providers.base import (
+    WEBHOOK_TOLERANCE_SECONDS,
+    EventKind,
+    GatewayProtocolError,
+    GatewayResult,
+    GatewayUnavailable,
+    ProviderEvent,
+    RefundResult,
+    RefundStatus,
+    StartParams,
+)
 
 logger = logging.getLogger(__name__)
 TIMEOUT_SECONDS = 20
 DECLINED_MESSAGE = "PayPal declined the payment source. Choose another one in PayPal or another method."
+NOT_APPROVED_MESSAGE = "The payment was not approved in PayPal."
+ENDED_MESSAGE = "The PayPal order was voided or expired before it was approved: nothing was charged."
+DECLINE_ISSUES = {"INSTRUMENT_DECLINED", "PAYER_ACTION_REQUIRED", "TRANSACTION_REFUSED"}
+SIGNATURE_HEADERS = (
+    "PAYPAL-AUTH-ALGO",
+    "PAYPAL-CERT-URL",
+    "PAYPAL-TRANSMISSION-ID",
+    "PAYPAL-TRANSMISSION-SIG",
+    "PAYPAL-TRANSMISSION-TIME",
+)
+EVENT_KINDS = {
+    "CHECKOUT.ORDER.APPROVED": EventKind.APPROVED,
+    "CHECKOUT.ORDER.VOIDED": EventKind.CANCELLED,
+    "PAYMENT.CAPTURE.COMPLETED": EventKind.SUCCEEDED,
+    "PAYMENT.CAPTURE.PENDING": EventKind.PROCESSING,
+    "PAYMENT.CAPTURE.DENIED": EventKind.FAILED,
+    "PAYMENT.CAPTURE.DECLINED": EventKind.FAILED,
+}
 
 
-class PortalPayPalConfiguration(Configuration):
+class PortalPayPalConfiguration(Configuration):  # type: ignore[misc]
     """Configuration whose base URL is our setting (don't clone_with(): the clone loses this override)."""
 
-    def get_base_uri(self, server=None):
-        return settings.PAYPAL_API_BASE.rstrip("/") if settings.PAYPAL_API_BASE else super().get_base_uri()
+    def get_base_uri(self, server: Any = None) -> str:
+        if settings.PAYPAL_API_BASE:
+            return str(settings.PAYPAL_API_BASE).rstrip("/")
+        return str(super().get_base_uri())
 
 
 def paypal_client() -> PaypalServersdkClient:
@@ -59,49 +98,16 @@ def _issues(error: ApiException) -> set[str]:
     }
 
 
-def order_create(*, payment: Payment, return_url: str, cancel_url: str, description: str) -> tuple[str, str]:
-    """Create the order for our payment row; returns (order id, the payer's approval URL)."""
-    body = OrderRequest(
-        intent=CheckoutPaymentIntent.CAPTURE,
-        purchase_units=[
-            PurchaseUnitRequest(
-                amount=AmountWithBreakdown(
-                    currency_code=payment.currency,
-                    value=str(quantize(payment.amount, payment.currency)),
-                ),
-                reference_id=payment.reference,
-                custom_id=payment.reference,
-                description=description[:127],
-            )
-        ],
-        payment_source=PaymentSource(
-            paypal=PaypalWallet(
-                experience_context=PaypalWalletExperienceContext(
-                    brand_name="Customer Center",
-                    shipping_preference="NO_SHIPPING",
-                    user_action="PAY_NOW",
-                    return_url=return_url,
-                    cancel_url=cancel_url,
-                )
-            )
-        ),
-    )
-    try:
-        response = paypal_client().orders.create_order(
-            {"body": body, "paypal_request_id": payment.idempotency_key, "prefer": "return=representation"}
-        )
-    except (ApiException, requests.RequestException) as error:
-        raise GatewayError(f"PayPal order creation failed: {error}") from error
-    order = response.body
-    approve = next((link.href for link in order.links or [] if link.rel in ("payer-action", "approve")), "")
-    if not approve:
-        raise GatewayError("PayPal answered without an approval link.")
-    return order.id, approve
+def _broken(what: str, error: Exception) -> GatewayUnavailable | GatewayProtocolError:
+    code = getattr(error, "response_code", None)
+    if isinstance(error, requests.RequestException) or (isinstance(code, int) and code >= 500):
+        return GatewayUnavailable(f"PayPal {what} unavailable: {error}")
+    return GatewayProtocolError(f"PayPal {what} refused: {error}")
 
 
-def _order_result(order) -> GatewayResult:
+def _order_result(order: Any) -> GatewayResult:
     status = getattr(order, "status", "")
-    captures = []
+    captures: list[Any] = []
     for unit in getattr(order, "purchase_units", None) or []:
         payments = getattr(unit, "payments", None)
         captures.extend(getattr(payments, "captures", None) or [])
@@ -110,38 +116,31 @@ def _order_result(order) -> GatewayResult:
         return GatewayResult(order.id, PaymentStatus.SUCCEEDED)
     if capture_status == "PENDING":
         return GatewayResult(order.id, PaymentStatus.PROCESSING)
-    if capture_status in ("DECLINED", "FAILED") or status == "VOIDED":
+    if capture_status in ("DECLINED", "FAILED"):
         return GatewayResult(order.id, PaymentStatus.FAILED, failure_message=DECLINED_MESSAGE)
-    return GatewayResult(order.id, PaymentStatus.PENDING)
+    if status == "VOIDED":
+        return GatewayResult(order.id, PaymentStatus.FAILED, failure_message=ENDED_MESSAGE, cancelled=True)
+    return GatewayResult(order.id, PaymentStatus.PENDING, approved=status == "APPROVED")
 
 
-def order_capture(*, order_id: str, request_id: str) -> GatewayResult:
-    """Capture an approved order; the same request id makes a retried capture return the first answer."""
-    client = paypal_client()
+def _order_get(order_id: str) -> Any | None:
+    """The order, or None when PayPal no longer knows it (expired)."""
     try:
-        response = client.orders.capture_order(
-            {"id": order_id, "paypal_request_id": request_id, "prefer": "return=representation"}
-        )
+        return paypal_client().orders.get_order({"id": order_id}).body
     except ApiException as error:
-        issues = _issues(error)
-        if "ORDER_ALREADY_CAPTURED" in issues:
-            return order_get(order_id=order_id)
-        if issues & {"INSTRUMENT_DECLINED", "PAYER_ACTION_REQUIRED", "TRANSACTION_REFUSED"}:
-            raise PaymentDeclined(DECLINED_MESSAGE) from error
-        if "ORDER_NOT_APPROVED" in issues:
-            raise PaymentDeclined("The payment was not approved in PayPal.") from error
-        raise GatewayError(f"PayPal capture failed: {error}") from error
+        if getattr(error, "response_code", None) == 404:
+            return None
+        raise _broken("order lookup", error) from error
     except requests.RequestException as error:
-        raise GatewayError(f"PayPal capture failed: {error}") from error
-    return _order_result(response.body)
+        raise _broken("order lookup", error) from error
 
 
-def order_get(*, order_id: str) -> GatewayResult:
-    try:
-        response = paypal_client().orders.get_order({"id": order_id})
-    except (ApiException, requests.RequestException) as error:
-        raise GatewayError(f"PayPal order lookup failed: {error}") from error
-    return _order_result(response.body)
+def _capture_id(order_id: str) -> str:
+    order = _order_get(order_id)
+    for unit in getattr(order, "purchase_units", None) or []:
+        for capture in getattr(getattr(unit, "payments", None), "captures", None) or []:
+            return str(capture.id)
+    return ""
 
 
 def _access_token() -> str:
@@ -152,10 +151,10 @@ def _access_token() -> str:
         timeout=TIMEOUT_SECONDS,
     )
     response.raise_for_status()
-    return response.json()["access_token"]
+    return str(response.json()["access_token"])
 
 
-def webhook_verify(*, headers: dict[str, str], event: dict, tolerance: int) -> bool:
+def _signature_verified(*, headers: Mapping[str, str], event: Mapping[str, Any]) -> bool:
     """Ask PayPal whether it signed this event (its verify-webhook-signature call); stale events fail."""
     try:
         sent_at = datetime.datetime.fromisoformat(
@@ -163,8 +162,10 @@ def webhook_verify(*, headers: dict[str, str], event: dict, tolerance: int) -> b
         )
     except ValueError:
         return False
+    if sent_at.tzinfo is None:
+        return False
     age = datetime.datetime.now(datetime.UTC) - sent_at
-    if sent_at.tzinfo is None or abs(age.total_seconds()) > tolerance:
+    if abs(age.total_seconds()) > WEBHOOK_TOLERANCE_SECONDS:
         return False
     body = {
         "auth_algo": headers.get("PAYPAL-AUTH-ALGO", ""),
@@ -184,5 +185,152 @@ def webhook_verify(*, headers: dict[str, str], event: dict, tolerance: int) -> b
         )
         response.raise_for_status()
     except requests.RequestException as error:
-        raise GatewayError(f"PayPal webhook verification unavailable: {error}") from error
-    return response.json().get("verification_status") == "SUCCESS"
+        raise GatewayUnavailable(f"PayPal webhook verification unavailable: {error}") from error
+    return bool(response.json().get("verification_status") == "SUCCESS")
+
+
+class PayPalGateway:
+    provider: str = PaymentProvider.PAYPAL
+
+    def start(self, *, payment: Payment, params: StartParams) -> GatewayResult:
+        """Create the order for our payment row (the same PayPal-Request-Id gives the same order again);
+        the result is pending with the payer's approval URL."""
+        body = OrderRequest(
+            intent=CheckoutPaymentIntent.CAPTURE,
+            purchase_units=[
+                PurchaseUnitRequest(
+                    amount=AmountWithBreakdown(
+                        currency_code=payment.currency,
+                        value=str(quantize(payment.amount, payment.currency)),
+                    ),
+                    reference_id=payment.reference,
+                    custom_id=payment.reference,
+                    description=params.description[:127],
+                )
+            ],
+            payment_source=PaymentSource(
+                paypal=PaypalWallet(
+                    experience_context=PaypalWalletExperienceContext(
+                        brand_name="Customer Center",
+                        shipping_preference="NO_SHIPPING",
+                        user_action="PAY_NOW",
+                        return_url=params.return_url,
+                        cancel_url=params.cancel_url,
+                    )
+                )
+            ),
+        )
+        try:
+            response = paypal_client().orders.create_order(
+                {
+                    "body": body,
+                    "paypal_request_id": payment.idempotency_key,
+                    "prefer": "return=representation",
+                }
+            )
+        except (ApiException, requests.RequestException) as error:
+            raise _broken("order creation", error) from error
+        order = response.body
+        approve = next(
+            (link.href for link in order.links or [] if link.rel in ("payer-action", "approve")), ""
+        )
+        if not approve:
+            raise GatewayProtocolError("PayPal answered without an approval link.")
+        return GatewayResult(order.id, PaymentStatus.PENDING, redirect_url=approve)
+
+    def confirm(self, *, payment: Payment) -> GatewayResult:
+        """Capture the approved order; the same request id makes a retried capture return the first answer."""
+        order_id = payment.provider_reference
+        try:
+            response = paypal_client().orders.capture_order(
+                {
+                    "id": order_id,
+                    "paypal_request_id": f"{payment.idempotency_key}-capture",
+                    "prefer": "return=representation",
+                }
+            )
+        except ApiException as error:
+            issues = _issues(error)
+            if "ORDER_ALREADY_CAPTURED" in issues:
+                return self._read(order_id)
+            if issues & DECLINE_ISSUES:
+                return GatewayResult(order_id, PaymentStatus.FAILED, failure_message=DECLINED_MESSAGE)
+            if "ORDER_NOT_APPROVED" in issues:
+                return GatewayResult(order_id, PaymentStatus.FAILED, failure_message=NOT_APPROVED_MESSAGE)
+            if "ORDER_EXPIRED" in issues or getattr(error, "response_code", None) == 404:
+                return GatewayResult(
+                    order_id, PaymentStatus.FAILED, failure_message=ENDED_MESSAGE, cancelled=True
+                )
+            raise _broken("capture", error) from error
+        except requests.RequestException as error:
+            raise _broken("capture", error) from error
+        return _order_result(response.body)
+
+    def _read(self, order_id: str) -> GatewayResult:
+        order = _order_get(order_id)
+        if order is None:
+            return GatewayResult(
+                order_id, PaymentStatus.FAILED, failure_message=ENDED_MESSAGE, cancelled=True
+            )
+        return _order_result(order)
+
+    def cancel(self, *, payment: Payment) -> GatewayResult:
+        """Orders v2 cannot cancel an order: it is over once voided or expired, which PayPal tells us.
+        An order still alive answers pending (`approved` when the payer approved it: confirm captures)."""
+        if not payment.provider_reference:
+            return GatewayResult("", PaymentStatus.FAILED, failure_message=ENDED_MESSAGE, cancelled=True)
+        return self._read(payment.provider_reference)
+
+    def refund(self, *, payment: Payment, amount: Decimal, idempotency_key: str) -> RefundResult:
+        capture_id = _capture_id(payment.provider_reference)
+        if not capture_id:
+            return RefundResult("", RefundStatus.FAILED, failure_message="No PayPal capture to refund.")
+        body = RefundRequest(
+            amount=Money(currency_code=payment.currency, value=str(quantize(amount, payment.currency)))
+        )
+        try:
+            response = paypal_client().payments.refund_captured_payment(
+                {"capture_id": capture_id, "paypal_request_id": idempotency_key, "body": body}
+            )
+        except (ApiException, requests.RequestException) as error:
+            raise _broken("refund", error) from error
+        refund = response.body
+        status = (
+            RefundStatus.SUCCEEDED if getattr(refund, "status", "") == "COMPLETED" else RefundStatus.PENDING
+        )
+        return RefundResult(str(refund.id), status)
+
+    def parse_webhook(self, *, body: bytes, headers: Mapping[str, str]) -> ProviderEvent | None:
+        try:
+            payload = json.loads(body)
+        except ValueError:
+            return None
+        if not isinstance(payload, dict) or not payload.get("id") or not payload.get("event_type"):
+            return None
+        wanted = {name: headers.get(name, "") for name in SIGNATURE_HEADERS}
+        if not _signature_verified(headers=wanted, event=payload):
+            return None
+        return self.event_from_payload(payload=payload)
+
+    def event_from_payload(self, *, payload: Mapping[str, Any]) -> ProviderEvent:
+        event_type = str(payload.get("event_type", ""))
+        resource = payload.get("resource") or {}
+        if event_type.startswith("CHECKOUT.ORDER."):
+            order_id = str(resource.get("id", ""))
+        else:
+            related = (resource.get("supplementary_data") or {}).get("related_ids") or {}
+            order_id = str(related.get("order_id", ""))
+        kind = EVENT_KINDS.get(event_type, EventKind.OTHER)
+        message = {EventKind.FAILED: "PayPal declined the payment.", EventKind.CANCELLED: ENDED_MESSAGE}
+        return ProviderEvent(
+            provider=self.provider,
+            event_id=str(payload.get("id", "")),
+            event_type=event_type,
+            kind=kind,
+            provider_reference=order_id,
+            failure_message=message.get(kind, ""),
+            payload=payload,
+        )
+
+
+GATEWAY = PayPalGateway()

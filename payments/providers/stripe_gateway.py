@@ -1,28 +1,51 @@
-"""Stripe: PaymentIntents (card, SEPA debit), SetupIntents (saved card or mandate), refunds.
+"""Stripe: PaymentIntents (card, SEPA debit), SetupIntents (saved card or mandate), refunds, webhooks.
 
 Amounts leave here in minor units; our payment row's idempotency key goes with every create call
 (real Stripe honours it; the row itself, written and locked before the call, is what stops a
-second charge where the key is ignored).
+second charge where the key is ignored, as localstripe does).
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from decimal import Decimal
 from functools import lru_cache
+from typing import Any
 
 import stripe
 from django.conf import settings
 
 from core.money import to_minor_units
-from payments.models import Payment, PaymentStatus
-from payments.providers.base import GatewayError, GatewayResult, PaymentDeclined
+from payments.models import Payment, PaymentProvider, PaymentStatus
+from payments.providers.base import (
+    WEBHOOK_TOLERANCE_SECONDS,
+    EventKind,
+    GatewayError,
+    GatewayProtocolError,
+    GatewayResult,
+    GatewayUnavailable,
+    ProviderEvent,
+    RefundResult,
+    RefundStatus,
+    StartParams,
+)
 
 DECLINED_FALLBACK = "Your card was declined."
+NOT_CONFIRMED = "The payment details could not be confirmed. Please try again."
+CANCELLED_MESSAGE = "The payment was cancelled before it was completed: nothing was charged."
+EVENT_KINDS = {
+    "payment_intent.succeeded": EventKind.SUCCEEDED,
+    "payment_intent.processing": EventKind.PROCESSING,
+    "payment_intent.payment_failed": EventKind.FAILED,
+    "payment_intent.canceled": EventKind.CANCELLED,
+    "charge.dispute.created": EventKind.RETURNED,  # a SEPA or ACH debit returned by the payer's bank
+}
 
 
 @lru_cache(maxsize=4)
 def _client(api_key: str, api_base: str) -> stripe.StripeClient:
-    addresses = {"api": api_base} if api_base else None
+    addresses: Any = {"api": api_base} if api_base else None
     return stripe.StripeClient(api_key, base_addresses=addresses, max_network_retries=0)
 
 
@@ -30,9 +53,19 @@ def stripe_client() -> stripe.StripeClient:
     return _client(settings.STRIPE_SECRET_KEY, settings.STRIPE_API_BASE)
 
 
+def _broken(error: stripe.StripeError) -> GatewayError:
+    """Map a Stripe exception that is not a decline onto our small tree."""
+    if isinstance(error, stripe.APIConnectionError | stripe.APIError | stripe.RateLimitError):
+        return GatewayUnavailable(f"Stripe unavailable: {error}")
+    return GatewayProtocolError(f"Stripe refused the request: {error}")
+
+
 def _declined_message(error: stripe.StripeError) -> str:
     body = getattr(error, "error", None)
-    return (getattr(body, "message", None) or error.user_message or DECLINED_FALLBACK)[:500]
+    return str(getattr(body, "message", None) or error.user_message or DECLINED_FALLBACK)[:500]
+
+
+# --- Stripe-only helpers: customers and SetupIntents (saved methods for automatic payment) ---------------
 
 
 def customer_create(*, name: str, email: str, account_number: str) -> str:
@@ -42,15 +75,17 @@ def customer_create(*, name: str, email: str, account_number: str) -> str:
             options={"idempotency_key": f"cc-customer-{account_number}"},
         )
     except stripe.StripeError as error:
-        raise GatewayError(str(error)) from error
-    return customer.id
+        raise _broken(error) from error
+    return str(customer.id)
 
 
-def setup_intent_create(*, customer_id: str, method_types: list[str], metadata: dict) -> tuple[str, str]:
+def setup_intent_create(
+    *, customer_id: str, method_types: list[str], metadata: dict[str, str]
+) -> tuple[str, str]:
     """A SetupIntent the browser confirms with Stripe.js; returns (id, client_secret)."""
     try:
         intent = stripe_client().v1.setup_intents.create(
-            params={
+            params={  # type: ignore[arg-type]
                 "customer": customer_id,
                 "usage": "off_session",
                 "payment_method_types": method_types,
@@ -58,21 +93,23 @@ def setup_intent_create(*, customer_id: str, method_types: list[str], metadata: 
             }
         )
     except stripe.StripeError as error:
-        raise GatewayError(str(error)) from error
-    return intent.id, intent.client_secret
+        raise _broken(error) from error
+    return str(intent.id), str(intent.client_secret)
 
 
-def setup_intent_payment_method(*, setup_intent_id: str, customer_id: str) -> tuple[str, str]:
-    """The payment method a confirmed SetupIntent of this customer produced: (pm id, label)."""
+def setup_intent_payment_method(*, setup_intent_id: str, customer_id: str) -> tuple[str, str] | None:
+    """The payment method a confirmed SetupIntent of this customer produced, (pm id, label); None when
+    the SetupIntent is unknown, another customer's, or not confirmed (a result, not an error)."""
     try:
         intent = stripe_client().v1.setup_intents.retrieve(setup_intent_id)
-    except stripe.InvalidRequestError as error:
-        raise PaymentDeclined("The payment details could not be confirmed. Please try again.") from error
+    except stripe.InvalidRequestError:
+        return None
     except stripe.StripeError as error:
-        raise GatewayError(str(error)) from error
+        raise _broken(error) from error
     if intent.customer != customer_id or intent.status != "succeeded" or not intent.payment_method:
-        raise PaymentDeclined("The payment details could not be confirmed. Please try again.")
-    pm_id = intent.payment_method if isinstance(intent.payment_method, str) else intent.payment_method.id
+        return None
+    method = intent.payment_method
+    pm_id = method if isinstance(method, str) else method.id
     return pm_id, payment_method_label(pm_id)
 
 
@@ -81,14 +118,17 @@ def payment_method_label(pm_id: str) -> str:
         pm = stripe_client().v1.payment_methods.retrieve(pm_id)
     except stripe.StripeError:
         return ""
-    if pm.type == "card":
+    if pm.type == "card" and pm.card is not None:
         return f"{pm.card.brand.title()} •••• {pm.card.last4}"
-    if pm.type == "sepa_debit":
+    if pm.type == "sepa_debit" and pm.sepa_debit is not None:
         return f"IBAN {pm.sepa_debit.country} •••• {pm.sepa_debit.last4}"
-    return pm.type
+    return str(pm.type)
 
 
-def _result(intent) -> GatewayResult:
+# --- the gateway -----------------------------------------------------------------------------------------
+
+
+def _result(intent: Any) -> GatewayResult:
     status = intent.status
     if status == "succeeded":
         return GatewayResult(intent.id, PaymentStatus.SUCCEEDED)
@@ -96,58 +136,119 @@ def _result(intent) -> GatewayResult:
         return GatewayResult(intent.id, PaymentStatus.PROCESSING)
     if status == "requires_action":
         return GatewayResult(intent.id, PaymentStatus.PENDING, client_secret=intent.client_secret)
-    if status in ("requires_payment_method", "canceled"):
+    if status == "canceled":
+        return GatewayResult(
+            intent.id, PaymentStatus.FAILED, failure_message=CANCELLED_MESSAGE, cancelled=True
+        )
+    if status == "requires_payment_method":
         error = intent.last_payment_error
         message = (error.message if error else "") or DECLINED_FALLBACK
         return GatewayResult(intent.id, PaymentStatus.FAILED, failure_message=message)
     return GatewayResult(intent.id, PaymentStatus.PENDING)
 
 
-def payment_intent_create(
-    *, payment: Payment, customer_id: str, payment_method_id: str, method_type: str, off_session: bool
-) -> GatewayResult:
-    """Create and confirm a PaymentIntent for our payment row. A decline raises PaymentDeclined."""
-    params = {
-        "amount": to_minor_units(payment.amount, payment.currency),
-        "currency": payment.currency.lower(),
-        "customer": customer_id,
-        "payment_method": payment_method_id,
-        "payment_method_types": [method_type],
-        "confirm": True,
-        "metadata": {"payment_reference": payment.reference, "account": payment.account.customer_number},
-    }
-    if off_session:
-        params["off_session"] = True
-    try:
-        intent = stripe_client().v1.payment_intents.create(
-            params=params, options={"idempotency_key": payment.idempotency_key}
+class StripeGateway:
+    provider: str = PaymentProvider.STRIPE
+
+    def start(self, *, payment: Payment, params: StartParams) -> GatewayResult:
+        """Create and confirm the PaymentIntent of our payment row; a decline is a failed result."""
+        if not params.payment_method_id:
+            return GatewayResult("", PaymentStatus.FAILED, failure_message=NOT_CONFIRMED)
+        body: dict[str, Any] = {
+            "amount": to_minor_units(payment.amount, payment.currency),
+            "currency": payment.currency.lower(),
+            "customer": params.customer_id,
+            "payment_method": params.payment_method_id,
+            "payment_method_types": [params.method_type],
+            "confirm": True,
+            "metadata": {"payment_reference": payment.reference, "account": payment.account.customer_number},
+        }
+        if params.off_session:
+            body["off_session"] = True
+        try:
+            intent = stripe_client().v1.payment_intents.create(
+                params=body,  # type: ignore[arg-type]
+                options={"idempotency_key": payment.idempotency_key},
+            )
+        except stripe.CardError as error:
+            return GatewayResult("", PaymentStatus.FAILED, failure_message=_declined_message(error))
+        except stripe.StripeError as error:
+            raise _broken(error) from error
+        return _result(intent)
+
+    def confirm(self, *, payment: Payment) -> GatewayResult:
+        """After 3-D Secure in the browser (or any time): where the PaymentIntent stands."""
+        try:
+            return _result(stripe_client().v1.payment_intents.retrieve(payment.provider_reference))
+        except stripe.StripeError as error:
+            raise _broken(error) from error
+
+    def cancel(self, *, payment: Payment) -> GatewayResult:
+        """Cancel the PaymentIntent; one already succeeded or processing answers that state instead."""
+        if not payment.provider_reference:
+            return GatewayResult("", PaymentStatus.FAILED, failure_message=CANCELLED_MESSAGE, cancelled=True)
+        try:
+            return _result(stripe_client().v1.payment_intents.cancel(payment.provider_reference))
+        except stripe.InvalidRequestError:
+            return self.confirm(payment=payment)  # too late to cancel: its final state decides
+        except stripe.StripeError as error:
+            raise _broken(error) from error
+
+    def refund(self, *, payment: Payment, amount: Decimal, idempotency_key: str) -> RefundResult:
+        try:
+            refund = stripe_client().v1.refunds.create(
+                params={
+                    "payment_intent": payment.provider_reference,
+                    "amount": to_minor_units(amount, payment.currency),
+                },
+                options={"idempotency_key": idempotency_key},
+            )
+        except stripe.InvalidRequestError as error:
+            return RefundResult("", RefundStatus.FAILED, failure_message=str(error.user_message or error))
+        except stripe.StripeError as error:
+            raise _broken(error) from error
+        status = RefundStatus.SUCCEEDED if refund.status == "succeeded" else RefundStatus.PENDING
+        return RefundResult(str(refund.id), status)
+
+    def parse_webhook(self, *, body: bytes, headers: Mapping[str, str]) -> ProviderEvent | None:
+        """Stripe's signature and timestamp checked with our endpoint secret before anything is read."""
+        try:
+            stripe.Webhook.construct_event(
+                body,
+                headers.get("Stripe-Signature", ""),
+                settings.STRIPE_WEBHOOK_SECRET,
+                WEBHOOK_TOLERANCE_SECONDS,
+            )
+            payload = json.loads(body)
+        except (ValueError, stripe.SignatureVerificationError):
+            return None
+        if not isinstance(payload, dict) or not payload.get("id") or not payload.get("type"):
+            return None
+        return self.event_from_payload(payload=payload)
+
+    def event_from_payload(self, *, payload: Mapping[str, Any]) -> ProviderEvent:
+        event_type = str(payload.get("type", ""))
+        obj = (payload.get("data") or {}).get("object") or {}
+        kind = EVENT_KINDS.get(event_type, EventKind.OTHER)
+        if kind == EventKind.RETURNED:
+            reference, ours = str(obj.get("payment_intent") or ""), ""
+            message = f"Returned by the bank ({obj.get('reason') or 'debit returned'})"
+        else:
+            reference = str(obj.get("id") or "") if event_type.startswith("payment_intent.") else ""
+            ours = str((obj.get("metadata") or {}).get("payment_reference") or "")
+            message = str((obj.get("last_payment_error") or {}).get("message") or "")
+            if kind == EventKind.CANCELLED:
+                message = CANCELLED_MESSAGE
+        return ProviderEvent(
+            provider=self.provider,
+            event_id=str(payload.get("id", "")),
+            event_type=event_type,
+            kind=kind,
+            provider_reference=reference,
+            payment_reference=ours,
+            failure_message=message or "The payment failed.",
+            payload=payload,
         )
-    except stripe.CardError as error:
-        raise PaymentDeclined(_declined_message(error)) from error
-    except stripe.StripeError as error:
-        raise GatewayError(str(error)) from error
-    return _result(intent)
 
 
-def payment_intent_retrieve(*, intent_id: str) -> GatewayResult:
-    try:
-        return _result(stripe_client().v1.payment_intents.retrieve(intent_id))
-    except stripe.StripeError as error:
-        raise GatewayError(str(error)) from error
-
-
-def refund_create(*, intent_id: str, amount: Decimal, currency: str, idempotency_key: str) -> str:
-    """Refund part or all of a card payment; returns the refund id."""
-    try:
-        refund = stripe_client().v1.refunds.create(
-            params={"payment_intent": intent_id, "amount": to_minor_units(amount, currency)},
-            options={"idempotency_key": idempotency_key},
-        )
-    except stripe.StripeError as error:
-        raise GatewayError(str(error)) from error
-    return refund.id
-
-
-def webhook_event_construct(*, payload: bytes, signature: str, tolerance: int) -> stripe.Event:
-    """Verify Stripe's signature and timestamp; raises stripe.SignatureVerificationError or ValueError."""
-    return stripe.Webhook.construct_event(payload, signature, settings.STRIPE_WEBHOOK_SECRET, tolerance)
+GATEWAY = StripeGateway()

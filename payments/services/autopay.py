@@ -58,9 +58,12 @@ def autopay_method_save(
         raise PaymentError(_("This method cannot be used for automatic payment on this account."))
     # Stripe is asked before the transaction opens: no connection sits idle in a transaction during HTTP.
     customer_id = stripe_customer_ensure(account=account)
-    pm_id, label = stripe_gateway.setup_intent_payment_method(
+    found = stripe_gateway.setup_intent_payment_method(
         setup_intent_id=setup_intent_id, customer_id=customer_id
     )
+    if found is None:
+        raise PaymentError(_("The payment details could not be confirmed. Please try again."))
+    pm_id, label = found
     with transaction.atomic():
         saved, _created = SavedPaymentMethod.objects.get_or_create(
             provider=PaymentProvider.STRIPE,

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,6 +23,7 @@ from accounts.services import activity_record
 from core.money import ZERO
 from invoices.ledger import LedgerError, invoices_lock
 from invoices.models import Invoice
+from payments.holds import invoices_payable
 from payments.ledger import (
     PaymentError,
     account_credit_balance,
@@ -41,6 +43,8 @@ from payments.models import (
     Refund,
 )
 from payments.notices import payment_notice_enqueue
+from payments.providers import gateway_for
+from payments.providers.base import GatewayError, RefundStatus
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +64,7 @@ def open_invoices_in_currency(*, account: CustomerAccount, currency: str):
 
 @transaction.atomic
 def account_credit_apply(
-    *, account: CustomerAccount, currency: str, actor: User | None, request=None
+    *, account: CustomerAccount, currency: str, actor: User | None, request: HttpRequest | None = None
 ) -> Payment:
     """Pay the account's open invoices in `currency` with its credit, oldest due date first.
 
@@ -75,6 +79,11 @@ def account_credit_apply(
     payment = account_credit_apply_oldest_first(
         account=account, currency=currency, amount=available, actor=actor, request=request
     )
+    if payment is None and open_invoices_in_currency(account=account, currency=currency).exists():
+        raise CreditError(
+            _("A payment in progress holds what is left on your open invoices in %(currency)s.")
+            % {"currency": currency}
+        )
     if payment is None:
         raise CreditError(
             _("No invoice in %(currency)s is open: you can ask for a refund instead.")
@@ -84,16 +93,21 @@ def account_credit_apply(
 
 
 def account_credit_apply_oldest_first(
-    *, account: CustomerAccount, currency: str, amount: Decimal, actor: User | None, request=None, note=""
+    *,
+    account: CustomerAccount,
+    currency: str,
+    amount: Decimal,
+    actor: User | None,
+    request: HttpRequest | None = None,
+    note: str = "",
 ) -> Payment | None:
-    """Spend up to `amount` of credit on the open invoices in `currency`, oldest due first (None: none open)."""
+    """Spend up to `amount` of credit on the open invoices in `currency`, oldest due first, never on what
+    a payment in flight holds (None: nothing payable)."""
+    invoices = invoices_lock(
+        invoice_ids=open_invoices_in_currency(account=account, currency=currency).values_list("pk", flat=True)
+    )
     plan = split_oldest_due_first(
-        invoices=invoices_lock(
-            invoice_ids=open_invoices_in_currency(account=account, currency=currency).values_list(
-                "pk", flat=True
-            )
-        ),
-        amount=amount,
+        invoices=invoices, amount=amount, payable=invoices_payable(invoices=invoices)
     )
     if not plan:
         return None
@@ -108,7 +122,7 @@ def account_credit_pay(
     currency: str,
     plan: list[tuple[Invoice, Decimal]],
     actor: User | None,
-    request=None,
+    request: HttpRequest | None = None,
     note: str = "",
 ) -> Payment:
     total = sum((part for _invoice, part in plan), ZERO)
@@ -171,7 +185,9 @@ def _refund_source_payment(*, account: CustomerAccount, currency: str) -> Paymen
 
 
 @transaction.atomic
-def refund_request(*, account: CustomerAccount, currency: str, actor: User, request=None) -> Refund:
+def refund_request(
+    *, account: CustomerAccount, currency: str, actor: User, request: HttpRequest | None = None
+) -> Refund:
     """Ask for the account's credit in `currency` back; allowed only when no invoice in it is open."""
     _lock_account(account)
     amount = account_credit_balance(account=account, currency=currency)
@@ -209,26 +225,83 @@ def refund_request(*, account: CustomerAccount, currency: str, actor: User, requ
     return refund
 
 
-def _stripe_refund(refund: Refund) -> str:
-    """Refund to the card the money came from; the refund row's id is the idempotency key."""
-    from payments.providers.stripe_gateway import refund_create
+@transaction.atomic
+def late_payment_refund_request(
+    *, account: CustomerAccount, payment: Payment, actor: User, request: HttpRequest | None = None
+) -> Refund:
+    """One click: give back the credit a payment left when it arrived for invoices already settled.
 
-    return refund_create(
-        intent_id=refund.payment.provider_reference,
-        amount=refund.amount,
-        currency=refund.currency,
-        idempotency_key=f"cc-refund-{refund.pk}",
+    Unlike a refund of the whole credit, open invoices do not stop it: the money was never meant to
+    stay with us. It goes back to where it came from (the card or PayPal) once staff approve it.
+    """
+    _lock_account(account)
+    online = payment.account_id == account.pk and payment.provider in (
+        PaymentProvider.STRIPE,
+        PaymentProvider.PAYPAL,
     )
+    left = payment_credit_left(payment=payment) if online else ZERO
+    amount = min(left, account_credit_balance(account=account, currency=payment.currency))
+    if amount <= 0:
+        raise CreditError(_("This payment left no account credit to refund."))
+    try:
+        with transaction.atomic():
+            refund = Refund.objects.create(
+                account=account,
+                currency=payment.currency,
+                amount=amount,
+                payment=payment,
+                requested_by=actor,
+                reason=f"{payment.reference} arrived for invoices already settled",
+            )
+    except IntegrityError as error:
+        raise CreditError(_("A refund of this credit is already being processed.")) from error
+    activity_record(
+        account=account,
+        actor=actor,
+        action="refund.requested",
+        summary=f"Refund of {amount} {payment.currency} left by {payment.reference} requested",
+        target=f"refund-{refund.pk}",
+        request=request,
+    )
+    return refund
+
+
+def payment_credit_left(*, payment: Payment) -> Decimal:
+    """What a payment overpaid into account credit, less what refunds already took back of it."""
+    credited = (
+        AccountCredit.objects.filter(
+            payment=payment, kind=AccountCredit.Kind.OVERPAYMENT, amount__gt=0
+        ).aggregate(total=Sum("amount"))["total"]
+        or ZERO
+    )
+    refunded = (
+        payment.refunds.exclude(status__in=[Refund.Status.REJECTED, Refund.Status.FAILED]).aggregate(
+            total=Sum("amount")
+        )["total"]
+        or ZERO
+    )
+    return max(credited - refunded, ZERO)
+
+
+def _provider_refund(refund: Refund) -> str:
+    """Refund to where the money came from (its gateway); the refund row's id is the idempotency key."""
+    assert refund.payment is not None  # noqa: S101 — refund_is_to_provider checked it
+    result = gateway_for(refund.payment.provider).refund(
+        payment=refund.payment, amount=refund.amount, idempotency_key=f"cc-refund-{refund.pk}"
+    )
+    if result.status == RefundStatus.FAILED:
+        raise CreditError(f"The provider refused the refund: {result.failure_message}")
+    return result.provider_reference
 
 
 def refund_is_by_card(refund: Refund) -> bool:
-    """Back to the card when the credit came from one card payment that covers the whole refund;
-    credit gathered from several payments (or a transfer) goes back by bank transfer."""
+    """Back to the card (or PayPal) when the credit came from one such payment that covers the whole
+    refund; credit gathered from several payments (or a transfer) goes back by bank transfer."""
     payment = refund.payment
     return (
         payment is not None
-        and payment.provider == PaymentProvider.STRIPE
-        and payment.method == PaymentMethod.CARD
+        and payment.provider in (PaymentProvider.STRIPE, PaymentProvider.PAYPAL)
+        and payment.method in (PaymentMethod.CARD, PaymentMethod.PAYPAL)
         and bool(payment.provider_reference)
         and refund.amount <= payment.amount - card_amount_refunded(payment=payment, excluding=refund)
     )
@@ -242,7 +315,9 @@ def card_amount_refunded(*, payment: Payment, excluding: Refund | None = None) -
     return refunds.aggregate(total=Sum("amount"))["total"] or Decimal("0")
 
 
-def refund_approve(*, refund: Refund, actor: User, bank_reference: str = "", request=None) -> Refund:
+def refund_approve(
+    *, refund: Refund, actor: User, bank_reference: str = "", request: HttpRequest | None = None
+) -> Refund:
     """Staff pay a requested refund: to the card through Stripe, else by a bank transfer they record.
 
     Three steps so that a crash is recoverable: mark approved (commit), pay (idempotent at the
@@ -263,15 +338,13 @@ def refund_approve(*, refund: Refund, actor: User, bank_reference: str = "", req
         locked.approved_by = actor
         locked.save(update_fields=["status", "approved_by"])
     if by_card:
-        from payments.providers.base import GatewayError
-
         try:
-            reference = _stripe_refund(locked)
+            reference = _provider_refund(locked)
         except GatewayError as error:
-            logger.warning("stripe refund %s failed: %s", locked.pk, error)
+            logger.warning("provider refund %s failed: %s", locked.pk, error)
             # Stays approved: approving again retries with the same idempotency key, or staff reject it.
-            Refund.objects.filter(pk=locked.pk).update(reason=f"Stripe: {error}"[:300])
-            raise CreditError(f"Stripe did not refund: {error}") from error
+            Refund.objects.filter(pk=locked.pk).update(reason=f"Provider: {error}"[:300])
+            raise CreditError(f"The provider did not refund: {error}") from error
     else:
         reference = bank_reference.strip()
     with transaction.atomic():
@@ -305,7 +378,7 @@ def refund_approve(*, refund: Refund, actor: User, bank_reference: str = "", req
 
 
 @transaction.atomic
-def refund_reject(*, refund: Refund, actor: User, reason: str, request=None) -> Refund:
+def refund_reject(*, refund: Refund, actor: User, reason: str, request: HttpRequest | None = None) -> Refund:
     locked = Refund.objects.select_for_update().get(pk=refund.pk)
     if locked.status not in (Refund.Status.REQUESTED, Refund.Status.APPROVED):
         raise CreditError(f"This refund is {locked.get_status_display().lower()}.")

@@ -1,28 +1,28 @@
 """Online payments (card, SEPA debit through Stripe; PayPal): what can be paid, start, settle, fail.
 
 Order of writes, so that money is never taken twice nor lost:
-1. `payment_start` locks the invoices, checks the amount against the server's balances less what
-   other payments in flight already hold, checks the method against the policy, and writes our
-   Payment row (its idempotency key is the form's token: a double submit returns the same row).
+1. `payment_start` locks the invoices, checks the amount against what is payable on them (the balance
+   less what other payments in flight hold: payments.holds), checks the method against the policy, and
+   writes our Payment row (its idempotency key is the form's token: a double submit returns the same row).
+   From then on the row holds its amounts until the provider's final answer.
 2. The charge (online_charge.py) locks that Payment row for the whole provider call.
 3. `payment_succeed` / `payment_fail` are idempotent: the browser return and the webhook may both
    report the same outcome, in any order; the ledger allocates once.
+4. Abandoned attempts are cancelled at the provider before their hold ends (abandoned.py).
 """
 
 from __future__ import annotations
 
-import copy
-import datetime
 import functools
 import logging
 import operator
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from accounts.models import CustomerAccount, User
@@ -31,6 +31,7 @@ from core.money import ZERO, format_money, quantize
 from invoices.ledger import invoices_lock
 from invoices.models import Invoice
 from invoices.selectors import invoices_for_user
+from payments.holds import HOLDING_PROVIDERS, invoices_held, invoices_payable
 from payments.ledger import (
     PaymentError,
     payment_allocate,
@@ -46,14 +47,12 @@ from payments.models import (
     PaymentProvider,
     PaymentStatus,
 )
-from payments.policy import payment_options
+from payments.policy import PaymentOptions, payment_options
 from payments.providers.base import GatewayResult
 
 logger = logging.getLogger(__name__)
 
-# A started payment that never reached the provider stops holding its invoices after this long.
-PENDING_HOLD = datetime.timedelta(minutes=30)
-PROVIDER_OF = {
+PROVIDER_OF: dict[str, str] = {
     PaymentMethod.CARD: PaymentProvider.STRIPE,
     PaymentMethod.SEPA_DEBIT: PaymentProvider.STRIPE,
     PaymentMethod.ACH_DEBIT: PaymentProvider.STRIPE,
@@ -70,26 +69,8 @@ class MethodNotOffered(PaymentError):
 
 
 def invoice_amounts_held(*, invoices: Sequence[Invoice]) -> dict[int, Decimal]:
-    """Per invoice id, what online payments in flight already cover: a debit `processing` for days, or a
-    payment started in the last 30 minutes. That part is not offered for another payment meanwhile.
-
-    One query over the accounts' payments in flight (few), matched to the invoices here.
-    """
-    if not invoices:
-        return {}
-    wanted = {invoice.pk for invoice in invoices}
-    in_flight = Payment.objects.filter(
-        Q(status=PaymentStatus.PROCESSING)
-        | Q(status=PaymentStatus.PENDING, created_at__gte=timezone.now() - PENDING_HOLD),
-        account_id__in={invoice.account_id for invoice in invoices},
-        provider__in=[PaymentProvider.STRIPE, PaymentProvider.PAYPAL],
-    )
-    held: dict[int, Decimal] = {}
-    for intended in in_flight.values_list("intended_allocations", flat=True):
-        for entry in intended:
-            if entry["invoice_id"] in wanted:
-                held[entry["invoice_id"]] = held.get(entry["invoice_id"], ZERO) + Decimal(entry["amount"])
-    return held
+    """Per invoice id, what payments in flight hold on it (payments.holds; kept for the template tags)."""
+    return invoices_held(invoices=invoices)
 
 
 @dataclass(frozen=True)
@@ -111,21 +92,24 @@ class PaymentPlan:
         return [invoice.amount_due for invoice in self.invoices if self.available[invoice.pk] > 0]
 
 
-def payment_plan(*, invoices: Sequence[Invoice], amount: Decimal | str | None = None) -> PaymentPlan:
-    """Check the selection and the amount against the server's balances; spread it oldest due first."""
+def payment_plan(
+    *,
+    invoices: Sequence[Invoice],
+    amount: Decimal | str | None = None,
+    held: Mapping[int, Decimal] | None = None,
+) -> PaymentPlan:
+    """Check the selection and the amount against what is payable; spread it oldest due first.
+
+    `held`: what payments in flight hold (payments.holds.invoices_held), when the caller read it already.
+    """
     if not invoices:
         raise PaymentError(_("Select at least one invoice to pay."))
     currencies = {invoice.currency for invoice in invoices}
     if len(currencies) > 1:
         raise PaymentError(_("Invoices in different currencies cannot be paid together."))
     currency = currencies.pop()
-    held = invoice_amounts_held(invoices=invoices)
-    available = {
-        invoice.pk: max(invoice.amount_due - held.get(invoice.pk, ZERO), ZERO)
-        if invoice.can_be_paid()
-        else ZERO
-        for invoice in invoices
-    }
+    held = dict(invoices_held(invoices=invoices) if held is None else held)
+    available = invoices_payable(invoices=invoices, held=held)
     total = sum(available.values(), ZERO)
     if total <= 0:
         raise PaymentError(_("Nothing is left to pay on the selected invoices."))
@@ -143,15 +127,7 @@ def payment_plan(*, invoices: Sequence[Invoice], amount: Decimal | str | None = 
                 _("The amount is more than the %(total)s left to pay.")
                 % {"total": format_money(total, currency)}
             )
-    by_pk = {invoice.pk: invoice for invoice in invoices}
-    shadows = []
-    for invoice in invoices:
-        shadow = copy.copy(invoice)
-        shadow.amount_due = available[invoice.pk]
-        shadows.append(shadow)
-    parts = [
-        (by_pk[shadow.pk], part) for shadow, part in split_oldest_due_first(invoices=shadows, amount=chosen)
-    ]
+    parts = split_oldest_due_first(invoices=invoices, amount=chosen, payable=available)
     return PaymentPlan(
         currency=currency, invoices=list(invoices), held=held, available=available, amount=chosen, parts=parts
     )
@@ -169,12 +145,17 @@ def invoices_to_pay(*, user: User, account: CustomerAccount, numbers: Sequence[s
 # --- start ------------------------------------------------------------------------------------------
 
 
-def _release_abandoned(*, user: User, invoice_ids: Sequence[int]) -> None:
+def payments_abandoned_release(*, user: User, invoice_ids: Sequence[int]) -> None:
     """The same user starting again on the same invoices gives up their attempts that never reached a provider.
 
-    skip_locked: a payment whose row is locked is being charged right now, so it is not abandoned
-    (and waiting for it here, invoices locked, would invert the payment → invoice lock order).
+    Only those: nothing exists at a provider that could still charge them, and the charge checks the
+    row's status under its lock. An attempt with a provider object (3-D Secure pending, a PayPal order)
+    keeps holding until the provider cancels it (abandoned.py). skip_locked: a payment whose row is
+    locked is being charged right now (and waiting for it here, invoices locked, would invert the
+    payment → invoice lock order).
     """
+    if not invoice_ids:
+        return
     mentions = functools.reduce(
         operator.or_, (Q(intended_allocations__contains=[{"invoice_id": pk}]) for pk in invoice_ids)
     )
@@ -183,10 +164,70 @@ def _release_abandoned(*, user: User, invoice_ids: Sequence[int]) -> None:
         started_by=user,
         status=PaymentStatus.PENDING,
         provider_reference="",
-        provider__in=[PaymentProvider.STRIPE, PaymentProvider.PAYPAL],
+        provider__in=HOLDING_PROVIDERS,
     )
     for payment in abandoned:
         payment_transition(payment=payment, to_status=PaymentStatus.FAILED, note="Replaced by a new attempt")
+
+
+def payment_options_for(*, account: CustomerAccount, plan: PaymentPlan) -> PaymentOptions:
+    """The method policy applied to a plan: its amount, and each selected balance (the card-only rule)."""
+    return payment_options(
+        country=account.country, currency=plan.currency, amount=plan.amount, invoice_balances=plan.balances
+    )
+
+
+def payment_idempotency_key(*, token: str) -> str:
+    return f"cc-{token}"[:100]
+
+
+def payment_replayed(*, method: str, token: str, account: CustomerAccount) -> Payment | None:
+    """The payment an earlier submit of the same form wrote, if any (a double click returns it)."""
+    provider = PROVIDER_OF.get(method)
+    if provider is None:
+        return None
+    replay = Payment.objects.filter(
+        provider=provider, idempotency_key=payment_idempotency_key(token=token)
+    ).first()
+    return _own(replay, account) if replay is not None else None
+
+
+def payment_start_locked(
+    *,
+    user: User,
+    account: CustomerAccount,
+    plan: PaymentPlan,
+    options: PaymentOptions,
+    method: str,
+    token: str,
+    request: HttpRequest | None = None,
+) -> Payment:
+    """Write the pending payment of a plan made on locked invoices, once the policy allows the method."""
+    if method not in PROVIDER_OF:
+        raise MethodNotOffered(_("Choose a payment method."))
+    if method not in options.methods:
+        raise MethodNotOffered(" ".join(options.notes) or _("This method is not available for this payment."))
+    payment = payment_create(
+        account=account,
+        method=method,
+        provider=PROVIDER_OF[method],
+        amount=plan.amount,
+        currency=plan.currency,
+        started_by=user,
+        intended_allocations=plan.parts,
+        idempotency_key=payment_idempotency_key(token=token),
+    )
+    activity_record(
+        account=account,
+        actor=user,
+        action="payment.started",
+        summary=f"{payment.reference}: {plan.amount} {plan.currency} by {method} for "
+        + ", ".join(invoice.number for invoice, _part in plan.parts),
+        target=payment.reference,
+        details={"method": method, "amount": str(plan.amount)},
+        request=request,
+    )
+    return payment
 
 
 def payment_start(
@@ -197,83 +238,34 @@ def payment_start(
     amount: Decimal | str | None,
     method: str,
     idempotency_key: str,
-    request=None,
+    request: HttpRequest | None = None,
 ) -> Payment:
     """Write the pending payment of `amount` over the invoices; the same `idempotency_key` returns it again."""
     if method not in PROVIDER_OF:
         raise MethodNotOffered(_("Choose a payment method."))
-    provider = PROVIDER_OF[method]
-    key = f"cc-{idempotency_key}"[:100]
     try:
         with transaction.atomic():
             invoices = invoices_to_pay(user=user, account=account, numbers=invoice_numbers)
             locked = invoices_lock(invoice_ids=[invoice.pk for invoice in invoices])
-            replay = Payment.objects.filter(provider=provider, idempotency_key=key).first()
+            replay = payment_replayed(method=method, token=idempotency_key, account=account)
             if replay is not None:
-                return _own(replay, account)
-            _release_abandoned(user=user, invoice_ids=[invoice.pk for invoice in locked])
+                return replay
+            payments_abandoned_release(user=user, invoice_ids=[invoice.pk for invoice in locked])
             plan = payment_plan(invoices=locked, amount=amount)
-            options = payment_options(
-                country=account.country,
-                currency=plan.currency,
-                amount=plan.amount,
-                invoice_balances=plan.balances,
-            )
-            if method not in options.methods:
-                raise MethodNotOffered(
-                    " ".join(options.notes) or _("This method is not available for this payment.")
-                )
-            payment = payment_create(
+            return payment_start_locked(
+                user=user,
                 account=account,
+                plan=plan,
+                options=payment_options_for(account=account, plan=plan),
                 method=method,
-                provider=provider,
-                amount=plan.amount,
-                currency=plan.currency,
-                started_by=user,
-                intended_allocations=plan.parts,
-                idempotency_key=key,
-            )
-            activity_record(
-                account=account,
-                actor=user,
-                action="payment.started",
-                summary=f"{payment.reference}: {plan.amount} {plan.currency} by {method} for "
-                + ", ".join(invoice.number for invoice, _part in plan.parts),
-                target=payment.reference,
-                details={"method": method, "amount": str(plan.amount)},
+                token=idempotency_key,
                 request=request,
             )
-            return payment
     except IntegrityError:
-        replay = Payment.objects.filter(provider=provider, idempotency_key=key).first()
+        replay = payment_replayed(method=method, token=idempotency_key, account=account)
         if replay is None:
             raise
-        return _own(replay, account)
-
-
-def payments_abandoned_expire(*, now: datetime.datetime | None = None) -> int:
-    """Fail the attempts that never reached a provider within the hold: they stop showing as pending."""
-    cutoff = (now or timezone.now()) - PENDING_HOLD
-    expired = 0
-    stale = Payment.objects.filter(
-        status=PaymentStatus.PENDING,
-        provider_reference="",
-        created_at__lt=cutoff,
-        provider__in=[PaymentProvider.STRIPE, PaymentProvider.PAYPAL],
-    ).values_list("pk", flat=True)
-    for pk in stale:
-        with transaction.atomic():
-            payment = (
-                Payment.objects.select_for_update(skip_locked=True)
-                .filter(pk=pk, provider_reference="")
-                .first()
-            )
-            if payment is not None and payment.status == PaymentStatus.PENDING:
-                payment_transition(
-                    payment=payment, to_status=PaymentStatus.FAILED, note="Abandoned before paying"
-                )
-                expired += 1
-    return expired
+        return replay
 
 
 def _own(payment: Payment, account: CustomerAccount) -> Payment:
@@ -290,7 +282,9 @@ def _intended(payment: Payment) -> list[tuple[int, Decimal]]:
 
 
 @transaction.atomic
-def payment_succeed(*, payment: Payment, actor: User | None = None, request=None, note: str = "") -> Payment:
+def payment_succeed(
+    *, payment: Payment, actor: User | None = None, request: HttpRequest | None = None, note: str = ""
+) -> Payment:
     """The money is ours: allocate it (once) and send the confirmation (once)."""
     locked = Payment.objects.select_for_update().get(pk=payment.pk)
     if locked.status in (PaymentStatus.FAILED, PaymentStatus.REFUNDED):
@@ -328,7 +322,9 @@ def payment_mark_processing(*, payment: Payment, note: str = "") -> Payment:
 
 
 @transaction.atomic
-def payment_fail(*, payment: Payment, message: str, actor: User | None = None, request=None) -> Payment:
+def payment_fail(
+    *, payment: Payment, message: str, actor: User | None = None, request: HttpRequest | None = None
+) -> Payment:
     """The money did not come (declined, cancelled) or came back (a debit returned): reopen what it paid."""
     locked = Payment.objects.select_for_update().get(pk=payment.pk)
     was = locked.status
@@ -354,7 +350,7 @@ def payment_fail(*, payment: Payment, message: str, actor: User | None = None, r
 
 
 def payment_result_apply(
-    *, payment: Payment, result: GatewayResult, actor: User | None = None, request=None
+    *, payment: Payment, result: GatewayResult, actor: User | None = None, request: HttpRequest | None = None
 ) -> Payment:
     if result.status == PaymentStatus.SUCCEEDED:
         return payment_succeed(payment=payment, actor=actor, request=request)

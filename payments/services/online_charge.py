@@ -1,7 +1,8 @@
-"""Charging online: Stripe (card, SEPA debit; SetupIntent then PaymentIntent) and PayPal (Orders v2).
+"""Charging online through the gateways: Stripe (card, SEPA debit; SetupIntent then PaymentIntent) and
+PayPal (Orders v2).
 
-Each charge locks our Payment row for the whole provider call: a second request for the same
-payment waits, then finds the provider reference and only reads the provider's state. Lock order
+Each provider call for a payment happens under the lock of our Payment row: a second request for the
+same payment waits, then finds the provider reference and only reads the provider's state. Lock order
 everywhere: the payment row, then (when settling) the invoices.
 """
 
@@ -10,23 +11,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from accounts.models import CustomerAccount, User
 from payments.ledger import PaymentError
 from payments.models import Payment, PaymentMethod, PaymentProvider, PaymentStatus, ProviderCustomer
-from payments.providers import paypal_gateway, stripe_gateway
-from payments.providers.base import PaymentDeclined
+from payments.providers import gateway_for, stripe_gateway
+from payments.providers.base import GatewayResult, StartParams
 from payments.services.online import DEBIT_METHODS, payment_fail, payment_result_apply
 
-STRIPE_METHOD_TYPE = {
+STRIPE_METHOD_TYPE: dict[str, str] = {
     PaymentMethod.CARD: "card",
     PaymentMethod.SEPA_DEBIT: "sepa_debit",
     PaymentMethod.ACH_DEBIT: "us_bank_account",
 }
-
-
-# --- Stripe: card and SEPA debit ----------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -34,6 +33,32 @@ class ChargeOutcome:
     payment: Payment
     client_secret: str = ""  # the browser finishes 3-D Secure with it
     error: str = ""
+
+
+def _outcome(payment: Payment, result: GatewayResult | None = None) -> ChargeOutcome:
+    pending = payment.status == PaymentStatus.PENDING and result is not None
+    return ChargeOutcome(
+        payment,
+        client_secret=result.client_secret if pending and result is not None else "",
+        error=payment.failure_message if payment.status == PaymentStatus.FAILED else "",
+    )
+
+
+def payment_provider_apply(
+    *,
+    payment: Payment,
+    result: GatewayResult,
+    actor: User | None = None,
+    request: HttpRequest | None = None,
+) -> Payment:
+    """Record the provider object's reference on the (locked) payment row, then apply the answer."""
+    if result.provider_reference and payment.provider_reference != result.provider_reference:
+        payment.provider_reference = result.provider_reference
+        payment.save(update_fields=["provider_reference"])
+    return payment_result_apply(payment=payment, result=result, actor=actor, request=request)
+
+
+# --- Stripe: card and SEPA debit ----------------------------------------------------------------------
 
 
 def stripe_customer_ensure(*, account: CustomerAccount) -> str:
@@ -71,58 +96,47 @@ def payment_stripe_charge(
     payment_method_id: str = "",
     off_session: bool = False,
     actor: User | None = None,
-    request=None,
+    request: HttpRequest | None = None,
 ) -> ChargeOutcome:
     """Create the PaymentIntent once for our payment row (under its lock) and apply the answer."""
+    gateway = gateway_for(PaymentProvider.STRIPE)
     customer_id = stripe_customer_ensure(account=payment.account)
     with transaction.atomic():
         locked = Payment.objects.select_for_update().select_related("account").get(pk=payment.pk)
         if locked.status != PaymentStatus.PENDING:
-            return ChargeOutcome(
-                locked, error=locked.failure_message if locked.status == PaymentStatus.FAILED else ""
-            )
+            return _outcome(locked)
         if locked.provider_reference:
-            result = stripe_gateway.payment_intent_retrieve(intent_id=locked.provider_reference)
+            result = gateway.confirm(payment=locked)
         else:
-            try:
-                if not payment_method_id:
-                    payment_method_id, _label = stripe_gateway.setup_intent_payment_method(
-                        setup_intent_id=setup_intent_id, customer_id=customer_id
-                    )
-                result = stripe_gateway.payment_intent_create(
-                    payment=locked,
+            if not payment_method_id:
+                found = stripe_gateway.setup_intent_payment_method(
+                    setup_intent_id=setup_intent_id, customer_id=customer_id
+                )
+                payment_method_id = found[0] if found else ""
+            result = gateway.start(
+                payment=locked,
+                params=StartParams(
                     customer_id=customer_id,
                     payment_method_id=payment_method_id,
                     method_type=STRIPE_METHOD_TYPE[locked.method],
                     off_session=off_session or locked.method in DEBIT_METHODS,
-                )
-            except PaymentDeclined as error:
-                locked = payment_fail(payment=locked, message=str(error), actor=actor, request=request)
-                return ChargeOutcome(locked, error=str(error))
-            locked.provider_reference = result.provider_reference
-            locked.save(update_fields=["provider_reference"])
-        locked = payment_result_apply(payment=locked, result=result, actor=actor, request=request)
-    return ChargeOutcome(
-        locked,
-        client_secret=result.client_secret if locked.status == PaymentStatus.PENDING else "",
-        error=locked.failure_message if locked.status == PaymentStatus.FAILED else "",
-    )
+                ),
+            )
+        locked = payment_provider_apply(payment=locked, result=result, actor=actor, request=request)
+    return _outcome(locked, result)
 
 
-def payment_stripe_refresh(*, payment: Payment, actor: User | None = None, request=None) -> ChargeOutcome:
+def payment_stripe_refresh(
+    *, payment: Payment, actor: User | None = None, request: HttpRequest | None = None
+) -> ChargeOutcome:
     """After 3-D Secure in the browser: read the PaymentIntent and apply its state."""
-    secret = ""
+    result = None
     with transaction.atomic():
         locked = Payment.objects.select_for_update().get(pk=payment.pk)
         if locked.status == PaymentStatus.PENDING and locked.provider_reference:
-            result = stripe_gateway.payment_intent_retrieve(intent_id=locked.provider_reference)
+            result = gateway_for(PaymentProvider.STRIPE).confirm(payment=locked)
             locked = payment_result_apply(payment=locked, result=result, actor=actor, request=request)
-            secret = result.client_secret if locked.status == PaymentStatus.PENDING else ""
-    return ChargeOutcome(
-        locked,
-        client_secret=secret,
-        error=locked.failure_message if locked.status == PaymentStatus.FAILED else "",
-    )
+    return _outcome(locked, result)
 
 
 # --- PayPal ------------------------------------------------------------------------------------------
@@ -135,20 +149,20 @@ def payment_paypal_approval_url(*, payment: Payment, return_url: str, cancel_url
         if locked.status != PaymentStatus.PENDING:
             raise PaymentError(_("This payment is no longer waiting for PayPal."))
         invoices = ", ".join(entry["number"] for entry in locked.intended_allocations)
-        order_id, url = paypal_gateway.order_create(
+        result = gateway_for(PaymentProvider.PAYPAL).start(
             payment=locked,
-            return_url=return_url,
-            cancel_url=cancel_url,
-            description=f"{locked.reference} {invoices}",
+            params=StartParams(
+                return_url=return_url, cancel_url=cancel_url, description=f"{locked.reference} {invoices}"
+            ),
         )
-        if locked.provider_reference != order_id:
-            locked.provider_reference = order_id
+        if locked.provider_reference != result.provider_reference:
+            locked.provider_reference = result.provider_reference
             locked.save(update_fields=["provider_reference"])
-    return url
+    return result.redirect_url
 
 
 def payment_paypal_capture(
-    *, payment: Payment, order_id: str, actor: User | None = None, request=None
+    *, payment: Payment, order_id: str, actor: User | None = None, request: HttpRequest | None = None
 ) -> ChargeOutcome:
     """Capture on the payer's return; a reload or a second tab reads the first capture's result."""
     with transaction.atomic():
@@ -156,25 +170,16 @@ def payment_paypal_capture(
         if not order_id or order_id != locked.provider_reference:
             raise PaymentError(_("This PayPal order does not belong to this payment."))
         if locked.status != PaymentStatus.PENDING:
-            return ChargeOutcome(
-                locked, error=locked.failure_message if locked.status == PaymentStatus.FAILED else ""
-            )
-        try:
-            result = paypal_gateway.order_capture(
-                order_id=order_id, request_id=f"{locked.idempotency_key}-capture"
-            )
-        except PaymentDeclined as error:
-            locked = payment_fail(payment=locked, message=str(error), actor=actor, request=request)
-            return ChargeOutcome(locked, error=str(error))
+            return _outcome(locked)
+        result = gateway_for(PaymentProvider.PAYPAL).confirm(payment=locked)
         locked = payment_result_apply(payment=locked, result=result, actor=actor, request=request)
-    return ChargeOutcome(
-        locked, error=locked.failure_message if locked.status == PaymentStatus.FAILED else ""
-    )
+    return _outcome(locked)
 
 
 def payment_paypal_cancel(
-    *, payment: Payment, order_id: str, actor: User | None = None, request=None
+    *, payment: Payment, order_id: str, actor: User | None = None, request: HttpRequest | None = None
 ) -> Payment:
+    """The payer cancelled in PayPal: the order can no longer be approved, so nothing can be charged."""
     with transaction.atomic():
         locked = Payment.objects.select_for_update().get(pk=payment.pk)
         if locked.status != PaymentStatus.PENDING or order_id != locked.provider_reference:

@@ -1,6 +1,8 @@
-"""Payments pages, one module per family: pay flow (pay.py), history and receipts, offline money and credit."""
+"""Payments pages, one module per family: history and receipts, offline money and credit, automatic
+payment, webhooks. The pay flow's pages are checkout's (checkout/views.py)."""
 
 from payments.views.autopay import autopay
+from payments.views.credit import late_payment_refund
 from payments.views.history import index, receipt
 from payments.views.offline import (
     account_credit_apply,
@@ -8,28 +10,13 @@ from payments.views.offline import (
     remittance_advice,
     remittance_withdraw,
 )
-from payments.views.pay import (
-    confirmation,
-    pay,
-    pay_card,
-    pay_card_complete,
-    pay_debit,
-    paypal_cancel,
-    paypal_return,
-)
 from payments.views.webhooks import paypal_webhook, stripe_webhook
 
 __all__ = [
     "account_credit_apply",
     "autopay",
-    "confirmation",
     "index",
-    "pay",
-    "pay_card",
-    "pay_card_complete",
-    "pay_debit",
-    "paypal_cancel",
-    "paypal_return",
+    "late_payment_refund",
     "paypal_webhook",
     "receipt",
     "refund_request",

@@ -11,9 +11,10 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import account_required
 from payments.ledger import PaymentError
-from payments.models import AutoPay, PaymentMethod
+from payments.models import PaymentMethod
 from payments.pay_forms import DebitMandateForm
 from payments.providers.base import GatewayError
+from payments.selectors import autopay_of
 from payments.services import autopay as service
 
 
@@ -56,7 +57,7 @@ def autopay(request):
         request,
         "payments/pay_autopay.html",
         {
-            "autopay": AutoPay.objects.filter(account=account).select_related("saved_method").first(),
+            "autopay": autopay_of(account=account),
             "card_secret": secrets.get(PaymentMethod.CARD, ""),
             "sepa_secret": secrets.get(PaymentMethod.SEPA_DEBIT, ""),
             "mandate_form": DebitMandateForm(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -14,8 +12,9 @@ from accounts.decorators import account_required
 from payments.models import PaymentMethod, PaymentStatus
 from payments.selectors import (
     account_credit_summary,
+    late_credits_refundable,
     payment_for_user,
-    payment_invoices_covered,
+    payment_history_rows,
     payments_for_user,
     refunds_for_account,
 )
@@ -33,12 +32,9 @@ def index(request):
     method = method if method in PaymentMethod.values else ""
     payments = payments_for_user(user=request.user, account=account, status=status, method=method)
     page = Paginator(payments, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = []
-    for payment in page.object_list:
-        covered = payment_invoices_covered(payment)
-        applied = sum((amount for _, amount in covered), Decimal("0"))
-        credited = payment.amount - applied if payment.status == PaymentStatus.SUCCEEDED else Decimal("0")
-        rows.append((payment, covered, credited))
+    rows = [
+        (row.payment, row.covered, row.credited) for row in payment_history_rows(payments=page.object_list)
+    ]
     return render(
         request,
         "payments/index.html",
@@ -52,6 +48,7 @@ def index(request):
             "statuses": PaymentStatus.choices,
             "methods": PaymentMethod.choices,
             "credits": account_credit_summary(account=account),
+            "late_credits": late_credits_refundable(account=account),
             "refunds": refunds_for_account(account=account)[:10],
             "may_pay": request.user.has_perm("accounts.pay", account),
             "may_refund": request.user.has_perm("accounts.manage_team", account),

@@ -20,6 +20,7 @@ from accounts.services import activity_record
 from core.money import ZERO, format_money, quantize
 from invoices.ledger import LedgerError, invoices_lock
 from invoices.models import Invoice
+from payments.holds import invoice_payable
 from payments.ledger import payment_allocate, payment_create, payment_transition
 from payments.models import Allocation, Payment, PaymentMethod, PaymentProvider, PaymentStatus
 from rewards.eligibility import invoice_exclusion_reason
@@ -30,6 +31,7 @@ from rewards.exceptions import (
     RewardsDebitProcessing,
     RewardsExhausted,
     RewardsNotEligible,
+    RewardsPaymentInFlight,
     RewardsPermissionDenied,
 )
 from rewards.models import (
@@ -109,7 +111,11 @@ def _check_invoice(*, invoice: Invoice, rewards_account: RewardsAccount) -> Deci
     applicable = rewards_applicable_amount(invoice=invoice)
     if applicable <= 0:
         raise RewardsNotEligible(_("Rewards have already paid everything they can on this invoice."))
-    return applicable
+    # Never on what a card or PayPal payment in flight holds: it may still complete (payments.holds).
+    payable = invoice_payable(invoice=invoice)
+    if payable <= 0:
+        raise RewardsPaymentInFlight()
+    return min(applicable, payable)
 
 
 def _no_balance_error(*, rewards_account: RewardsAccount, today: datetime.date):
@@ -378,7 +384,7 @@ def rewards_reapply(*, invoice: Invoice, amount: Decimal, actor: User | None, re
         return None
     try:
         applicable = _check_invoice(invoice=invoice, rewards_account=rewards_account)
-    except (RewardsNotEligible, RewardsDebitProcessing):
+    except (RewardsNotEligible, RewardsDebitProcessing, RewardsPaymentInFlight):
         return None
     lots = list(usable_lots(rewards_account=rewards_account).select_for_update())
     balance = sum((lot.remaining for lot in lots), ZERO)

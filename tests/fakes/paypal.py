@@ -4,7 +4,10 @@ Standard library only. `serve_forever(port)` runs it for `make run`; tests use `
 returns the server running in a thread (`server.base_url`, `server.orders`, `server.shutdown()`).
 Buyer approval happens on `GET /checkoutnow?token=<order id>`, a page that redirects back to the
 order's return or cancel URL. A second capture answers 422 ORDER_ALREADY_CAPTURED; an order approved
-with "approve, then decline" answers 422 INSTRUMENT_DECLINED on capture.
+with "approve, then decline" answers 422 INSTRUMENT_DECLINED on capture. An order never approved expires
+after three hours, as PayPal's do: PayPal then no longer finds it (404 RESOURCE_NOT_FOUND). Its clock is
+time.time(), so a test that moves the clock with time-machine ages the orders too. A completed capture
+can be refunded (POST /v2/payments/captures/<id>/refund, idempotent by PayPal-Request-Id).
 """
 
 from __future__ import annotations
@@ -15,11 +18,13 @@ import html
 import json
 import secrets
 import threading
+import time
 import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlencode, urlparse
 
 SIGNING_KEY = b"paypal-fake-webhook-signing-key"
+ORDER_EXPIRES_AFTER = 3 * 3600  # seconds an order may wait for the payer's approval
 
 
 def webhook_signature(*, transmission_id: str, transmission_time: str, webhook_id: str, event: dict) -> str:
@@ -66,10 +71,19 @@ class Handler(BaseHTTPRequestHandler):
     def body(self) -> bytes:
         return self.rfile.read(int(self.headers.get("Content-Length") or 0))
 
+    def order(self, order_id: str) -> dict | None:
+        """The order, or None once it expired without approval (PayPal forgets it)."""
+        order = self.server.orders.get(order_id)
+        waiting = order is not None and order["status"] in ("CREATED", "PAYER_ACTION_REQUIRED")
+        if waiting and time.time() - order["_created"] > ORDER_EXPIRES_AFTER:
+            self.server.orders.pop(order_id, None)
+            return None
+        return order
+
     def do_GET(self):
         url = urlparse(self.path)
         if url.path.startswith("/v2/checkout/orders/"):
-            order = self.server.orders.get(url.path.rsplit("/", 1)[1])
+            order = self.order(url.path.rsplit("/", 1)[1])
             return self.reply(200, order) if order else self.reply(404, error("RESOURCE_NOT_FOUND"))
         if url.path == "/checkoutnow":
             order = self.server.orders.get(parse_qs(url.query).get("token", [""])[0])
@@ -122,6 +136,10 @@ class Handler(BaseHTTPRequestHandler):
             return self.idempotent(url.path, lambda: self.create_order(json.loads(raw or b"{}")))
         if url.path.startswith("/v2/checkout/orders/") and url.path.endswith("/capture"):
             return self.idempotent(url.path, lambda: self.capture(url.path.split("/")[-2]))
+        if url.path.startswith("/v2/payments/captures/") and url.path.endswith("/refund"):
+            return self.idempotent(
+                url.path, lambda: self.refund(url.path.split("/")[-2], json.loads(raw or b"{}"))
+            )
         self.reply(404, error("NOT_FOUND"))
 
     def do_DELETE(self):
@@ -169,13 +187,29 @@ class Handler(BaseHTTPRequestHandler):
                 },
             ],
             "_return_url": context["return_url"],
+            "_created": time.time(),
             "_cancel_url": context.get("cancel_url", context["return_url"]),
         }
         self.server.orders[order_id] = order
         return 200, order
 
+    def refund(self, capture_id: str, data: dict) -> tuple[int, dict]:
+        for order in self.server.orders.values():
+            for unit in order["purchase_units"]:
+                for capture in (unit.get("payments") or {}).get("captures", []):
+                    if capture["id"] == capture_id:
+                        amount = data.get("amount") or capture["amount"]
+                        refund = {
+                            "id": "REF-" + secrets.token_hex(6).upper(),
+                            "status": "COMPLETED",
+                            "amount": amount,
+                        }
+                        unit["payments"].setdefault("refunds", []).append(refund)
+                        return 201, refund
+        return 404, error("RESOURCE_NOT_FOUND")
+
     def capture(self, order_id: str) -> tuple[int, dict]:
-        order = self.server.orders.get(order_id)
+        order = self.order(order_id)
         if not order:
             return 404, error("RESOURCE_NOT_FOUND")
         if order["status"] == "COMPLETED":

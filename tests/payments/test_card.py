@@ -329,10 +329,12 @@ def test_abandoned_attempt_stops_holding_the_invoice(payer, account, invoice):
 
     from django.utils import timezone
 
+    from payments.services import abandoned
+
     payment = start(payer, account, [invoice])
     with pytest.raises(online.PaymentError, match="Nothing is left"):
         online.payment_plan(invoices=[invoice])  # held by the attempt in progress
-    assert online.payments_abandoned_expire(now=timezone.now() + datetime.timedelta(minutes=31)) == 1
+    assert abandoned.payments_abandoned_expire(now=timezone.now() + datetime.timedelta(minutes=31)) == 1
     payment.refresh_from_db()
     assert payment.status == PaymentStatus.FAILED
     assert online.payment_plan(invoices=[invoice]).total_available == Decimal("3000.00")

@@ -4,10 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from invoices.models import InvoiceKind
 from payments.models import CardLimit, CountryPaymentOptions, PaymentMethod
-from payments.policy import payment_options, rewards_offered
-from tests.invoices.factories import InvoiceFactory, InvoiceLineFactory
+from payments.policy import payment_options
 
 pytestmark = pytest.mark.django_db
 
@@ -97,21 +95,6 @@ def test_sepa_direct_debit_only_for_eur_where_the_country_allows_it():
     assert options("5000.00", country="FR", currency="EUR").methods == [CARD, PAYPAL, SEPA]
     assert SEPA not in options("5000.00", country="US", currency="USD").methods
     assert SEPA not in options("5000.00", country="FR", currency="USD").methods
-
-
-def test_support_rewards_offered_only_for_eligible_support_invoices():
-    support = InvoiceFactory(kind=InvoiceKind.SUPPORT_RENEWAL)
-    InvoiceLineFactory(
-        invoice=support, product="Database Enterprise Edition Support", is_rewards_eligible_support=True
-    )
-    cloud = InvoiceFactory(kind=InvoiceKind.CLOUD_SUBSCRIPTION)
-    InvoiceLineFactory(invoice=cloud)
-    java = InvoiceFactory(kind=InvoiceKind.SUPPORT_RENEWAL)
-    InvoiceLineFactory(invoice=java, product="Java SE Subscription", is_rewards_eligible_support=True)
-    assert rewards_offered(invoices=[support]) is True
-    assert rewards_offered(invoices=[cloud]) is False
-    assert rewards_offered(invoices=[java]) is False
-    assert rewards_offered(invoices=[cloud, support]) is True
 
 
 def test_ach_direct_debit_only_for_usd_where_staff_switched_it_on():

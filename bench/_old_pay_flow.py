@@ -1,10 +1,15 @@
-"""The online pay flow: choose amount and method, pay by card, direct debit or PayPal, see the confirmation."""
+"""Today's pay flow (main before the checkout app), kept ONLY for bench/pay_submit.py to measure against.
+
+A copy of payments/views/pay.py's `pay` view and helpers as they were on main, importing the same
+services (which now read holds without a clock: the same queries as the 30-minute window). Its
+`rewards_offered` is main's, from payments/policy.py. Not used by the product.
+"""
+# ruff: noqa
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -15,21 +20,15 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
-from accounts.decorators import account_required
+from checkout.forms import PayForm
 from invoices.selectors import invoices_for_user
 from payments.ledger import PaymentError
 from payments.models import Payment, PaymentMethod, PaymentStatus
-from payments.pay_forms import DebitMandateForm, PayForm
-from payments.policy import OFFLINE_METHODS, ONLINE_METHODS, payment_options, rewards_offered
+from payments.policy import OFFLINE_METHODS, ONLINE_METHODS, payment_options
 from payments.providers.base import GatewayError
-from payments.providers.messages import provider_message_display
-from payments.selectors import (
-    disputed_invoices_with_balance,
-    payments_for_user,
-    remittance_advices_announced,
-)
+from payments.selectors import payments_for_user
 from payments.services import online
 from payments.services import online_charge as charge
 from rewards.exceptions import RewardsError
@@ -39,6 +38,10 @@ from rewards.services import rewards_preview, rewards_redeem
 GATEWAY_DOWN = gettext_lazy(
     "The payment service could not be reached. Nothing was charged; please try again in a moment."
 )
+
+
+def rewards_offered(*, invoices):
+    return any(rewards_applicable_amount(invoice=invoice) > 0 for invoice in invoices)
 
 
 def _payer_account(request):
@@ -108,7 +111,7 @@ def pay(request):
     try:
         base_plan = online.payment_plan(invoices=invoices)
     except PaymentError as error:
-        return render(request, "payments/pay.html", {**context, "blocked": str(error)})
+        return render(request, "checkout/pay.html", {**context, "blocked": str(error)})
     rewards = rewards_offered(invoices=invoices)
     amount = base_plan.total_available
     # Any online method validates; the policy for the chosen amount decides below which are offered.
@@ -138,7 +141,7 @@ def pay(request):
     context["rows"] = _rows(invoices, plan.held, {invoice.pk: part for invoice, part in plan.parts})
     context.update(form=form, plan=plan, options=options, offline_methods=OFFLINE_METHODS, rewards=rewards)
     if request.method == "GET" or "refresh" in request.POST or form.errors:
-        return render(request, "payments/pay.html", context)
+        return render(request, "checkout/pay.html", context)
     return _pay_submit(request, account, form, plan, context)
 
 
@@ -148,7 +151,7 @@ def _pay_submit(request, account, form, plan, context):
     code = form.cleaned_data.get("rewards_code")
     previews = _rewards_previews(request, account, form, plan, code) if code else {}
     if previews is None:
-        return render(request, "payments/pay.html", context)
+        return render(request, "checkout/pay.html", context)
     remaining = plan.amount - sum(previews.values(), Decimal("0"))
     if remaining > 0:
         options = payment_options(
@@ -163,10 +166,10 @@ def _pay_submit(request, account, form, plan, context):
         )
         if not method or method not in options.methods:
             form.add_error("method", " ".join(options.notes) if method else _("Choose a payment method."))
-            return render(request, "payments/pay.html", context)
+            return render(request, "checkout/pay.html", context)
     redeemed = _rewards_redeem(request, account, form, plan, code) if previews else []
     if redeemed is None:
-        return render(request, "payments/pay.html", context)
+        return render(request, "checkout/pay.html", context)
     if remaining <= 0:
         messages.success(request, _("Support Rewards paid the whole amount."))
         return redirect("payments:confirmation", redeemed[0].reference)
@@ -182,10 +185,10 @@ def _pay_submit(request, account, form, plan, context):
         )
     except online.MethodNotOffered as error:
         form.add_error("method", str(error))
-        return render(request, "payments/pay.html", context)
+        return render(request, "checkout/pay.html", context)
     except PaymentError as error:
         form.add_error(None, str(error))
-        return render(request, "payments/pay.html", context)
+        return render(request, "checkout/pay.html", context)
     return _continue(request, payment)
 
 
@@ -253,195 +256,3 @@ def _continue(request, payment: Payment):
         messages.error(request, str(GATEWAY_DOWN))
         return redirect(_pay_url([entry["number"] for entry in payment.intended_allocations]))
     return redirect(url)
-
-
-def _stripe_context(request, payment: Payment, **extra) -> dict:
-    return {
-        "payment": payment,
-        "stripe_js_url": settings.STRIPE_JS_URL,
-        "stripe_key": settings.STRIPE_PUBLISHABLE_KEY,
-        "retry_url": _pay_url([entry["number"] for entry in payment.intended_allocations]),
-        **extra,
-    }
-
-
-def _after_charge(request, outcome: charge.ChargeOutcome, template: str, **extra):
-    payment = outcome.payment
-    if payment.status in (PaymentStatus.SUCCEEDED, PaymentStatus.PROCESSING):
-        return redirect("payments:confirmation", payment.reference)
-    return render(
-        request,
-        template,
-        _stripe_context(
-            request,
-            payment,
-            action_secret=outcome.client_secret,
-            error=provider_message_display(outcome.error or ""),
-            **extra,
-        ),
-    )
-
-
-@require_http_methods(["GET", "POST"])
-@login_required
-def pay_card(request, reference: str):
-    """Card details go from Stripe.js to Stripe (SetupIntent); the server then charges the payment method."""
-    if _payer_account(request) is None:
-        return render(request, "portal/no_access.html")
-    payment = _payment(request, reference)
-    if payment.method != PaymentMethod.CARD:
-        raise Http404
-    try:
-        if request.method == "POST":
-            outcome = charge.payment_stripe_charge(
-                payment=payment,
-                setup_intent_id=request.POST.get("setup_intent", ""),
-                actor=request.user,
-                request=request,
-            )
-            return _after_charge(request, outcome, "payments/pay_card.html")
-        if payment.status != PaymentStatus.PENDING:
-            return _after_charge(
-                request,
-                charge.ChargeOutcome(payment, error=payment.failure_message),
-                "payments/pay_card.html",
-            )
-        secret = "" if payment.provider_reference else charge.payment_setup_start(payment=payment)
-    except GatewayError:
-        return render(
-            request, "payments/pay_card.html", _stripe_context(request, payment, error=str(GATEWAY_DOWN))
-        )
-    if payment.provider_reference:  # charged already, waiting for 3-D Secure: read where it stands
-        return _after_charge(
-            request,
-            charge.payment_stripe_refresh(payment=payment, actor=request.user),
-            "payments/pay_card.html",
-        )
-    return render(request, "payments/pay_card.html", _stripe_context(request, payment, setup_secret=secret))
-
-
-@require_POST
-@login_required
-def pay_card_complete(request, reference: str):
-    """After 3-D Secure in the browser: read the PaymentIntent's outcome."""
-    if _payer_account(request) is None:
-        return render(request, "portal/no_access.html")
-    payment = _payment(request, reference)
-    try:
-        outcome = charge.payment_stripe_refresh(payment=payment, actor=request.user, request=request)
-    except GatewayError:
-        return render(
-            request, "payments/pay_card.html", _stripe_context(request, payment, error=str(GATEWAY_DOWN))
-        )
-    if outcome.payment.status == PaymentStatus.PENDING:
-        outcome = charge.ChargeOutcome(
-            outcome.payment,
-            client_secret=outcome.client_secret,
-            error=_("Your bank has not confirmed the payment yet. Nothing was charged."),
-        )
-    return _after_charge(request, outcome, "payments/pay_card.html")
-
-
-@require_http_methods(["GET", "POST"])
-@login_required
-def pay_debit(request, reference: str):
-    """SEPA direct debit: the payer accepts the mandate and gives the IBAN to Stripe.js; we then debit it."""
-    if _payer_account(request) is None:
-        return render(request, "portal/no_access.html")
-    payment = _payment(request, reference)
-    if payment.method not in online.DEBIT_METHODS:
-        raise Http404
-    form = DebitMandateForm(
-        request.POST or None,
-        initial={"email": request.user.email, "account_holder": payment.account.legal_name},
-    )
-    try:
-        if request.method == "POST" and form.is_valid():
-            outcome = charge.payment_stripe_charge(
-                payment=payment,
-                setup_intent_id=form.cleaned_data["setup_intent"],
-                actor=request.user,
-                request=request,
-            )
-            return _after_charge(request, outcome, "payments/pay_debit.html", form=form)
-        if payment.status != PaymentStatus.PENDING:
-            return redirect("payments:confirmation", payment.reference)
-        secret = charge.payment_setup_start(payment=payment)
-    except GatewayError:
-        return render(
-            request,
-            "payments/pay_debit.html",
-            _stripe_context(request, payment, form=form, error=str(GATEWAY_DOWN)),
-        )
-    return render(
-        request, "payments/pay_debit.html", _stripe_context(request, payment, form=form, setup_secret=secret)
-    )
-
-
-@login_required
-def paypal_return(request, reference: str):
-    """The payer approved the order in PayPal: capture it (once, whatever reloads happen)."""
-    if _payer_account(request) is None:
-        return render(request, "portal/no_access.html")
-    payment = _payment(request, reference)
-    retry = _pay_url([entry["number"] for entry in payment.intended_allocations])
-    try:
-        outcome = charge.payment_paypal_capture(
-            payment=payment, order_id=request.GET.get("token", ""), actor=request.user, request=request
-        )
-    except GatewayError:
-        messages.error(request, str(GATEWAY_DOWN))
-        return redirect(retry)
-    except PaymentError as error:
-        messages.error(request, str(error))
-        return redirect(retry)
-    if outcome.error:
-        messages.error(
-            request,
-            _("PayPal did not complete the payment: %(reason)s")
-            % {"reason": provider_message_display(outcome.error)},
-        )
-        return redirect(retry)
-    return redirect("payments:confirmation", payment.reference)
-
-
-@login_required
-def paypal_cancel(request, reference: str):
-    if _payer_account(request) is None:
-        return render(request, "portal/no_access.html")
-    payment = _payment(request, reference)
-    charge.payment_paypal_cancel(
-        payment=payment, order_id=request.GET.get("token", ""), actor=request.user, request=request
-    )
-    messages.info(request, _("You cancelled the payment in PayPal. Nothing was charged."))
-    return redirect(_pay_url([entry["number"] for entry in payment.intended_allocations]))
-
-
-@account_required
-def confirmation(request, reference: str):
-    """What was paid, on which invoices, and the reference to quote."""
-    payment = _payment(request, reference)
-    allocations = list(payment.allocations.select_related("invoice").order_by("invoice__due_date", "id"))
-    numbers = [entry["number"] for entry in payment.intended_allocations]
-    invoices = {
-        inv.number: inv
-        for inv in invoices_for_user(user=request.user, account=request.account).filter(number__in=numbers)
-    }
-    intended = [
-        {
-            "invoice": invoices.get(entry["number"]),
-            "number": entry["number"],
-            "amount": Decimal(entry["amount"]),
-        }
-        for entry in payment.intended_allocations
-    ]
-    return render(
-        request,
-        "payments/confirmation.html",
-        {
-            "payment": payment,
-            "allocations": [a for a in allocations if a.amount > 0],
-            "intended": intended,
-            "may_autopay": request.user.has_perm("payments.manage_autopay", request.account),
-        },
-    )
