@@ -25,7 +25,7 @@ def overdue_invoice_numbers(
     today = today or timezone.localdate()
     overdue = list(
         invoices_for_user(user=user, account=account)
-        .payable()  # type: ignore[attr-defined]  # InvoiceQuerySet
+        .payable()
         .filter(due_date__lt=today)
         .order_by("due_date", "pk")
         .values_list("number", "currency")

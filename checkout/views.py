@@ -333,7 +333,7 @@ def paypal_cancel(request: HttpRequest, reference: str) -> HttpResponse:
     return redirect(_retry_url(payment))
 
 
-@account_required  # type: ignore[untyped-decorator]
+@account_required
 def confirmation(request: HttpRequest, reference: str) -> HttpResponse:
     """What was paid, on which invoices, and the reference to quote."""
     account = _account(request)

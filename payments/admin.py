@@ -44,14 +44,14 @@ from payments.services.offline import transfer_reconcile
 
 class AllocationInline(ReadOnlyMixin, admin.TabularInline):
     model = Allocation
-    fields = ["invoice", "amount", "reverses", "created_at"]
+    fields = ("invoice", "amount", "reverses", "created_at")
     readonly_fields = fields
     extra = 0
 
 
 class PaymentEventInline(ReadOnlyMixin, admin.TabularInline):
     model = PaymentEvent
-    fields = ["created_at", "from_status", "to_status", "note"]
+    fields = ("created_at", "from_status", "to_status", "note")
     readonly_fields = fields
     extra = 0
 
@@ -200,7 +200,7 @@ class RefundAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("paid by"))
     def paid_how(self, refund: Refund) -> str:
-        return _("card (Stripe)") if refund_is_by_card(refund) else _("bank transfer")
+        return str(_("card (Stripe)") if refund_is_by_card(refund) else _("bank transfer"))
 
     @admin.display(description=_("approve"))
     def approve_link(self, refund: Refund) -> str:
@@ -365,7 +365,7 @@ def reconcile_prefill_url(advices: list[RemittanceAdvice]) -> str:
     for invoice, amount in announced.items():
         part = min(amount, invoice.amount_due) if invoice.can_be_paid() else Decimal("0.00")
         lines.append(f"{invoice.number}: {part}" if part > 0 else invoice.number)
-    query = {
+    query: dict[str, str | int] = {
         "account": first.account_id,
         "method": first.method,
         "currency": first.currency,

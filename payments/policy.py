@@ -34,7 +34,7 @@ from payments.models import CardLimit, CountryPaymentOptions, PaymentMethod
 
 ONLINE_METHODS = (PaymentMethod.CARD, PaymentMethod.PAYPAL, PaymentMethod.SEPA_DEBIT, PaymentMethod.ACH_DEBIT)
 OFFLINE_METHODS = (PaymentMethod.BANK_TRANSFER, PaymentMethod.ACH_CREDIT, PaymentMethod.CHEQUE)
-DEBIT_CURRENCY = {PaymentMethod.SEPA_DEBIT: "EUR", PaymentMethod.ACH_DEBIT: "USD"}
+DEBIT_CURRENCY: dict[str, str] = {PaymentMethod.SEPA_DEBIT: "EUR", PaymentMethod.ACH_DEBIT: "USD"}
 
 
 @dataclass(frozen=True)
@@ -66,8 +66,17 @@ def payment_options(
             ],
         )
     limit = CardLimit.objects.filter(currency=currency).first()
-    card_accepted = row.card and limit is not None
     notes: list[str] = []
+    if limit is None:  # no card limit configured for this currency: the card is not offered in it
+        if row.card:
+            notes.append(_("Card payment is not available in %(currency)s.") % {"currency": currency})
+        return PaymentOptions(
+            methods=_methods_besides_card(row=row, currency=currency),
+            offline=True,
+            card_only=False,
+            notes=notes,
+        )
+    card_accepted = row.card
     if card_accepted and (
         amount < limit.card_only_below or any(balance < limit.card_only_below for balance in invoice_balances)
     ):
@@ -108,17 +117,19 @@ def payment_options(
             )
             % {"limit": format_money(limit.max_amount, currency)}
         )
-    elif row.card:
-        notes.append(_("Card payment is not available in %(currency)s.") % {"currency": currency})
-    if row.paypal:
-        methods.append(PaymentMethod.PAYPAL)
+    methods += _methods_besides_card(row=row, currency=currency)
+    return PaymentOptions(methods=methods, offline=True, card_only=False, notes=notes)
+
+
+def _methods_besides_card(*, row: CountryPaymentOptions, currency: str) -> list[str]:
+    methods: list[str] = [PaymentMethod.PAYPAL] if row.paypal else []
     for method, enabled in (
         (PaymentMethod.SEPA_DEBIT, row.sepa_debit),
         (PaymentMethod.ACH_DEBIT, row.ach_debit),
     ):
         if enabled and DEBIT_CURRENCY[method] == currency:
             methods.append(method)
-    return PaymentOptions(methods=methods, offline=True, card_only=False, notes=notes)
+    return methods
 
 
 @dataclass(frozen=True)

@@ -69,7 +69,7 @@ EVENT_KINDS = {
 }
 
 
-class PortalPayPalConfiguration(Configuration):  # type: ignore[misc]
+class PortalPayPalConfiguration(Configuration):
     """Configuration whose base URL is our setting (don't clone_with(): the clone loses this override)."""
 
     def get_base_uri(self, server: Any = None) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 
@@ -166,12 +167,13 @@ def invoice_reissue_with_paid_amount(
     if new.replaces_id is None:
         Invoice.objects.filter(pk=new.pk).update(replaces=old)
 
-    rewards_payment = None
+    rewards_payment: Payment | None = None
     if release.rewards > 0:
         carried_rewards = reissue_rewards_carried.send(
             sender=Invoice, invoice=new, amount=release.rewards, actor=actor, request=request
         )
-        rewards_payment = next((payment for _receiver, payment in carried_rewards if payment), None)
+        answers: list[Any] = [answer for _receiver, answer in carried_rewards]
+        rewards_payment = next((answer for answer in answers if isinstance(answer, Payment)), None)
         new.refresh_from_db(fields=["amount_due", "version"])
     carried = None
     if release.cash > 0:

@@ -48,11 +48,11 @@ def autopay(request):
         return redirect("payments:autopay")
     methods = service.autopay_methods(account=account)
     secrets = {}
-    error = ""
+    unreachable = ""
     try:
         secrets = {method: service.autopay_setup_start(account=account, method=method) for method in methods}
     except GatewayError:
-        error = _("The payment service could not be reached. Please try again in a moment.")
+        unreachable = _("The payment service could not be reached. Please try again in a moment.")
     return render(
         request,
         "payments/pay_autopay.html",
@@ -65,6 +65,6 @@ def autopay(request):
             ),
             "stripe_js_url": settings.STRIPE_JS_URL,
             "stripe_key": settings.STRIPE_PUBLISHABLE_KEY,
-            "error": error,
+            "error": unreachable,
         },
     )

@@ -30,8 +30,8 @@ def late_payment_refund(request: HttpRequest, payment_id: int) -> HttpResponse:
         refund = late_payment_refund_request(
             account=account,
             payment=payment,
-            actor=request.user,
-            request=request,  # type: ignore[arg-type]
+            actor=request.user,  # type: ignore[arg-type]  # signed in: login_required
+            request=request,
         )
     except PaymentError as error:
         messages.error(request, str(error))

@@ -74,7 +74,9 @@ class Handler(BaseHTTPRequestHandler):
     def order(self, order_id: str) -> dict | None:
         """The order, or None once it expired without approval (PayPal forgets it)."""
         order = self.server.orders.get(order_id)
-        waiting = order is not None and order["status"] in ("CREATED", "PAYER_ACTION_REQUIRED")
+        if order is None:
+            return None
+        waiting = order["status"] in ("CREATED", "PAYER_ACTION_REQUIRED")
         if waiting and time.time() - order["_created"] > ORDER_EXPIRES_AFTER:
             self.server.orders.pop(order_id, None)
             return None
