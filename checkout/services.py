@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import CustomerAccount, User
 from core.money import ZERO
-from invoices.ledger import invoices_lock
+from invoices.locking import invoices_lock
 from invoices.models import Invoice
 from payments.holds import invoices_held
 from payments.ledger import PaymentError

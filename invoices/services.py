@@ -21,7 +21,7 @@ from invoices.emails import (  # noqa: F401 — part of this module's public API
     invoice_dispatch_queue,
     invoice_email_resend,
 )
-from invoices.ledger import invoices_lock
+from invoices.locking import invoices_lock
 from invoices.models import EmailKind, Invoice, InvoiceEvent, InvoiceState
 from invoices.pdf import invoice_pdf_bytes  # noqa: F401 — part of this module's public API
 

@@ -6,7 +6,7 @@
     payable(invoice) = amount_due − held, never below 0, and 0 when the invoice cannot be paid
 
 Every source of money (card, PayPal, debit, Support Rewards, account credit, staff reconciliation,
-automatic payment) asks for `payable` with the invoices locked (invoices.ledger.invoices_lock): a new
+automatic payment) asks for `payable` with the invoices locked (invoices.locking.invoices_lock): a new
 payment needs that lock, so `held` cannot grow under the caller's feet.
 
 A hold ends only with its payment's status: succeeded (the money is allocated) or failed (declined,

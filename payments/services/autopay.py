@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import CustomerAccount, User
 from accounts.services import activity_record
-from invoices.ledger import invoices_lock
+from invoices.locking import invoices_lock
 from invoices.models import Invoice
 from payments.ledger import PaymentError, payment_create
 from payments.models import (

@@ -16,10 +16,16 @@ from django.db import transaction
 from accounts.models import User
 from accounts.services import activity_record
 from core.money import ZERO
-from invoices.ledger import LedgerError, invoice_credit_balance, invoices_lock
+from invoices.locking import invoices_lock
 from invoices.models import CreditMemo, Invoice, InvoiceState
 from invoices.services import InvoiceError, invoice_transition
-from payments.ledger import PaymentError, account_credit_move, allocation_reverse
+from payments.ledger import (
+    LedgerError,
+    PaymentError,
+    account_credit_move,
+    allocation_reverse,
+    invoice_credit_balance,
+)
 from payments.models import AccountCredit, Allocation, Payment, PaymentMethod
 from payments.services.credit import (
     CreditError,

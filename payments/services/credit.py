@@ -21,10 +21,11 @@ from django.utils.translation import gettext as _
 from accounts.models import CustomerAccount, User
 from accounts.services import activity_record
 from core.money import ZERO
-from invoices.ledger import LedgerError, invoices_lock
+from invoices.locking import invoices_lock
 from invoices.models import Invoice
 from payments.holds import invoices_payable
 from payments.ledger import (
+    LedgerError,
     PaymentError,
     account_credit_balance,
     account_credit_move,

@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from accounts.models import CustomerAccount, User
 from accounts.services import activity_record
 from core.money import ZERO, format_money, quantize
-from invoices.ledger import invoices_lock
+from invoices.locking import invoices_lock
 from invoices.models import Invoice
 from invoices.selectors import invoices_for_user
 from payments.holds import HOLDING_PROVIDERS, invoices_held, invoices_payable

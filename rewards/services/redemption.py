@@ -18,10 +18,10 @@ from django.utils.translation import gettext as _
 from accounts.models import CustomerAccount, User
 from accounts.services import activity_record
 from core.money import ZERO, format_money, quantize
-from invoices.ledger import LedgerError, invoices_lock
+from invoices.locking import invoices_lock
 from invoices.models import Invoice
 from payments.holds import invoice_payable
-from payments.ledger import payment_allocate, payment_create, payment_transition
+from payments.ledger import LedgerError, payment_allocate, payment_create, payment_transition
 from payments.models import Allocation, Payment, PaymentMethod, PaymentProvider, PaymentStatus
 from rewards.eligibility import invoice_exclusion_reason
 from rewards.exceptions import (

@@ -4,12 +4,15 @@ import pytest
 from django.db import transaction
 
 from accounts.models import ActivityEntry
-from invoices.ledger import LedgerError, invoice_credit_balance, invoice_reduce_balance, invoices_lock
+from invoices.locking import invoices_lock
 from invoices.models import CreditMemo, EmailDispatch, EmailKind, Invoice, InvoiceState
 from invoices.selectors import invoice_applied_entries
 from invoices.services import InvoiceError, invoice_issue
 from payments.ledger import (
+    LedgerError,
     account_credit_balance,
+    invoice_credit_balance,
+    invoice_reduce_balance,
     payment_reverse_allocations,
     payment_transition,
 )

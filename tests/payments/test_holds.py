@@ -167,7 +167,8 @@ def test_money_arriving_for_a_settled_balance_becomes_credit_and_the_customer_is
     the money that still arrives becomes account credit and the customer gets an email offering a refund."""
     from django.db import transaction
 
-    from invoices.ledger import invoice_credit_balance, invoices_lock
+    from invoices.locking import invoices_lock
+    from payments.ledger import invoice_credit_balance
 
     invoice = InvoiceFactory(account=account, subtotal=Decimal("500.00"), tax=Decimal("0.00"))
     payment = start(payer, account, [invoice])

@@ -16,12 +16,15 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from accounts.models import ActivityEntry
-from invoices.ledger import LedgerError, invoice_reduce_balance, invoice_restore_balance, invoices_lock
+from invoices.locking import invoices_lock
 from invoices.models import CreditMemo, Invoice, InvoiceKind, InvoiceState
 from invoices.selectors import invoice_applied_entries
 from invoices.services import InvoiceError
 from payments.ledger import (
+    LedgerError,
     account_credit_balance,
+    invoice_reduce_balance,
+    invoice_restore_balance,
     payment_allocate,
     payment_create,
     payment_reverse_allocations,
