@@ -1,4 +1,4 @@
-"""Billing support's view of invoices: search, what was applied, email deliveries, and three actions.
+"""Billing support's view of invoices: search, what was applied, emails sent, and three actions.
 
 Amounts that the ledger owns (balance, version, state) are read-only here: a balance moves only through
 a new row (payment, credit memo), and an invoice is cancelled by a credit memo, never deleted.
@@ -8,19 +8,14 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.contenttypes.admin import GenericTabularInline
 from django.db.models import F
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from invoices.models import (
-    CreditMemo,
-    EmailDispatch,
-    Invoice,
-    InvoiceLine,
-    InvoiceState,
-    RemittanceInstruction,
-)
+from invoices.models import CreditMemo, Invoice, InvoiceLine, InvoiceState, RemittanceInstruction
 from invoices.services import InvoiceError, invoice_cancel, invoice_email_resend, invoice_issue
+from notifications.models import OutboxEmail
 from payments.models import Allocation
 from portal.admin_readonly import ReadOnlyMixin
 
@@ -80,9 +75,14 @@ class CreditMemoInline(ReadOnlyInline):
     readonly_fields = fields
 
 
-class EmailDispatchInline(ReadOnlyInline):
-    model = EmailDispatch
-    fields = ["kind", "version", "status", "to", "cc", "attempts", "sent_count", "sent_at", "last_error"]
+class OutboxEmailInline(ReadOnlyMixin, GenericTabularInline):
+    """The invoice's emails, from the outbox (where staff also send one again)."""
+
+    model = OutboxEmail
+    extra = 0
+    can_delete = False
+    verbose_name_plural = _("emails")
+    fields = ["kind", "dedupe_key", "status", "to", "cc", "attempts", "sent_at", "last_error"]
     readonly_fields = fields
 
 
@@ -116,7 +116,7 @@ class InvoiceAdmin(admin.ModelAdmin):
     autocomplete_fields = ["account", "replaces"]
     date_hierarchy = "issue_date"
     readonly_fields = ["state", "amount_due", "version", "issued_at", "created_at", "updated_at"]
-    inlines = [InvoiceLineInline, AllocationInline, CreditMemoInline, EmailDispatchInline]
+    inlines = [InvoiceLineInline, AllocationInline, CreditMemoInline, OutboxEmailInline]
     actions = ["issue_selected", "resend_selected", "cancel_selected"]
 
     def get_readonly_fields(self, request, obj=None):
@@ -213,21 +213,6 @@ class CreditMemoAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["number", "invoice", "amount", "currency", "reason", "issued_at"]
     search_fields = ["number", "invoice__number", "invoice__account__legal_name"]
     list_select_related = ["invoice"]
-
-
-@admin.register(EmailDispatch)
-class EmailDispatchAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    list_display = ["invoice", "kind", "version", "status", "attempts", "sent_count", "sent_at", "last_error"]
-    list_filter = ["status", "kind"]
-    search_fields = ["invoice__number", "invoice__account__legal_name"]
-    list_select_related = ["invoice"]
-    actions = ["resend_selected"]
-
-    @admin.action(description=_("Email these invoices again"))
-    def resend_selected(self, request, queryset):
-        for dispatch in queryset.select_related("invoice"):
-            invoice_email_resend(invoice=dispatch.invoice, actor=request.user)
-        self.message_user(request, _("Queued for sending."))
 
 
 @admin.register(RemittanceInstruction)

@@ -1,4 +1,4 @@
-"""Writes on invoices: issue, cancel, PDF (re-exported), email dispatches (re-exported).
+"""Writes on invoices: issue, cancel, PDF (re-exported), emails (re-exported).
 
 Every state change locks the invoice row, checks the move is allowed, bumps the version
 (so a new PDF is rendered) and records an activity entry.
@@ -13,11 +13,12 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.services import activity_record
 from invoices.emails import (  # noqa: F401 — part of this module's public API
-    invoice_dispatch_queue,
+    EmailKind,
+    invoice_email_queue,
     invoice_email_resend,
 )
 from invoices.ledger import LedgerError, invoices_lock
-from invoices.models import EmailKind, Invoice, InvoiceState
+from invoices.models import Invoice, InvoiceState
 from invoices.pdf import invoice_pdf_bytes  # noqa: F401 — part of this module's public API
 
 
@@ -70,7 +71,7 @@ def invoice_issue(
         request=request,
     )
     if notify:
-        invoice_dispatch_queue(invoice=invoice, kind=EmailKind.ISSUED, requested_by=actor)
+        invoice_email_queue(invoice=invoice, kind=EmailKind.ISSUED, requested_by=actor)
     return invoice
 
 

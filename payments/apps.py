@@ -7,5 +7,11 @@ class PaymentsConfig(AppConfig):
     verbose_name = _("Payments")
 
     def ready(self) -> None:
-        # Registers the offline-payment email task with Celery (autodiscovery only imports payments.tasks).
-        from payments import notices  # noqa: F401
+        from notifications.registry import builder_register
+        from payments.notices import BUILDERS, payment_notice_build
+        from payments.services.online_emails import PaymentEmailKind, payment_email_build
+
+        for kind in BUILDERS:
+            builder_register(kind=kind, builder=payment_notice_build)
+        for kind in PaymentEmailKind:
+            builder_register(kind=kind, builder=payment_email_build)

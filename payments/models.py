@@ -280,28 +280,6 @@ class RemittanceAdvice(models.Model):
         return f"{self.invoice.number}: {self.amount} {self.currency} ({self.get_status_display()})"
 
 
-class PaymentNotice(models.Model):
-    """One row per email about offline money (received, refunded): a retried task never sends twice."""
-
-    class Kind(models.TextChoices):
-        TRANSFER_RECEIVED = "transfer_received", _("Transfer received")
-        REFUND_PAID = "refund_paid", _("Refund paid")
-
-    kind = models.CharField(max_length=30, choices=Kind.choices)
-    object_id = models.PositiveBigIntegerField()
-    recipient = models.EmailField(blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = _("payment notice")
-        verbose_name_plural = _("payment notices")
-        constraints = [models.UniqueConstraint(fields=["kind", "object_id"], name="payment_notice_once")]
-
-    def __str__(self) -> str:
-        return f"{self.kind} #{self.object_id}"
-
-
 # --- online payments (card, PayPal, direct debit), webhooks, automatic payment ---------------------------
 
 
@@ -465,25 +443,3 @@ class AutoPayRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.invoice_id} {self.due_date}"
-
-
-class PaymentEmail(models.Model):
-    """One row per email about an online payment (confirmation, debit failed): a retried task sends once."""
-
-    class Kind(models.TextChoices):
-        CONFIRMATION = "confirmation", _("Payment confirmation")
-        DEBIT_FAILED = "debit_failed", _("Direct debit failed")
-
-    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="+")
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    recipients = models.JSONField(default=list, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = _("payment email")
-        verbose_name_plural = _("payment emails")
-        constraints = [models.UniqueConstraint(fields=["payment", "kind"], name="payment_email_once")]
-
-    def __str__(self) -> str:
-        return f"{self.kind} {self.payment_id}"

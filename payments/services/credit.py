@@ -34,12 +34,11 @@ from payments.models import (
     AccountCredit,
     Payment,
     PaymentMethod,
-    PaymentNotice,
     PaymentProvider,
     PaymentStatus,
     Refund,
 )
-from payments.notices import payment_notice_enqueue
+from payments.notices import PaymentNoticeKind, payment_notice_enqueue
 from portal.money import ZERO
 
 logger = logging.getLogger(__name__)
@@ -300,7 +299,7 @@ def refund_approve(*, refund: Refund, actor: User, bank_reference: str = "", req
             details={"reference": reference},
             request=request,
         )
-        payment_notice_enqueue(kind=PaymentNotice.Kind.REFUND_PAID, object_id=locked.pk)
+        payment_notice_enqueue(kind=PaymentNoticeKind.REFUND_PAID, object_id=locked.pk)
     return locked
 
 
