@@ -71,7 +71,6 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunPython(payment_emails_to_outbox, migrations.RunPython.noop),
-        migrations.RemoveField(model_name="paymentemail", name="payment"),
         migrations.DeleteModel(name="PaymentNotice"),
         migrations.DeleteModel(name="PaymentEmail"),
     ]
