@@ -23,6 +23,11 @@ How to send a new kind of email (three steps, all in your own app):
    broker is down then, nothing is raised to you: the row stays pending and the sweeper (every minute,
    portal/schedule.py) enqueues it once the broker is back. Recording the same key again returns None.
 
+Shortcut for a payments notice written the old PaymentNotice way (a function `(object_id) -> (account,
+subject, body)`): add a `PaymentNoticeKind`, its function to `BUILDERS` and its model to `TARGETS` in
+payments/notices.py, and call `payment_notice_enqueue(kind=..., object_id=...)` where it was decided.
+
+Staff resend from the admin with `outbox_resend` (a failed row again; a sent one only when forced).
 Delivery itself (claim, send outside any transaction, mark sent, retries, stale claims) is
 notifications/delivery.py; the tasks and the sweeper are notifications/tasks.py.
 """

@@ -257,10 +257,12 @@ def staff_client(client):
     return client
 
 
-def test_staff_see_the_outbox_read_only(staff_client):
+def test_staff_see_the_outbox_read_only_and_find_an_email_by_recipient(staff_client):
     email = record()
-    changelist = staff_client.get(reverse("admin:notifications_outboxemail_changelist"))
-    assert changelist.status_code == 200 and "echo:1" in changelist.content.decode()
+    OutboxEmail.objects.filter(pk=email.pk).update(to=["ap@acme.example"])
+    record(key="echo:other")
+    changelist = staff_client.get(reverse("admin:notifications_outboxemail_changelist"), {"q": "acme"})
+    assert [row.pk for row in changelist.context["cl"].result_list] == [email.pk]
     page = staff_client.get(reverse("admin:notifications_outboxemail_change", args=[email.pk]))
     assert page.status_code == 200 and b'name="_save"' not in page.content
 
