@@ -35,6 +35,8 @@ lint: $(STAMP)
 # DATABASE_URL / REDIS_URL when set, else the embedded ones.
 test: install messages
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
+	PORTAL_PREFER_LOCAL_SERVICES=1 $(VENV)/bin/mypy
 	PORTAL_PREFER_LOCAL_SERVICES=1 $(VENV)/bin/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 # invoices, payments and rewards only; .ci/run runs them at a few chosen instants (PORTAL_TEST_NOW).

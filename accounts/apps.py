@@ -8,3 +8,7 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from accounts import signals  # noqa: F401
+        from accounts.invitations import INVITATION_EMAIL, invitation_email_build
+        from notifications.registry import builder_register
+
+        builder_register(kind=INVITATION_EMAIL, builder=invitation_email_build)

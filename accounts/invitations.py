@@ -12,11 +12,10 @@ from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
@@ -25,7 +24,6 @@ from accounts.models import (
     INVITATION_LIFETIME,
     CustomerAccount,
     Invitation,
-    InvitationDelivery,
     InvitationState,
     Membership,
     Role,
@@ -34,6 +32,9 @@ from accounts.models import (
 )
 from accounts.permissions import role_abilities
 from accounts.services import TeamError, activity_record
+from notifications.models import OutboxEmail
+from notifications.registry import RenderedEmail
+from notifications.services import outbox_enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -105,11 +106,20 @@ def _email_is_member(*, account: CustomerAccount, email: str) -> bool:
     )
 
 
-def _enqueue_send(invitation: Invitation) -> None:
-    from accounts.tasks import invitation_send_email
+INVITATION_EMAIL = "accounts.invitation"
 
-    invitation_id, send_number = invitation.pk, invitation.send_count
-    transaction.on_commit(lambda: invitation_send_email.delay(invitation_id, send_number))
+
+def _enqueue_send(invitation: Invitation) -> None:
+    """One outbox row per link sent (a resend makes a new link, hence a new email), sent after commit."""
+    outbox_enqueue(
+        kind=INVITATION_EMAIL,
+        dedupe_key=f"invitation:{invitation.pk}:send-{invitation.send_count}",
+        target=invitation,
+        params={"send_number": invitation.send_count},
+        to=[invitation.email],
+        language=invitation.language,
+        requested_by=invitation.invited_by,
+    )
 
 
 @transaction.atomic
@@ -359,43 +369,29 @@ def pending_invitation_finish(request, *, user: User) -> Membership | None:
 # --- the email ----------------------------------------------------------------------
 
 
-def invitation_email_send(*, invitation_id: int, send_number: int) -> bool:
-    """Send the email for this send of the invitation, at most once. Returns whether it was sent now.
+def invitation_email_build(email: OutboxEmail) -> RenderedEmail | None:
+    """The outbox builder of the invitation email, in the invitation's language.
 
-    Skips an invitation revoked, accepted or already resent (a newer link exists) in the meantime.
+    Nothing is sent for an invitation revoked, accepted or already resent (a newer link exists) meanwhile.
     """
-    with transaction.atomic():
-        invitation = (
-            Invitation.objects.select_for_update(of=("self",))
-            .select_related("account", "invited_by")
-            .filter(pk=invitation_id)
-            .first()
-        )
-        if invitation is None or invitation.send_count != send_number:
-            return False
-        if invitation.state != InvitationState.PENDING:
-            return False
-        if InvitationDelivery.objects.filter(invitation=invitation, send_number=send_number).exists():
-            return False
-        # Recorded in the same transaction as the send: if sending raises, neither stays and the task retries.
-        InvitationDelivery.objects.create(invitation=invitation, send_number=send_number)
-        with translation.override(invitation.language):
-            context = {
-                "invitation": invitation,
-                "account": invitation.account,
-                "inviter": invitation.invited_by,
-                "role_label": invitation.get_role_display(),
-                "abilities": role_abilities(invitation.role),
-                "url": invitation_url(invitation),
-                "support_email": settings.BILLING_SUPPORT_EMAIL,
-            }
-            subject = render_to_string("emails/accounts/invitation_subject.txt", context).strip()
-            body = render_to_string("emails/accounts/invitation_body.txt", context)
-            html = render_to_string("emails/accounts/invitation_body.html", context)
-        message = EmailMultiAlternatives(
-            subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}", body=body, to=[invitation.email]
-        )
-        message.attach_alternative(html, "text/html")
-        message.send()
-    logger.info("invitation %s email %s sent", invitation_id, send_number)
-    return True
+    invitation = Invitation.objects.select_related("account", "invited_by").filter(pk=email.target_id).first()
+    if invitation is None or invitation.send_count != email.params.get("send_number"):
+        return None
+    if invitation.state != InvitationState.PENDING:
+        return None
+    context = {
+        "invitation": invitation,
+        "account": invitation.account,
+        "inviter": invitation.invited_by,
+        "role_label": invitation.get_role_display(),
+        "abilities": role_abilities(invitation.role),
+        "url": invitation_url(invitation),
+        "support_email": settings.BILLING_SUPPORT_EMAIL,
+    }
+    subject = render_to_string("emails/accounts/invitation_subject.txt", context).strip()
+    return RenderedEmail(
+        subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}",
+        text=render_to_string("emails/accounts/invitation_body.txt", context),
+        html=render_to_string("emails/accounts/invitation_body.html", context),
+        to=[invitation.email],
+    )

@@ -286,24 +286,6 @@ class Invitation(models.Model):
         return str(InvitationState(self.state).label)
 
 
-class InvitationDelivery(models.Model):
-    """One row per invitation email sent: a retried task finds it and sends nothing."""
-
-    invitation = models.ForeignKey(Invitation, on_delete=models.CASCADE, related_name="deliveries")
-    send_number = models.PositiveIntegerField()
-    sent_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("invitation email")
-        verbose_name_plural = _("invitation emails")
-        constraints = [
-            models.UniqueConstraint(fields=["invitation", "send_number"], name="invitation_delivery_once")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.invitation.email} #{self.send_number}"
-
-
 class BillingContactGrantMode(models.TextChoices):
     GRANT = "grant", _("Grant: add as another billing contact")
     TRANSFER = "transfer", _("Transfer: replace the current billing contacts (they lose access)")

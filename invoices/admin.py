@@ -1,27 +1,22 @@
-"""Billing support's view of invoices: search, what was applied, email deliveries, and three actions.
+"""Billing support's view of invoices: search, what was applied, emails sent, and three actions.
 
 Amounts that the ledger owns (balance, version, state) are read-only here: a balance moves only through
 a new row (payment, credit memo), and an invoice is cancelled by a credit memo, never deleted.
-What moves money (the payments applied, the cancel action) is added by payments.invoice_admin.
+What moves money (the payments applied, the cancel action) is added by payments.admin.invoices.
 """
 
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.contrib.contenttypes.admin import GenericTabularInline
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import ReadOnlyMixin
-from invoices.models import (
-    CreditMemo,
-    EmailDispatch,
-    Invoice,
-    InvoiceLine,
-    InvoiceState,
-    RemittanceInstruction,
-)
+from invoices.models import CreditMemo, Invoice, InvoiceLine, InvoiceState, RemittanceInstruction
 from invoices.payment_ways import invoice_payment_ways
 from invoices.services import InvoiceError, invoice_email_resend, invoice_issue
+from notifications.models import OutboxEmail
 
 
 class ReadOnlyInline(ReadOnlyMixin, admin.TabularInline):
@@ -65,9 +60,14 @@ class CreditMemoInline(ReadOnlyInline):
     readonly_fields = fields
 
 
-class EmailDispatchInline(ReadOnlyInline):
-    model = EmailDispatch
-    fields = ("kind", "version", "status", "to", "cc", "attempts", "sent_count", "sent_at", "last_error")
+class OutboxEmailInline(ReadOnlyMixin, GenericTabularInline):
+    """The invoice's emails, from the outbox (where staff also send one again)."""
+
+    model = OutboxEmail
+    extra = 0
+    can_delete = False
+    verbose_name_plural = _("emails")
+    fields = ("kind", "dedupe_key", "status", "to", "cc", "attempts", "sent_at", "last_error")
     readonly_fields = fields
 
 
@@ -105,8 +105,8 @@ class InvoiceAdmin(admin.ModelAdmin):
         "created_at",
         "updated_at",
     ]
-    inlines = [InvoiceLineInline, CreditMemoInline, EmailDispatchInline]
-    actions = ["issue_selected", "resend_selected"]  # payments.invoice_admin adds what moves money
+    inlines = [InvoiceLineInline, CreditMemoInline, OutboxEmailInline]
+    actions = ["issue_selected", "resend_selected"]  # payments.admin.invoices adds what moves money
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -184,21 +184,6 @@ class CreditMemoAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["number", "invoice", "amount", "currency", "reason", "issued_at"]
     search_fields = ["number", "invoice__number", "invoice__account__legal_name"]
     list_select_related = ["invoice"]
-
-
-@admin.register(EmailDispatch)
-class EmailDispatchAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    list_display = ["invoice", "kind", "version", "status", "attempts", "sent_count", "sent_at", "last_error"]
-    list_filter = ["status", "kind"]
-    search_fields = ["invoice__number", "invoice__account__legal_name"]
-    list_select_related = ["invoice"]
-    actions = ["resend_selected"]
-
-    @admin.action(description=_("Email these invoices again"))
-    def resend_selected(self, request, queryset):
-        for dispatch in queryset.select_related("invoice"):
-            invoice_email_resend(invoice=dispatch.invoice, actor=request.user)
-        self.message_user(request, _("Queued for sending."))
 
 
 @admin.register(RemittanceInstruction)

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class InvoicesConfig(AppConfig):
     name = "invoices"
     verbose_name = _("Invoices")
+
+    def ready(self):
+        from invoices.emails import EmailKind, invoice_email_build
+        from notifications.registry import builder_register
+
+        for kind in EmailKind:
+            builder_register(kind=kind, builder=invoice_email_build)

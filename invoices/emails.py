@@ -1,41 +1,49 @@
-"""Invoice emails: who receives them, the EmailDispatch row that records each one, and its delivery.
+"""Invoice emails: who receives them, when they are recorded in the outbox, and how they are rendered.
 
-Exactly-once in practice: a dispatch row is unique per (invoice, kind, version); the task sends only
-after moving the row pending → sending with one conditional UPDATE, so a duplicated or concurrent
-task finds nothing to claim. A claim left in `sending` by a crashed worker is taken again after
-STALE_CLAIM: at-least-once is preferred to an invoice that is never delivered.
+Each is an outbox row (notifications/): the issue email once per invoice version, one reminder and one
+overdue notice per invoice whatever its later versions, and staff resends numbered per version. The
+builder below renders it when a worker sends it, with the invoice PDF attached.
 """
 
 from __future__ import annotations
 
 import datetime
-import logging
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import AccountContact, ContactKind, CustomerAccount, User
-from core.tasks import TRANSIENT_EMAIL_ERRORS
-from invoices.models import DispatchStatus, EmailDispatch, EmailKind, Invoice
+from invoices.models import Invoice
+from invoices.pdf import invoice_pdf_bytes, pdf_file_name
+from notifications.models import UNSENT_STATUSES, OutboxEmail
+from notifications.registry import RenderedEmail
+from notifications.services import outbox_enqueue
 
-logger = logging.getLogger(__name__)
 
-STALE_CLAIM = datetime.timedelta(minutes=10)
+class EmailKind(models.TextChoices):
+    """The outbox kinds of invoice emails."""
+
+    ISSUED = "invoice.issued", gettext_lazy("Invoice issued")
+    REMINDER = "invoice.reminder", gettext_lazy("Due date reminder")
+    OVERDUE = "invoice.overdue", gettext_lazy("Overdue notice")
+    RESEND = "invoice.resend", gettext_lazy("Resent by billing support")
+
+
 DUNNING_KINDS = {EmailKind.REMINDER, EmailKind.OVERDUE}
-# Errors worth retrying: the mail server or the network had a problem, not our data.
 
 
 def invoice_recipients(*, account: CustomerAccount) -> tuple[list[str], list[str]]:
     """To: the billing contact (else the contract email); Cc: the dunning and account contacts."""
     contacts = {contact.kind: contact.email for contact in AccountContact.objects.filter(account=account)}
     to = [contacts.get(ContactKind.BILLING) or account.contract_email]
-    cc = []
+    cc: list[str] = []
     for kind in (ContactKind.DUNNING, ContactKind.ACCOUNT):
         email = contacts.get(kind)
         if email and email.lower() not in {address.lower() for address in to + cc}:
@@ -43,75 +51,57 @@ def invoice_recipients(*, account: CustomerAccount) -> tuple[list[str], list[str
     return to, cc
 
 
-def _enqueue(dispatch_id: int) -> None:
-    from invoices.tasks import invoice_email_deliver
+def _dedupe_key(invoice: Invoice, kind: str) -> str:
+    if kind in DUNNING_KINDS:  # once per invoice, whatever its later versions
+        return f"invoice:{invoice.pk}:{EmailKind(kind).name.lower()}"
+    return f"invoice:{invoice.pk}:v{invoice.version}"
 
-    transaction.on_commit(lambda: invoice_email_deliver.delay(dispatch_id))
 
-
-def invoice_dispatch_queue(
+def invoice_email_queue(
     *, invoice: Invoice, kind: str, requested_by: User | None = None
-) -> EmailDispatch | None:
-    """Record that this email must go out and enqueue its delivery on commit; None if already recorded."""
-    if kind in DUNNING_KINDS and EmailDispatch.objects.filter(invoice=invoice, kind=kind).exists():
-        return None
-    try:
-        with transaction.atomic():
-            dispatch, created = EmailDispatch.objects.get_or_create(
-                invoice=invoice,
-                kind=kind,
-                version=invoice.version,
-                defaults={
-                    "requested_by": requested_by
-                    if requested_by is not None and requested_by.is_authenticated
-                    else None
-                },
-            )
-    except IntegrityError:  # a concurrent run recorded the same reminder first
-        return None
-    if not created:
-        return None
-    _enqueue(dispatch.pk)
-    return dispatch
+) -> OutboxEmail | None:
+    """Record that this email must go out (sent after commit); None if it was already recorded."""
+    return outbox_enqueue(
+        kind=kind,
+        dedupe_key=_dedupe_key(invoice, kind),
+        target=invoice,
+        language=invoice.account.language,
+        requested_by=requested_by,
+    )
 
 
 @transaction.atomic
-def invoice_email_resend(*, invoice: Invoice, actor: User | None) -> EmailDispatch:
-    """Staff resend: one RESEND dispatch per invoice version, put back to pending when resent again."""
-    dispatch, created = EmailDispatch.objects.get_or_create(
-        invoice=invoice,
+def invoice_email_resend(*, invoice: Invoice, actor: User | None) -> OutboxEmail:
+    """Staff resend: a new email each time, except while the previous resend is still on its way."""
+    invoice = Invoice.objects.select_for_update().select_related("account").get(pk=invoice.pk)
+    prefix = f"invoice:{invoice.pk}:v{invoice.version}:staff-resend-"
+    resends = OutboxEmail.objects.filter(dedupe_key__startswith=prefix)
+    on_its_way = resends.filter(status__in=UNSENT_STATUSES).first()
+    if on_its_way is not None:
+        return on_its_way
+    email = outbox_enqueue(
         kind=EmailKind.RESEND,
-        version=invoice.version,
-        defaults={"requested_by": actor if actor is not None and actor.is_authenticated else None},
+        dedupe_key=f"{prefix}{resends.count() + 1}",
+        target=invoice,
+        language=invoice.account.language,
+        requested_by=actor,
     )
-    if not created:
-        updated = EmailDispatch.objects.filter(
-            pk=dispatch.pk, status__in=[DispatchStatus.SENT, DispatchStatus.FAILED]
-        ).update(status=DispatchStatus.PENDING, last_error="")
-        if not updated:  # already pending or being sent: its task will send it
-            return dispatch
-    _enqueue(dispatch.pk)
-    return dispatch
+    assert email is not None  # the invoice row is locked: resends of a version are numbered one at a time
+    return email
 
 
-def dispatch_claim(*, dispatch_id: int) -> bool:
-    """Take the row for sending (one UPDATE, atomic in PostgreSQL): True for exactly one caller."""
-    now = timezone.now()
-    claimable = Q(status=DispatchStatus.PENDING) | Q(
-        status=DispatchStatus.SENDING, claimed_at__lt=now - STALE_CLAIM
+def invoice_emails(*, invoice: Invoice):
+    return OutboxEmail.objects.filter(
+        content_type=ContentType.objects.get_for_model(Invoice), object_id=invoice.pk
     )
-    return bool(
-        EmailDispatch.objects.filter(claimable, pk=dispatch_id).update(
-            status=DispatchStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1
+
+
+def _already_emailed(kind: str) -> Exists:
+    return Exists(
+        OutboxEmail.objects.filter(
+            content_type=ContentType.objects.get_for_model(Invoice), object_id=OuterRef("pk"), kind=kind
         )
     )
-
-
-def dispatch_release(*, dispatch_id: int, error: str, final: bool) -> None:
-    """After a failed send: back to pending for the next retry, or failed when retries are exhausted."""
-    EmailDispatch.objects.filter(
-        pk=dispatch_id, status__in=[DispatchStatus.SENDING, DispatchStatus.PENDING]
-    ).update(status=DispatchStatus.FAILED if final else DispatchStatus.PENDING, last_error=error[:500])
 
 
 def _subject(invoice: Invoice, kind: str) -> str:
@@ -125,64 +115,31 @@ def _subject(invoice: Invoice, kind: str) -> str:
     return _("Your invoice %(number)s") % {"number": invoice.number}
 
 
-def invoice_email_message(*, dispatch: EmailDispatch) -> EmailMultiAlternatives:
-    """The email of a dispatch, in the account's language, with the invoice PDF attached."""
-    from invoices.pdf import invoice_pdf_bytes, pdf_file_name
+def invoice_email_build(email: OutboxEmail) -> RenderedEmail | None:
+    """The outbox builder of every invoice email: in the row's language, the invoice PDF attached.
 
-    invoice = dispatch.invoice
+    A reminder or an overdue notice about an invoice settled, disputed or cancelled meanwhile is not sent.
+    """
+    invoice = Invoice.objects.select_related("account").filter(pk=email.target_id).first()
+    if invoice is None or (email.kind in DUNNING_KINDS and not invoice.can_be_paid()):
+        return None
     account = invoice.account
     to, cc = invoice_recipients(account=account)
-    with translation.override(account.language):
-        context = {
-            "invoice": invoice,
-            "account": account,
-            "kind": dispatch.kind,
-            "invoice_url": settings.SITE_URL.rstrip("/") + reverse("invoices:detail", args=[invoice.number]),
-            "support_email": settings.BILLING_SUPPORT_EMAIL,
-        }
-        subject = _subject(invoice, dispatch.kind)
-        text = render_to_string("emails/invoices/invoice.txt", context)
-        html = render_to_string("emails/invoices/invoice.html", context)
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
+    context = {
+        "invoice": invoice,
+        "account": account,
+        "kind": EmailKind(email.kind).name.lower(),  # issued, reminder, overdue, resend
+        "invoice_url": settings.SITE_URL.rstrip("/") + reverse("invoices:detail", args=[invoice.number]),
+        "support_email": settings.BILLING_SUPPORT_EMAIL,
+    }
+    return RenderedEmail(
+        subject=_subject(invoice, email.kind),
+        text=render_to_string("emails/invoices/invoice.txt", context),
+        html=render_to_string("emails/invoices/invoice.html", context),
         to=to,
         cc=cc,
-        headers={"X-Invoice-Dispatch": str(dispatch.pk)},
+        attachments=[(pdf_file_name(invoice=invoice), invoice_pdf_bytes(invoice=invoice), "application/pdf")],
     )
-    message.attach_alternative(html, "text/html")
-    message.attach(pdf_file_name(invoice=invoice), invoice_pdf_bytes(invoice=invoice), "application/pdf")
-    return message
-
-
-def dispatch_deliver(*, dispatch_id: int) -> str:
-    """Send the dispatch's email once. Returns "sent", or "skipped" when another run has it or sent it.
-
-    Transient mail errors release the claim and propagate, so that the task retries later.
-    """
-    if not dispatch_claim(dispatch_id=dispatch_id):
-        return "skipped"
-    dispatch = EmailDispatch.objects.select_related("invoice__account").get(pk=dispatch_id)
-    try:
-        message = invoice_email_message(dispatch=dispatch)
-        message.send()
-    except TRANSIENT_EMAIL_ERRORS as error:
-        dispatch_release(dispatch_id=dispatch_id, error=f"{type(error).__name__}: {error}", final=False)
-        raise
-    except Exception as error:  # a bug or bad data: retrying would not help, staff see it in the admin
-        dispatch_release(dispatch_id=dispatch_id, error=f"{type(error).__name__}: {error}", final=True)
-        raise
-    EmailDispatch.objects.filter(pk=dispatch_id).update(
-        status=DispatchStatus.SENT,
-        sent_at=timezone.now(),
-        sent_count=F("sent_count") + 1,
-        to=message.to,
-        cc=message.cc,
-        language=dispatch.invoice.account.language,
-        last_error="",
-    )
-    return "sent"
 
 
 def reminder_days_before_due() -> int:
@@ -201,7 +158,7 @@ def invoice_reminders_queue(*, today: datetime.date | None = None) -> int:
     candidates = (
         Invoice.objects.payable()
         .filter(due_date__gte=today, due_date__lte=window_end)
-        .exclude(dispatches__kind=EmailKind.REMINDER)
+        .exclude(_already_emailed(EmailKind.REMINDER))
         .select_related("account")
     )
     queued = 0
@@ -209,7 +166,7 @@ def invoice_reminders_queue(*, today: datetime.date | None = None) -> int:
         if (invoice.due_date - invoice.issue_date).days <= days:
             continue
         with transaction.atomic():
-            queued += invoice_dispatch_queue(invoice=invoice, kind=EmailKind.REMINDER) is not None
+            queued += invoice_email_queue(invoice=invoice, kind=EmailKind.REMINDER) is not None
     return queued
 
 
@@ -224,11 +181,11 @@ def invoice_overdue_notices_queue(*, today: datetime.date | None = None) -> int:
     candidates = (
         Invoice.objects.payable()
         .filter(due_date__lt=today, due_date__gte=today - datetime.timedelta(days=OVERDUE_NOTICE_WINDOW_DAYS))
-        .exclude(dispatches__kind=EmailKind.OVERDUE)
+        .exclude(_already_emailed(EmailKind.OVERDUE))
         .select_related("account")
     )
     queued = 0
     for invoice in candidates.iterator(chunk_size=500):
         with transaction.atomic():
-            queued += invoice_dispatch_queue(invoice=invoice, kind=EmailKind.OVERDUE) is not None
+            queued += invoice_email_queue(invoice=invoice, kind=EmailKind.OVERDUE) is not None
     return queued

@@ -7,12 +7,8 @@ skipped; the same number with different content is an error (an issued invoice i
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
-import json
 import re
-from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -21,156 +17,18 @@ from django.db import transaction
 
 from accounts.models import CustomerAccount, User
 from core.money import quantize
+from invoices.import_files import (
+    FALSE_VALUES,
+    NUMBER_PATTERN,
+    TRUE_VALUES,
+    ImportFailed,
+    ImportProblem,
+    ImportResult,
+    ParsedInvoice,
+    ParsedLine,
+    invoices_read,
+)
 from invoices.models import DEFAULT_PAYMENT_TERMS_DAYS, Invoice, InvoiceKind, InvoiceLine, InvoiceState
-
-INVOICE_FIELDS = [
-    "number",
-    "customer_number",
-    "kind",
-    "issue_date",
-    "payment_terms_days",
-    "due_date",
-    "currency",
-    "po_number",
-    "language",
-    "state",
-    "total",
-]
-LINE_FIELDS = [
-    "order_number",
-    "description",
-    "product",
-    "product_code",
-    "quantity",
-    "unit_price",
-    "amount",
-    "tax",
-    "service_start",
-    "service_end",
-    "rewards_eligible",
-]
-NUMBER_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
-TRUE_VALUES = {"1", "true", "yes", "y", "oui"}
-FALSE_VALUES = {"", "0", "false", "no", "n", "non"}
-
-
-@dataclass(frozen=True)
-class ImportProblem:
-    row: str  # "row 7" in a CSV (the header is row 1), "invoice 2, line 3" in JSON
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.row}, {self.field}: {self.message}"
-
-
-class ImportFailed(Exception):
-    def __init__(self, problems: list[ImportProblem]):
-        self.problems = problems
-        super().__init__("\n".join(str(problem) for problem in problems))
-
-
-@dataclass
-class ParsedLine:
-    row: str
-    values: dict
-
-
-@dataclass
-class ParsedInvoice:
-    row: str
-    values: dict
-    lines: list[ParsedLine] = field(default_factory=list)
-
-
-@dataclass
-class ImportResult:
-    created: list[str] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)
-
-
-# --- reading the file -----------------------------------------------------------------------------
-
-
-def _read_csv(text: str) -> list[ParsedInvoice]:
-    """One row per invoice line; the invoice columns repeat on each line of the same invoice."""
-    reader = csv.DictReader(io.StringIO(text))
-    missing = {"number", "customer_number"} - set(reader.fieldnames or [])
-    if missing:
-        raise ImportFailed(
-            [ImportProblem("row 1", name, "column missing from the header") for name in sorted(missing)]
-        )
-    invoices: dict[str, ParsedInvoice] = {}
-    problems = []
-    for row_number, row in enumerate(reader, start=2):
-        row = {key.strip(): (value or "").strip() for key, value in row.items() if key}
-        number = row.get("number", "")
-        where = f"row {row_number}"
-        values = {name: row.get(name, "") for name in INVOICE_FIELDS}
-        if number in invoices:
-            first = invoices[number]
-            for name in INVOICE_FIELDS:
-                if values[name] != first.values[name]:
-                    problems.append(
-                        ImportProblem(where, name, f"differs from {first.row} of the same invoice")
-                    )
-        else:
-            invoices[number] = ParsedInvoice(row=where, values=values)
-        invoices[number].lines.append(
-            ParsedLine(row=where, values={name: row.get(name, "") for name in LINE_FIELDS})
-        )
-    if problems:
-        raise ImportFailed(problems)
-    return list(invoices.values())
-
-
-def _read_json(text: str) -> list[ParsedInvoice]:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ImportFailed(
-            [ImportProblem(f"line {error.lineno}", "file", f"invalid JSON: {error.msg}")]
-        ) from error
-    items = data.get("invoices") if isinstance(data, dict) else data
-    if not isinstance(items, list):
-        raise ImportFailed([ImportProblem("file", "invoices", "expected a list of invoices")])
-    parsed = []
-    for index, item in enumerate(items, start=1):
-        where = f"invoice {index}"
-        if not isinstance(item, dict):
-            raise ImportFailed([ImportProblem(where, "invoice", "expected an object")])
-        lines = item.get("lines") or []
-        invoice = ParsedInvoice(
-            row=where,
-            values={
-                name: "" if item.get(name) is None else str(item[name]).strip() for name in INVOICE_FIELDS
-            },
-        )
-        for line_index, line in enumerate(lines if isinstance(lines, list) else [], start=1):
-            line = line if isinstance(line, dict) else {}
-            invoice.lines.append(
-                ParsedLine(
-                    row=f"{where}, line {line_index}",
-                    values={
-                        name: "" if line.get(name) is None else str(line[name]).strip()
-                        for name in LINE_FIELDS
-                    },
-                )
-            )
-        parsed.append(invoice)
-    return parsed
-
-
-def invoices_read(*, path: Path) -> list[ParsedInvoice]:
-    text = path.read_text(encoding="utf-8-sig")
-    if path.suffix.lower() == ".json":
-        return _read_json(text)
-    if path.suffix.lower() == ".csv":
-        return _read_csv(text)
-    raise ImportFailed([ImportProblem("file", "name", "the file must end in .csv or .json")])
-
-
-# --- validating -------------------------------------------------------------------------------------
 
 
 class _Checker:

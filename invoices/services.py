@@ -1,4 +1,4 @@
-"""Writes on invoices: the state transition, issue, PDF (re-exported), email dispatches (re-exported).
+"""Writes on invoices: the state transition, issue, PDF (re-exported), emails (re-exported).
 
 Cancelling moves money (what paid the invoice is given back), so it lives with the ledger:
 `payments.services.cancellation.invoice_cancel`.
@@ -18,11 +18,12 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.services import activity_record
 from invoices.emails import (  # noqa: F401 — part of this module's public API
-    invoice_dispatch_queue,
+    EmailKind,
+    invoice_email_queue,
     invoice_email_resend,
 )
 from invoices.locking import invoices_lock
-from invoices.models import EmailKind, Invoice, InvoiceEvent, InvoiceState
+from invoices.models import Invoice, InvoiceEvent, InvoiceState
 from invoices.pdf import invoice_pdf_bytes  # noqa: F401 — part of this module's public API
 
 
@@ -97,7 +98,7 @@ def invoice_issue(
         request=request,
     )
     if notify:
-        invoice_dispatch_queue(invoice=invoice, kind=EmailKind.ISSUED, requested_by=actor)
+        invoice_email_queue(invoice=invoice, kind=EmailKind.ISSUED, requested_by=actor)
     return invoice
 
 

@@ -1,30 +1,10 @@
-"""Celery entry points for invoice emails: thin, take ids, idempotent (see invoices/emails.py)."""
+"""Celery entry points of invoices: the daily dunning jobs. The emails themselves go through the outbox."""
 
 from __future__ import annotations
 
 from celery import shared_task
 
-from invoices.emails import (
-    TRANSIENT_EMAIL_ERRORS,
-    dispatch_deliver,
-    dispatch_release,
-    invoice_overdue_notices_queue,
-    invoice_reminders_queue,
-)
-
-MAX_EMAIL_RETRIES = 6
-
-
-@shared_task(bind=True, acks_late=True, max_retries=MAX_EMAIL_RETRIES)
-def invoice_email_deliver(self, dispatch_id: int) -> str:
-    """Send one EmailDispatch; retry only mail-server errors, with exponential backoff (1 min … 32 min)."""
-    try:
-        return dispatch_deliver(dispatch_id=dispatch_id)
-    except TRANSIENT_EMAIL_ERRORS as error:
-        if self.request.retries >= self.max_retries:
-            dispatch_release(dispatch_id=dispatch_id, error=f"gave up: {error}", final=True)
-            raise
-        raise self.retry(exc=error, countdown=60 * 2**self.request.retries) from error
+from invoices.emails import invoice_overdue_notices_queue, invoice_reminders_queue
 
 
 @shared_task(acks_late=True)

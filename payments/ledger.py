@@ -30,10 +30,9 @@ from payments.models import (
     Payment,
     PaymentEvent,
     PaymentMethod,
-    PaymentNotice,
     PaymentStatus,
 )
-from payments.notices import payment_notice_enqueue
+from payments.notices import PaymentNoticeKind, payment_notice_enqueue
 from payments.signals import allocation_reversed
 
 
@@ -263,7 +262,7 @@ def payment_allocate(
         )
         if payment.provider in HOLDING_PROVIDERS:
             # Money meant for invoices already settled: the customer is told and offered a refund.
-            payment_notice_enqueue(kind=PaymentNotice.Kind.LATE_PAYMENT_CREDITED, object_id=payment.pk)
+            payment_notice_enqueue(kind=PaymentNoticeKind.LATE_PAYMENT_CREDITED, object_id=payment.pk)
     return allocations
 
 

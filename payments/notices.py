@@ -1,29 +1,36 @@
-"""Emails to the billing contact about money outside the pay flow: a transfer received, a refund paid,
-a payment that arrived for invoices already settled (now account credit, refundable in one click).
+"""Emails to the billing contact about money outside a pay page: a transfer received, a refund paid, a
+payment that arrived for invoices already settled (it became account credit).
 
-Sent by a Celery task enqueued on commit; a PaymentNotice row per (kind, object) makes a retried
-or duplicated task a no-op once the email went out.
+Each is an outbox row (notifications/services.py), recorded in the transaction that received the
+transfer or paid the refund, sent after the commit, once per (kind, object).
+To add a notice: a kind below, its builder in BUILDERS, the model its object_id points to in TARGETS.
 """
 
 from __future__ import annotations
 
-import logging
-
-from celery import shared_task
 from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
+from django.db import models
 from django.db.models import Sum
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import CustomerAccount
 from accounts.selectors import billing_contact_emails
-from payments.models import AccountCredit, Payment, PaymentNotice, Refund
+from notifications.models import OutboxEmail
+from notifications.registry import RenderedEmail
+from notifications.services import outbox_enqueue
+from payments.models import AccountCredit, Payment, Refund
 
-logger = logging.getLogger(__name__)
+
+class PaymentNoticeKind(models.TextChoices):
+    TRANSFER_RECEIVED = "payment.transfer_received", gettext_lazy("Transfer received")
+    REFUND_PAID = "payment.refund_paid", gettext_lazy("Refund paid")
+    LATE_PAYMENT_CREDITED = (
+        "payment.late_payment_credited",
+        gettext_lazy("Payment for settled invoices, now credit"),
+    )
 
 
 def _transfer_received(payment_id: int) -> tuple[CustomerAccount, str, str]:
@@ -68,37 +75,30 @@ def _refund_paid(refund_id: int) -> tuple[CustomerAccount, str, str]:
 
 
 BUILDERS = {
-    PaymentNotice.Kind.TRANSFER_RECEIVED: _transfer_received,
-    PaymentNotice.Kind.REFUND_PAID: _refund_paid,
-    PaymentNotice.Kind.LATE_PAYMENT_CREDITED: _late_payment_credited,
+    PaymentNoticeKind.TRANSFER_RECEIVED: _transfer_received,
+    PaymentNoticeKind.REFUND_PAID: _refund_paid,
+    PaymentNoticeKind.LATE_PAYMENT_CREDITED: _late_payment_credited,
+}
+# The model each kind's object_id points to; each has an `account`.
+TARGETS: dict[str, type[Payment] | type[Refund]] = {
+    PaymentNoticeKind.TRANSFER_RECEIVED: Payment,
+    PaymentNoticeKind.REFUND_PAID: Refund,
+    PaymentNoticeKind.LATE_PAYMENT_CREDITED: Payment,
 }
 
 
 def payment_notice_enqueue(*, kind: str, object_id: int) -> None:
-    """Send once the rows the email describes are committed."""
-    transaction.on_commit(lambda: payment_notice_send.delay(kind, object_id))
+    """Record the notice in the caller's transaction (once per kind and object); sent after the commit."""
+    target = TARGETS[kind].objects.select_related("account").get(pk=object_id)
+    outbox_enqueue(
+        kind=kind,
+        dedupe_key=f"{kind.removeprefix('payment.').replace('_', '-')}:{object_id}",  # transfer-received:12
+        target=target,
+        language=target.account.language,
+    )
 
 
-@shared_task(acks_late=True, autoretry_for=(OSError,), max_retries=5, retry_backoff=True)
-def payment_notice_send(kind: str, object_id: int) -> bool:
-    """Email the billing contact once per (kind, object). Returns whether an email went out now."""
-    PaymentNotice.objects.get_or_create(kind=kind, object_id=object_id)
-    with transaction.atomic():
-        notice = PaymentNotice.objects.select_for_update().get(kind=kind, object_id=object_id)
-        if notice.sent_at is not None:
-            return False
-        account = (
-            Refund.objects.get(pk=object_id).account
-            if kind == PaymentNotice.Kind.REFUND_PAID
-            else Payment.objects.get(pk=object_id).account
-        )
-        recipients = billing_contact_emails(account=account)
-        with translation.override(account.language):
-            _account, subject, body = BUILDERS[PaymentNotice.Kind(kind)](object_id)
-        # Sent while the row is locked: a crash before commit sends again on retry, never skips.
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
-        notice.recipient = recipients[0]
-        notice.sent_at = timezone.now()
-        notice.save(update_fields=["recipient", "sent_at"])
-    logger.info("payment notice %s #%s sent to %s", kind, object_id, recipients)
-    return True
+def payment_notice_build(email: OutboxEmail) -> RenderedEmail:
+    """The outbox builder of every notice: to the billing contact, in the row's language."""
+    account, subject, body = BUILDERS[PaymentNoticeKind(email.kind)](email.target_id)
+    return RenderedEmail(subject=subject, text=body, to=billing_contact_emails(account=account))

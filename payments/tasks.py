@@ -4,16 +4,6 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from core.tasks import TRANSIENT_EMAIL_ERRORS
-
-
-@shared_task(acks_late=True, autoretry_for=TRANSIENT_EMAIL_ERRORS, max_retries=5, retry_backoff=True)
-def payment_email_send(email_id: int) -> bool:
-    """The confirmation or debit-failed email of a payment; a PaymentEmail row makes a rerun a no-op."""
-    from payments.services.online_emails import payment_email_deliver
-
-    return payment_email_deliver(email_id=email_id)
-
 
 @shared_task(acks_late=True, max_retries=0)
 def autopay_run_daily() -> int:

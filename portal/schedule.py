@@ -4,7 +4,15 @@ from celery.schedules import crontab
 
 BEAT_SCHEDULE: dict[str, dict] = {}
 
-# invoices: reminder 7 days before the due date, then one overdue notice (EmailDispatch rows make each once).
+# notifications: every minute, enqueue outbox emails left behind (broker down at commit, worker killed,
+# retry due). A sweep not started within 50 s is dropped: the next one does the same work.
+BEAT_SCHEDULE["notifications-outbox-sweep"] = {
+    "task": "notifications.tasks.outbox_sweep",
+    "schedule": 60.0,
+    "options": {"expires": 50},
+}
+
+# invoices: reminder 7 days before the due date, then one overdue notice (one outbox row per invoice makes each once).
 BEAT_SCHEDULE["invoices-due-reminders"] = {
     "task": "invoices.tasks.invoice_reminders_send",
     "schedule": crontab(hour=7, minute=0),

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "django_htmx",
     "django_celery_beat",
+    "notifications",
     "accounts",
     "invoices",
     "payments",
@@ -199,6 +200,8 @@ if "EMAIL_URL" in env or PRODUCTION:
 else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = VAR_DIR / "mail"
+# Seconds an SMTP connection may hang: below the outbox send task's 45 s soft time limit.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 
 # --- Celery -----------------------------------------------------------------
 
@@ -207,6 +210,14 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="portal")
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# A task runs at most CELERY_TASK_TIME_LIMIT seconds (the outbox's send task: 60 s, its own limit). The
+# broker gives an unacknowledged message (its worker was killed) to another worker after the visibility
+# timeout, which must exceed the longest time limit or a running task would be started twice; Redis's
+# default is one hour. Emails don't wait for it: the outbox sweeper re-enqueues a dead worker's claim
+# after 90 s (notifications/delivery.py).
+CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
+CELERY_TASK_TIME_LIMIT = 30 * 60
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 5 * 60}
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

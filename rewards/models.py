@@ -288,26 +288,3 @@ class RewardAdjustment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.amount} {self.currency}: {self.reason}"
-
-
-class RewardsEmail(models.Model):
-    """One row per email the rewards app sends (kind + object): a retried task never sends twice."""
-
-    class Kind(models.TextChoices):
-        DEPOSIT = "deposit", _("Rewards deposited")
-        REDEMPTION = "redemption", _("Redemption confirmation")
-        EXPIRY_REMINDER = "expiry_reminder", _("Expiry reminder")
-        NEW_CODE = "new_code", _("New redemption code")  # object_id: the ActivityEntry of the rotation
-
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    object_id = models.BigIntegerField()
-    recipients = models.CharField(max_length=500, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("rewards email")
-        verbose_name_plural = _("rewards emails")
-        constraints = [models.UniqueConstraint(fields=["kind", "object_id"], name="rewards_email_once")]
-
-    def __str__(self) -> str:
-        return f"{self.kind} {self.object_id}"

@@ -31,10 +31,3 @@ def rewards_expire_daily() -> dict:
     report = rewards_expire_due()
     reminders = rewards_remind_expiring()
     return {"expired": report.lots_expired, "reminders": reminders}
-
-
-@shared_task(acks_late=True, autoretry_for=TRANSIENT_EMAIL_ERRORS, max_retries=5, retry_backoff=True)
-def rewards_email_send(kind: str, object_id: int) -> bool:
-    from rewards.services import rewards_email_deliver
-
-    return rewards_email_deliver(kind=kind, object_id=object_id)

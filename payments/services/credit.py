@@ -38,12 +38,11 @@ from payments.models import (
     AccountCredit,
     Payment,
     PaymentMethod,
-    PaymentNotice,
     PaymentProvider,
     PaymentStatus,
     Refund,
 )
-from payments.notices import payment_notice_enqueue
+from payments.notices import PaymentNoticeKind, payment_notice_enqueue
 from payments.providers import gateway_for
 from payments.providers.base import GatewayError, RefundStatus
 
@@ -374,7 +373,7 @@ def refund_approve(
             details={"reference": reference},
             request=request,
         )
-        payment_notice_enqueue(kind=PaymentNotice.Kind.REFUND_PAID, object_id=locked.pk)
+        payment_notice_enqueue(kind=PaymentNoticeKind.REFUND_PAID, object_id=locked.pk)
     return locked
 
 

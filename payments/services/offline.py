@@ -21,13 +21,12 @@ from invoices.models import Invoice
 from payments.ledger import PaymentError, payment_allocate, payment_create, payment_transition
 from payments.models import (
     Payment,
-    PaymentNotice,
     PaymentProvider,
     PaymentStatus,
     RemittanceAdvice,
     RemittanceMethod,
 )
-from payments.notices import payment_notice_enqueue
+from payments.notices import PaymentNoticeKind, payment_notice_enqueue
 from payments.policy import remittance_options
 
 
@@ -268,5 +267,5 @@ def _transfer_record(
             },
             request=request,
         )
-        payment_notice_enqueue(kind=PaymentNotice.Kind.TRANSFER_RECEIVED, object_id=payment.pk)
+        payment_notice_enqueue(kind=PaymentNoticeKind.TRANSFER_RECEIVED, object_id=payment.pk)
     return payment

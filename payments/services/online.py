@@ -42,13 +42,13 @@ from payments.ledger import (
 )
 from payments.models import (
     Payment,
-    PaymentEmail,
     PaymentMethod,
     PaymentProvider,
     PaymentStatus,
 )
 from payments.policy import PaymentOptions, payment_options
 from payments.providers.base import GatewayResult
+from payments.services.online_emails import PaymentEmailKind, payment_email_enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -307,7 +307,7 @@ def payment_succeed(
             details={"method": locked.method, "amount": str(locked.amount)},
             request=request,
         )
-        payment_email_enqueue(payment=locked, kind=PaymentEmail.Kind.CONFIRMATION)
+        payment_email_enqueue(payment=locked, kind=PaymentEmailKind.CONFIRMATION)
     return locked
 
 
@@ -345,7 +345,7 @@ def payment_fail(
         request=request,
     )
     if locked.method in DEBIT_METHODS and was in (PaymentStatus.PROCESSING, PaymentStatus.SUCCEEDED):
-        payment_email_enqueue(payment=locked, kind=PaymentEmail.Kind.DEBIT_FAILED)
+        payment_email_enqueue(payment=locked, kind=PaymentEmailKind.DEBIT_FAILED)
     return locked
 
 
@@ -359,12 +359,3 @@ def payment_result_apply(
     if result.status == PaymentStatus.FAILED:
         return payment_fail(payment=payment, message=result.failure_message, actor=actor, request=request)
     return payment
-
-
-def payment_email_enqueue(*, payment: Payment, kind: str) -> None:
-    """One PaymentEmail row per payment and kind; the email leaves after the commit."""
-    email, created = PaymentEmail.objects.get_or_create(payment=payment, kind=kind)
-    if created:
-        from payments.tasks import payment_email_send
-
-        transaction.on_commit(lambda: payment_email_send.delay(email.pk))

@@ -1,7 +1,6 @@
 """Every write of Support Rewards. Import from here: `from rewards.services import rewards_redeem`."""
 
 from rewards.services.accrual import AccrualReport, rewards_accrue_month
-from rewards.services.emails import rewards_email_deliver
 from rewards.services.enrollment import code_normalise, rewards_adjust, rewards_code_rotate, rewards_enroll
 from rewards.services.expiry import ExpiryReport, rewards_expire_due, rewards_remind_expiring
 from rewards.services.redemption import PreviewLine, RedemptionPreview, rewards_preview, rewards_redeem
@@ -15,7 +14,6 @@ __all__ = [
     "rewards_accrue_month",
     "rewards_adjust",
     "rewards_code_rotate",
-    "rewards_email_deliver",
     "rewards_enroll",
     "rewards_expire_due",
     "rewards_preview",

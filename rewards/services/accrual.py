@@ -28,8 +28,8 @@ from rewards.models import (
     RewardAccrual,
     RewardLot,
     RewardsAccount,
-    RewardsEmail,
 )
+from rewards.services.emails import RewardsEmailKind, email_enqueue
 
 logger = logging.getLogger(__name__)
 ACCRUAL_CHUNK = 200
@@ -177,7 +177,5 @@ def rewards_account_accrue(
             details={"accrual": accrual.pk, "lots": [lot.pk for lot in lots], "rate": str(rate)},
         )
         if notify:
-            from rewards.services.emails import email_enqueue
-
-            email_enqueue(kind=RewardsEmail.Kind.DEPOSIT, object_id=accrual.pk)
+            email_enqueue(kind=RewardsEmailKind.DEPOSIT, object_id=accrual.pk)
     return lots

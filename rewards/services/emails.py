@@ -1,32 +1,67 @@
-"""Rewards emails to the billing contact, in the account's language, sent once each (RewardsEmail row)."""
+"""Rewards emails to the billing contact, in the account's language, each an outbox row sent once.
+
+Recorded in the transaction that deposits, redeems, reminds or rotates the code; rendered by the
+builder below when a worker sends it (notifications/services.py).
+"""
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.mail import EmailMessage
-from django.db import transaction
+from django.db import models
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy
 
 from accounts.models import ActivityEntry, CustomerAccount
 from accounts.selectors import billing_contact_emails
+from notifications.models import OutboxEmail
+from notifications.registry import RenderedEmail
+from notifications.services import outbox_enqueue
 from payments.models import Payment
-from rewards.models import ExpiryReminder, RewardAccrual, RewardsEmail
+from rewards.models import ExpiryReminder, RewardAccrual
+from rewards.selectors import redeemed_on_invoice, rewards_account_of, rewards_balance
+
+
+class RewardsEmailKind(models.TextChoices):
+    DEPOSIT = "rewards.deposit", gettext_lazy("Rewards deposited")  # object: the RewardAccrual
+    REDEMPTION = "rewards.redemption", gettext_lazy("Redemption confirmation")  # the rewards Payment
+    EXPIRY_REMINDER = "rewards.expiry_reminder", gettext_lazy("Expiry reminder")  # the ExpiryReminder
+    NEW_CODE = "rewards.new_code", gettext_lazy("New redemption code")  # the ActivityEntry of the rotation
+
+
+def _target(kind: str, object_id: int) -> tuple[models.Model, CustomerAccount]:
+    """The object the email is about and the account it goes to."""
+    if kind == RewardsEmailKind.DEPOSIT:
+        accrual = RewardAccrual.objects.select_related("rewards_account__account").get(pk=object_id)
+        return accrual, accrual.rewards_account.account
+    if kind == RewardsEmailKind.REDEMPTION:
+        payment = Payment.objects.select_related("account").get(pk=object_id)
+        return payment, payment.account
+    if kind == RewardsEmailKind.EXPIRY_REMINDER:
+        reminder = ExpiryReminder.objects.select_related("lot__rewards_account__account").get(pk=object_id)
+        return reminder, reminder.lot.rewards_account.account
+    if kind == RewardsEmailKind.NEW_CODE:
+        entry = ActivityEntry.objects.select_related("account").get(pk=object_id)
+        if entry.account is None:
+            raise ValueError(f"Activity entry {object_id} of a code rotation has no account.")
+        return entry, entry.account
+    raise ValueError(f"Unknown rewards email kind {kind!r}")
 
 
 def email_enqueue(*, kind: str, object_id: int) -> None:
-    """Send after the rows the email describes are committed."""
-    from rewards.tasks import rewards_email_send
-
-    transaction.on_commit(lambda: rewards_email_send.delay(kind, object_id))
+    """Record the email in the caller's transaction (once per kind and object); sent after the commit."""
+    target, account = _target(kind, object_id)
+    outbox_enqueue(
+        kind=kind,
+        dedupe_key=f"rewards-{RewardsEmailKind(kind).name.lower().replace('_', '-')}:{object_id}",
+        target=target,
+        language=account.language,
+    )
 
 
 def _context(kind: str, object_id: int) -> tuple[CustomerAccount, dict] | None:
-    from rewards.selectors import redeemed_on_invoice, rewards_account_of, rewards_balance
-
     site = settings.SITE_URL.rstrip("/")
-    if kind == RewardsEmail.Kind.DEPOSIT:
+    if kind == RewardsEmailKind.DEPOSIT:
         accrual = RewardAccrual.objects.select_related("rewards_account__account").get(pk=object_id)
         rewards_account = accrual.rewards_account
         return rewards_account.account, {
@@ -36,22 +71,22 @@ def _context(kind: str, object_id: int) -> tuple[CustomerAccount, dict] | None:
             "balance": rewards_balance(rewards_account=rewards_account),
             "rewards_url": site + reverse("rewards:index"),
         }
-    if kind == RewardsEmail.Kind.REDEMPTION:
+    if kind == RewardsEmailKind.REDEMPTION:
         payment = Payment.objects.select_related("account").get(pk=object_id)
         redemption = payment.redemptions.select_related("invoice").first()
         if redemption is None:
             return None
         invoice = redemption.invoice
         invoice.refresh_from_db()
-        rewards_account = rewards_account_of(account=payment.account)
+        redeemer = rewards_account_of(account=payment.account)
         return payment.account, {
             "payment": payment,
             "invoice": invoice,
             "redeemed_to_date": redeemed_on_invoice(invoice=invoice),
-            "balance": rewards_balance(rewards_account=rewards_account) if rewards_account else None,
+            "balance": rewards_balance(rewards_account=redeemer) if redeemer else None,
             "rewards_url": site + reverse("rewards:index"),
         }
-    if kind == RewardsEmail.Kind.EXPIRY_REMINDER:
+    if kind == RewardsEmailKind.EXPIRY_REMINDER:
         reminder = ExpiryReminder.objects.select_related("lot__rewards_account__account").get(pk=object_id)
         lot = reminder.lot
         lot.refresh_from_db()
@@ -62,39 +97,30 @@ def _context(kind: str, object_id: int) -> tuple[CustomerAccount, dict] | None:
             "rewards_account": lot.rewards_account,
             "rewards_url": site + reverse("rewards:index"),
         }
-    if kind == RewardsEmail.Kind.NEW_CODE:
+    if kind == RewardsEmailKind.NEW_CODE:
         entry = ActivityEntry.objects.select_related("account").get(pk=object_id)
-        rewards_account = rewards_account_of(account=entry.account)
-        if rewards_account is None:
+        rotated = rewards_account_of(account=entry.account) if entry.account is not None else None
+        if entry.account is None or rotated is None:
             return None
         return entry.account, {
-            "rewards_account": rewards_account,
-            "balance": rewards_balance(rewards_account=rewards_account),
+            "rewards_account": rotated,
+            "balance": rewards_balance(rewards_account=rotated),
             "rewards_url": site + reverse("rewards:index"),
         }
     raise ValueError(f"Unknown rewards email kind {kind!r}")
 
 
-def rewards_email_deliver(*, kind: str, object_id: int) -> bool:
-    """Send one rewards email unless it was already sent. Returns True when this call sent it."""
-    with transaction.atomic():
-        row, _ = RewardsEmail.objects.select_for_update().get_or_create(kind=kind, object_id=object_id)
-        if row.sent_at is not None:
-            return False
-        found = _context(kind, object_id)
-        if found is None:
-            row.sent_at = timezone.now()
-            row.recipients = ""
-            row.save(update_fields=["sent_at", "recipients"])
-            return False
-        account, context = found
-        recipients = billing_contact_emails(account=account)
-        with translation.override(account.language):
-            context = {**context, "account": account, "support_email": settings.BILLING_SUPPORT_EMAIL}
-            subject = render_to_string(f"emails/rewards/{kind}_subject.txt", context).strip()
-            body = render_to_string(f"emails/rewards/{kind}.txt", context)
-        EmailMessage(subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body=body, to=recipients).send()
-        row.sent_at = timezone.now()
-        row.recipients = ", ".join(recipients)[:500]
-        row.save(update_fields=["sent_at", "recipients"])
-        return True
+def rewards_email_build(email: OutboxEmail) -> RenderedEmail | None:
+    """The outbox builder of every rewards email; None when there is nothing to say any more."""
+    found = _context(email.kind, email.target_id)
+    if found is None:
+        return None
+    account, context = found
+    context = {**context, "account": account, "support_email": settings.BILLING_SUPPORT_EMAIL}
+    template = f"emails/rewards/{RewardsEmailKind(email.kind).name.lower()}"  # deposit, redemption, …
+    subject = render_to_string(f"{template}_subject.txt", context).strip()
+    return RenderedEmail(
+        subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
+        text=render_to_string(f"{template}.txt", context),
+        to=billing_contact_emails(account=account),
+    )

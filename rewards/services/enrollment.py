@@ -23,6 +23,7 @@ from rewards.eligibility import (
 from rewards.exceptions import RewardsAmountInvalid, RewardsError, RewardsNotEligible
 from rewards.models import LotSource, LotStatus, RewardAdjustment, RewardLot, RewardsAccount
 from rewards.selectors import usable_lots
+from rewards.services.emails import RewardsEmailKind, email_enqueue
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: the code is typed from an email
 CODE_LENGTH = 16
@@ -83,9 +84,6 @@ def rewards_code_rotate(
     *, rewards_account: RewardsAccount, actor: User | None, reason: str = ""
 ) -> RewardsAccount:
     """Replace a leaked or lost code: the old one stops working at once, the billing contact gets the new one."""
-    from rewards.models import RewardsEmail
-    from rewards.services.emails import email_enqueue
-
     rewards_account = RewardsAccount.objects.select_for_update().get(pk=rewards_account.pk)
     for _attempt in range(5):
         code = code_generate()
@@ -100,7 +98,7 @@ def rewards_code_rotate(
         summary="A new Support Rewards redemption code was issued; the previous one no longer works",
         details={"reason": reason[:200]},
     )
-    email_enqueue(kind=RewardsEmail.Kind.NEW_CODE, object_id=entry.pk)
+    email_enqueue(kind=RewardsEmailKind.NEW_CODE, object_id=entry.pk)
     return rewards_account
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from accounts.models import CustomerAccount
 from accounts.services import activity_record
 from core.money import ZERO
-from rewards.models import RewardsEmail
+from rewards.services.emails import RewardsEmailKind, email_enqueue
 
 REMINDER_DAYS = 30
 DEFAULT_BATCH = 20_000
@@ -87,8 +87,6 @@ def rewards_expire_due(
 
 def rewards_remind_expiring(*, today: datetime.date | None = None) -> int:
     """Create the 30-day reminder of each lot about to expire (once per lot) and email it after commit."""
-    from rewards.services.emails import email_enqueue
-
     today = today or timezone.localdate()
     with transaction.atomic():
         with connection.cursor() as cursor:
@@ -97,5 +95,5 @@ def rewards_remind_expiring(*, today: datetime.date | None = None) -> int:
             )
             reminder_ids = [row[0] for row in cursor.fetchall()]
         for reminder_id in reminder_ids:
-            email_enqueue(kind=RewardsEmail.Kind.EXPIRY_REMINDER, object_id=reminder_id)
+            email_enqueue(kind=RewardsEmailKind.EXPIRY_REMINDER, object_id=reminder_id)
     return len(reminder_ids)

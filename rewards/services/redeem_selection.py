@@ -21,9 +21,8 @@ from core.money import ZERO
 from invoices.models import Invoice
 from payments.models import Payment, PaymentProvider
 from rewards.exceptions import RewardsCodeUnknown, RewardsNotEligible, RewardsPermissionDenied
-from rewards.models import RewardsEmail
 from rewards.selectors import usable_lots
-from rewards.services.emails import email_enqueue
+from rewards.services.emails import RewardsEmailKind, email_enqueue
 from rewards.services.redemption import _no_balance_error, _pay_from_lots, _plan, rewards_account_by_code
 
 
@@ -78,7 +77,7 @@ def rewards_redeem_selection(
             key=f"{key_prefix}-{invoice.pk}"[:100],
             request=request,
         )
-        email_enqueue(kind=RewardsEmail.Kind.REDEMPTION, object_id=payment.pk)
+        email_enqueue(kind=RewardsEmailKind.REDEMPTION, object_id=payment.pk)
         balance -= use
         payments.append(payment)
     return payments

@@ -41,7 +41,6 @@ from rewards.models import (
     RewardExpiry,
     RewardLot,
     RewardsAccount,
-    RewardsEmail,
 )
 from rewards.selectors import (
     debit_processing_on_invoice,
@@ -50,7 +49,7 @@ from rewards.selectors import (
     rewards_applicable_amount,
     usable_lots,
 )
-from rewards.services.emails import email_enqueue
+from rewards.services.emails import RewardsEmailKind, email_enqueue
 from rewards.services.enrollment import code_normalise
 
 
@@ -258,7 +257,7 @@ def _redeem(*, user, account, invoice, code, amount, request, key) -> Payment:
     payment = _pay_from_lots(
         account=account, invoice=invoice, plan=_plan(lots, total), user=user, key=key, request=request
     )
-    email_enqueue(kind=RewardsEmail.Kind.REDEMPTION, object_id=payment.pk)
+    email_enqueue(kind=RewardsEmailKind.REDEMPTION, object_id=payment.pk)
     return payment
 
 

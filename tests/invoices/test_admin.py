@@ -4,7 +4,9 @@ import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
 
-from invoices.models import CreditMemo, EmailDispatch, EmailKind, Invoice, InvoiceState
+from invoices.emails import EmailKind
+from invoices.models import CreditMemo, Invoice, InvoiceState
+from notifications.models import OutboxEmail
 from tests.factories import UserFactory
 from tests.invoices.factories import DraftInvoiceFactory, InvoiceFactory, InvoiceLineFactory
 
@@ -43,7 +45,7 @@ def test_invoice_change_page_shows_lines_applied_amounts_memos_and_dispatches(st
     response = staff.get(reverse("admin:invoices_invoice_change", args=[invoice.pk]))
     assert response.status_code == 200
     names = [formset.opts.model.__name__ for formset in response.context["inline_admin_formsets"]]
-    assert names == ["InvoiceLine", "Allocation", "CreditMemo", "EmailDispatch"]
+    assert names == ["InvoiceLine", "Allocation", "CreditMemo", "OutboxEmail"]
 
 
 def test_issue_action_issues_drafts_and_emails_them(staff, django_capture_on_commit_callbacks, mailoutbox):
@@ -58,7 +60,7 @@ def test_resend_action_sends_the_invoice_again(staff, django_capture_on_commit_c
     invoice = InvoiceFactory()
     with django_capture_on_commit_callbacks(execute=True):
         staff.post(CHANGELIST, {"action": "resend_selected", ACTION_CHECKBOX_NAME: [invoice.pk]})
-    assert EmailDispatch.objects.get(invoice=invoice).kind == EmailKind.RESEND
+    assert OutboxEmail.objects.get(object_id=invoice.pk).kind == EmailKind.RESEND
     assert len(mailoutbox) == 1
 
 

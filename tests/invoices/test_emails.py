@@ -6,22 +6,25 @@ from email import message_from_binary_file
 
 import pytest
 import time_machine
+from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.db import connection
 from django.utils import timezone
 
 from accounts.models import AccountContact, ContactKind
 from invoices.emails import (
-    dispatch_deliver,
-    invoice_dispatch_queue,
+    EmailKind,
+    invoice_email_queue,
     invoice_email_resend,
     invoice_overdue_notices_queue,
     invoice_recipients,
     invoice_reminders_queue,
 )
-from invoices.models import DispatchStatus, EmailDispatch, EmailKind
 from invoices.services import invoice_issue
-from invoices.tasks import invoice_email_deliver
+from notifications import delivery
+from notifications.delivery import outbox_deliver
+from notifications.models import OutboxEmail, OutboxStatus
+from notifications.tasks import outbox_send, outbox_sweep
 from tests.factories import CustomerAccountFactory
 from tests.invoices.factories import DraftInvoiceFactory, InvoiceFactory
 from tests.invoices.test_services import pay
@@ -71,11 +74,12 @@ def test_issue_email_has_the_pdf_attached_and_goes_to_the_contacts(
     assert (name, mimetype) == ("INV-US-1001.pdf", "application/pdf")
     assert "INV-US-1001" in read_pdf(content)
     assert "$1,200.00" in message.body and "/invoices/INV-US-1001/" in message.body
-    dispatch = EmailDispatch.objects.get()
+    email = OutboxEmail.objects.get()
     assert (
-        dispatch.status == DispatchStatus.SENT
-        and dispatch.to == ["ap@acme.example"]
-        and dispatch.sent_count == 1
+        email.status == OutboxStatus.SENT
+        and email.to == ["ap@acme.example"]
+        and email.cc == ["dunning@acme.example", "finance-lead@acme.example"]
+        and email.dedupe_key == f"invoice:{email.object_id}:v2"
     )
 
 
@@ -93,38 +97,48 @@ def test_email_is_in_the_accounts_language(django_capture_on_commit_callbacks):
         )
     body = " ".join(mail.outbox[0].body.split())
     assert "1 200,00 €" in body and "1 avril 2026" in body
-    assert EmailDispatch.objects.get().language == "fr"
+    assert OutboxEmail.objects.get().language == "fr"
 
 
 @pytest.mark.django_db
-def test_a_dispatch_is_sent_once_when_its_task_runs_twice():
-    invoice = InvoiceFactory()
-    dispatch = EmailDispatch.objects.create(invoice=invoice, kind=EmailKind.ISSUED, version=invoice.version)
-    assert dispatch_deliver(dispatch_id=dispatch.pk) == "sent"
-    assert dispatch_deliver(dispatch_id=dispatch.pk) == "skipped"
-    invoice_email_deliver.delay(dispatch.pk)
+def queued(invoice, kind=EmailKind.ISSUED):
+    """An invoice email recorded in the outbox, as the services record it, its send task not run yet."""
+    return OutboxEmail.objects.create(
+        kind=kind,
+        dedupe_key=f"invoice:{invoice.pk}:v{invoice.version}:{kind}",
+        content_type=ContentType.objects.get_for_model(invoice),
+        object_id=invoice.pk,
+        language=invoice.account.language,
+    )
+
+
+@pytest.mark.django_db
+def test_an_email_is_sent_once_when_its_task_runs_twice():
+    email = queued(InvoiceFactory())
+    assert outbox_deliver(email_id=email.pk) == "sent"
+    assert outbox_deliver(email_id=email.pk) == "skipped"
+    outbox_send.delay(email.pk)
     assert len(mail.outbox) == 1
 
 
 @pytest.mark.django_db
-def test_a_second_dispatch_for_the_same_invoice_kind_and_version_is_refused():
+def test_a_second_email_for_the_same_invoice_kind_and_version_is_refused():
     invoice = InvoiceFactory()
-    assert invoice_dispatch_queue(invoice=invoice, kind=EmailKind.ISSUED) is not None
-    assert invoice_dispatch_queue(invoice=invoice, kind=EmailKind.ISSUED) is None
-    assert EmailDispatch.objects.count() == 1
+    assert invoice_email_queue(invoice=invoice, kind=EmailKind.ISSUED) is not None
+    assert invoice_email_queue(invoice=invoice, kind=EmailKind.ISSUED) is None
+    assert OutboxEmail.objects.count() == 1
 
 
 @pytest.mark.django_db(transaction=True)
-def test_one_email_per_dispatch_even_when_two_tasks_run_concurrently():
-    invoice = InvoiceFactory()
-    dispatch = EmailDispatch.objects.create(invoice=invoice, kind=EmailKind.ISSUED, version=invoice.version)
+def test_one_email_per_row_even_when_two_tasks_run_concurrently():
+    email = queued(InvoiceFactory())
     barrier = threading.Barrier(2)
     outcomes = []
 
     def run():
         try:
             barrier.wait()
-            outcomes.append(dispatch_deliver(dispatch_id=dispatch.pk))
+            outcomes.append(outbox_deliver(email_id=email.pk))
         finally:
             connection.close()
 
@@ -135,16 +149,6 @@ def test_one_email_per_dispatch_even_when_two_tasks_run_concurrently():
         thread.join()
     assert sorted(outcomes) == ["sent", "skipped"]
     assert len(mail.outbox) == 1
-
-
-@pytest.fixture
-def eager_retries():
-    """Eager tasks run their retries in-process; exceptions stay in the result instead of propagating."""
-    from portal.celery import app
-
-    app.conf.task_eager_propagates = False
-    yield
-    app.conf.task_eager_propagates = True
 
 
 class FlakySMTP:
@@ -164,48 +168,59 @@ class FlakySMTP:
         return len(messages)
 
 
+def sweep_later(minutes):
+    """Run the outbox sweeper (every minute in beat) as if `minutes` had passed."""
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=minutes), tick=False):
+        return outbox_sweep()
+
+
 @pytest.mark.django_db
-def test_smtp_errors_are_retried_and_the_email_goes_out_once(settings, eager_retries):
+def test_smtp_errors_are_retried_and_the_email_goes_out_once(settings):
     settings.EMAIL_BACKEND = "tests.invoices.test_emails.FlakySMTP"
     FlakySMTP.failures, FlakySMTP.sent = 2, []
-    invoice = InvoiceFactory()
-    dispatch = EmailDispatch.objects.create(invoice=invoice, kind=EmailKind.ISSUED, version=invoice.version)
-    invoice_email_deliver.apply(args=[dispatch.pk], throw=False)  # eager apply runs the retries in-process
-    dispatch.refresh_from_db()
+    email = queued(InvoiceFactory())
+    assert outbox_send.apply(args=[email.pk]).get() == "retry"
+    assert sweep_later(0)["enqueued"] == 0  # not due yet: retried after 1 minute, then 2
+    assert sweep_later(1)["enqueued"] == 1  # the eager task runs and fails again
+    assert sweep_later(2)["enqueued"] == 0
+    assert sweep_later(3)["enqueued"] == 1
+    email.refresh_from_db()
     assert len(FlakySMTP.sent) == 1
-    assert dispatch.status == DispatchStatus.SENT and dispatch.attempts == 3
+    assert email.status == OutboxStatus.SENT and email.attempts == 3
+    assert sweep_later(60)["enqueued"] == 0 and len(FlakySMTP.sent) == 1
 
 
 @pytest.mark.django_db
-def test_a_dispatch_fails_after_bounded_retries(settings, eager_retries):
+def test_an_email_fails_after_bounded_retries(settings):
     settings.EMAIL_BACKEND = "tests.invoices.test_emails.FlakySMTP"
     FlakySMTP.failures, FlakySMTP.sent = 100, []
-    invoice = InvoiceFactory()
-    dispatch = EmailDispatch.objects.create(invoice=invoice, kind=EmailKind.ISSUED, version=invoice.version)
-    result = invoice_email_deliver.apply(args=[dispatch.pk], throw=False)
-    dispatch.refresh_from_db()
-    assert result.failed()
-    assert dispatch.status == DispatchStatus.FAILED and dispatch.attempts == 7
-    assert "SMTPServerDisconnected" in dispatch.last_error or "Connection" in dispatch.last_error
+    email = queued(InvoiceFactory())
+    outbox_send.apply(args=[email.pk])
+    for minutes in (1, 3, 7, 15, 31, 63):  # 1, 2, 4, 8, 16 and 32 minutes apart
+        sweep_later(minutes)
+    email.refresh_from_db()
+    assert email.status == OutboxStatus.FAILED and email.attempts == delivery.MAX_ATTEMPTS == 7
+    assert "SMTPServerDisconnected" in email.last_error or "Connection" in email.last_error
+    assert sweep_later(24 * 60)["enqueued"] == 0 and FlakySMTP.sent == []
 
 
 @pytest.mark.django_db
 def test_a_bug_is_not_retried(settings, monkeypatch):
     import invoices.emails
 
-    invoice = InvoiceFactory()
-    dispatch = EmailDispatch.objects.create(invoice=invoice, kind=EmailKind.ISSUED, version=invoice.version)
+    email = queued(InvoiceFactory())
     calls = []
 
     def broken(**kwargs):
         calls.append(1)
         raise ValueError("template bug")
 
-    monkeypatch.setattr(invoices.emails, "invoice_email_message", broken)
-    assert invoice_email_deliver.apply(args=[dispatch.pk], throw=False).failed()
+    monkeypatch.setattr(invoices.emails, "invoice_recipients", broken)
+    assert outbox_send.apply(args=[email.pk], throw=False).failed()
+    assert sweep_later(60)["enqueued"] == 0
     assert len(calls) == 1
-    dispatch.refresh_from_db()
-    assert dispatch.status == DispatchStatus.FAILED and "template bug" in dispatch.last_error
+    email.refresh_from_db()
+    assert email.status == OutboxStatus.FAILED and "template bug" in email.last_error
 
 
 @pytest.mark.django_db
@@ -216,8 +231,20 @@ def test_staff_resend_sends_the_invoice_again(django_capture_on_commit_callbacks
     with django_capture_on_commit_callbacks(execute=True):
         invoice_email_resend(invoice=invoice, actor=None)
     assert len(mail.outbox) == 2
-    dispatch = EmailDispatch.objects.get(kind=EmailKind.RESEND)
-    assert dispatch.sent_count == 2
+    resends = OutboxEmail.objects.filter(kind=EmailKind.RESEND, status=OutboxStatus.SENT)
+    assert sorted(resends.values_list("dedupe_key", flat=True)) == [
+        f"invoice:{invoice.pk}:v1:staff-resend-1",
+        f"invoice:{invoice.pk}:v1:staff-resend-2",
+    ]
+
+
+@pytest.mark.django_db
+def test_a_staff_resend_still_on_its_way_is_not_doubled(django_capture_on_commit_callbacks):
+    invoice = InvoiceFactory()
+    with django_capture_on_commit_callbacks(execute=False):
+        first = invoice_email_resend(invoice=invoice, actor=None)
+        second = invoice_email_resend(invoice=invoice, actor=None)  # a double click before the worker ran
+    assert first == second and OutboxEmail.objects.count() == 1
 
 
 @pytest.mark.django_db
@@ -259,13 +286,13 @@ def test_a_real_celery_worker_delivers_one_invoice_email(celery_worker, account)
     invoice_issue(invoice=invoice)  # transactional test: on_commit runs at once, the task goes to Redis
     mail_dir = celery_worker["mail_dir"]
     deadline = timezone.now() + datetime.timedelta(seconds=60)
-    dispatch = EmailDispatch.objects.get(invoice=invoice)
+    email = OutboxEmail.objects.get(object_id=invoice.pk)
     while timezone.now() < deadline:
-        dispatch.refresh_from_db()
-        if dispatch.status == DispatchStatus.SENT:
+        email.refresh_from_db()
+        if email.status == OutboxStatus.SENT:
             break
         threading.Event().wait(0.2)
-    assert dispatch.status == DispatchStatus.SENT, celery_worker["log"].read_text()[-3000:]
+    assert email.status == OutboxStatus.SENT, celery_worker["log"].read_text()[-3000:]
     files = list(mail_dir.glob("*.log"))
     assert len(files) == 1
     with files[0].open("rb") as handle:

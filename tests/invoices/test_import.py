@@ -4,7 +4,8 @@ from decimal import Decimal
 import pytest
 from django.core.management import CommandError, call_command
 
-from invoices.models import EmailDispatch, Invoice, InvoiceLine
+from invoices.models import Invoice, InvoiceLine
+from notifications.models import OutboxEmail
 from tests.factories import CustomerAccountFactory
 
 pytestmark = pytest.mark.django_db
@@ -49,7 +50,7 @@ def test_csv_import_creates_issued_invoices_with_lines_totals_and_net_30(acme, t
     assert invoice.amount_due == invoice.total
     assert str(invoice.due_date) == "2026-12-02"
     assert invoice.lines.count() == 2 and invoice.lines.filter(is_rewards_eligible_support=True).count() == 2
-    assert EmailDispatch.objects.filter(kind="issued").count() == 2
+    assert OutboxEmail.objects.filter(kind="invoice.issued").count() == 2
 
 
 def test_import_is_idempotent_by_invoice_number(acme, tmp_path):
@@ -57,7 +58,7 @@ def test_import_is_idempotent_by_invoice_number(acme, tmp_path):
     call_command("import_invoices", str(path), "--no-email")
     call_command("import_invoices", str(path), "--no-email")
     assert Invoice.objects.count() == 2 and InvoiceLine.objects.count() == 3
-    assert not EmailDispatch.objects.exists()
+    assert not OutboxEmail.objects.exists()
 
 
 def test_import_errors_name_the_row_and_field_and_nothing_is_written(acme, tmp_path, capsys):

@@ -4,10 +4,12 @@ import pytest
 from django.db import transaction
 
 from accounts.models import ActivityEntry
+from invoices.emails import EmailKind
 from invoices.locking import invoices_lock
-from invoices.models import CreditMemo, EmailDispatch, EmailKind, Invoice, InvoiceState
+from invoices.models import CreditMemo, Invoice, InvoiceState
 from invoices.selectors import invoice_applied_entries
 from invoices.services import InvoiceError, invoice_issue
+from notifications.models import OutboxEmail
 from payments.ledger import (
     LedgerError,
     account_credit_balance,
@@ -33,8 +35,8 @@ def test_issue_moves_draft_to_issued_records_activity_and_sends_the_email_on_com
     assert invoice.state == InvoiceState.ISSUED and invoice.issued_at is not None
     assert invoice.version == 2
     assert ActivityEntry.objects.filter(action="invoice.issued", target="INV-US-1001").exists()
-    dispatch = EmailDispatch.objects.get(invoice=invoice, kind=EmailKind.ISSUED, version=2)
-    assert dispatch.status == "sent"
+    email = OutboxEmail.objects.get(object_id=invoice.pk, kind=EmailKind.ISSUED)
+    assert email.dedupe_key == f"invoice:{invoice.pk}:v2" and email.status == "sent"
     assert len(mailoutbox) == 1 and "INV-US-1001" in mailoutbox[0].subject
 
 

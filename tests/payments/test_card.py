@@ -216,7 +216,7 @@ def test_pay_all_overdue_selects_the_overdue_invoices(client_of, payer, account)
 def test_confirmation_email_sent_once_by_the_real_worker(celery_worker, payer, account, invoice):
     import time
 
-    from payments.models import PaymentEmail
+    from notifications.models import OutboxEmail
     from tests.payments.conftest import payment_options_seed
 
     payment_options_seed()
@@ -224,9 +224,10 @@ def test_confirmation_email_sent_once_by_the_real_worker(celery_worker, payer, a
     online.payment_succeed(payment=payment)
     online.payment_succeed(payment=payment)  # the webhook after the browser return: no second email
     deadline = time.time() + 20
-    while time.time() < deadline and not PaymentEmail.objects.filter(sent_at__isnull=False).exists():
+    while time.time() < deadline and not OutboxEmail.objects.filter(sent_at__isnull=False).exists():
         time.sleep(0.2)
-    assert PaymentEmail.objects.get().sent_at is not None
+    assert OutboxEmail.objects.get().dedupe_key == f"payment-confirmation:{payment.pk}"
+    assert OutboxEmail.objects.get().sent_at is not None
     # The worker's mail folder is shared by the session: count only this payment's emails, then tidy up.
     mails = [f for f in celery_worker["mail_dir"].glob("*.log") if payment.reference in f.read_text()]
     assert len(mails) == 1

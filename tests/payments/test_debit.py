@@ -135,10 +135,10 @@ def test_debit_returned_after_success_reopens_the_balance_and_tells_the_billing_
     assert payment.status == PaymentStatus.FAILED
     assert invoice.amount_due == Decimal("6000.00")
     assert Allocation.objects.filter(payment=payment, amount__lt=0).count() == 1
-    from payments.models import PaymentEmail
+    from notifications.models import OutboxEmail
 
-    notice = PaymentEmail.objects.get(payment=payment, kind=PaymentEmail.Kind.DEBIT_FAILED)
-    assert notice.sent_at is not None and notice.recipients == [contact.email]
+    notice = OutboxEmail.objects.get(dedupe_key=f"payment-debit-failed:{payment.pk}")
+    assert notice.sent_at is not None and notice.to == [contact.email]
 
 
 def test_invoice_shows_payment_processing_while_the_debit_is_in_flight(contact, lumiere, invoice):

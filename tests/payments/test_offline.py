@@ -11,9 +11,10 @@ from django.utils import timezone
 
 from accounts.models import ActivityEntry
 from invoices.models import Invoice
+from notifications.models import OutboxEmail
+from notifications.tasks import outbox_send
 from payments.ledger import account_credit_balance
-from payments.models import Payment, PaymentNotice, PaymentProvider, PaymentStatus, RemittanceAdvice
-from payments.notices import payment_notice_send
+from payments.models import Payment, PaymentProvider, PaymentStatus, RemittanceAdvice
 from payments.selectors import remittance_advices_for_invoice
 from payments.services.offline import RemittanceError, transfer_reconcile
 from tests.factories import UserFactory
@@ -224,7 +225,8 @@ def test_reconciliation_emails_the_billing_contact_once_in_the_account_language(
     assert mail.outbox[0].to == [billing_contact.email]
     assert payment.reference in mail.outbox[0].subject
     assert "1\u202f200,00\xa0$US" in mail.outbox[0].body  # French money format
-    assert payment_notice_send(PaymentNotice.Kind.TRANSFER_RECEIVED, payment.pk) is False
+    notice = OutboxEmail.objects.get(dedupe_key=f"transfer-received:{payment.pk}")
+    assert outbox_send.delay(notice.pk).get() == "skipped"
     assert len(mail.outbox) == 1
 
 
@@ -423,9 +425,7 @@ def test_a_real_celery_worker_emails_the_transfer_received_once(
     )
     deadline = timezone.now() + datetime.timedelta(seconds=60)
     while timezone.now() < deadline:
-        notice = PaymentNotice.objects.filter(
-            kind=PaymentNotice.Kind.TRANSFER_RECEIVED, object_id=payment.pk
-        ).first()
+        notice = OutboxEmail.objects.filter(dedupe_key=f"transfer-received:{payment.pk}").first()
         if notice is not None and notice.sent_at is not None:
             break
         threading.Event().wait(0.2)

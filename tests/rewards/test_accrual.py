@@ -6,9 +6,10 @@ from django.core import mail
 from django.db import IntegrityError
 
 from accounts.models import ActivityEntry, Sector
+from notifications.models import OutboxEmail
 from rewards.eligibility import deposit_date, expiry_date
 from rewards.exceptions import RewardsNotEligible
-from rewards.models import Offering, RewardAccrual, RewardLot, RewardsEmail
+from rewards.models import Offering, RewardAccrual, RewardLot
 from rewards.services import rewards_accrue_month, rewards_enroll
 from tests.factories import CustomerAccountFactory, MembershipFactory
 from tests.rewards.factories import ConsumptionFactory, RewardsAccountFactory
@@ -205,17 +206,18 @@ def test_billing_contact_gets_one_email_with_the_amount_and_the_code_in_the_acco
     assert "25,00\xa0€" in message.subject
     assert rewards_account.code_display in message.body
     assert "Récompenses Support" in message.body  # written in the account's language
-    assert RewardsEmail.objects.filter(kind="deposit", sent_at__isnull=False).count() == 1
+    assert OutboxEmail.objects.filter(kind="rewards.deposit", status="sent").count() == 1
     assert ActivityEntry.objects.filter(account=account, action="rewards.deposited").count() == 1
 
 
 def test_a_retried_email_task_does_not_send_twice(django_capture_on_commit_callbacks):
-    from rewards.tasks import rewards_email_send
+    from notifications.tasks import outbox_send
 
     rewards_account = RewardsAccountFactory()
     ConsumptionFactory(account=rewards_account.account)
     with django_capture_on_commit_callbacks(execute=True):
         accrue()
     accrual = RewardAccrual.objects.get()
-    assert rewards_email_send.delay("deposit", accrual.pk).get() is False
+    email = OutboxEmail.objects.get(dedupe_key=f"rewards-deposit:{accrual.pk}")
+    assert outbox_send.delay(email.pk).get() == "skipped"
     assert len(mail.outbox) == 1

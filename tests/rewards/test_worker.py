@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from rewards.models import RewardsEmail
+from notifications.models import OutboxEmail
 from rewards.services import rewards_accrue_month
 from tests.factories import MembershipFactory
 from tests.rewards.factories import ConsumptionFactory, RewardsAccountFactory
@@ -31,7 +31,7 @@ def test_deposit_email_goes_out_through_the_worker_once(celery_worker):
     ConsumptionFactory(account=rewards_account.account, amount=Decimal("100.00"))
     rewards_accrue_month(month=datetime.date(2021, 12, 1), today=datetime.date(2022, 1, 3))
     mail_dir = celery_worker["mail_dir"]
-    assert wait_for(lambda: RewardsEmail.objects.filter(kind="deposit", sent_at__isnull=False).exists())
+    assert wait_for(lambda: OutboxEmail.objects.filter(kind="rewards.deposit", status="sent").exists())
     sent = [p.read_text() for p in mail_dir.glob("*.log") if "bc-worker@client.test" in p.read_text()]
     assert len(sent) == 1
     assert "$25.00" in sent[0]

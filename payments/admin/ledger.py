@@ -1,41 +1,29 @@
-"""Billing support's view of the payments ledger.
+"""Billing support's view of the payments ledger: payments (with the reconciliation form), allocations,
+account credit and refunds.
 
 Money rows are read-only here: staff change balances only through the reconciliation form
 (money received by the bank) and the refund approval, both of which call services.
 """
-
-from __future__ import annotations
-
-from decimal import Decimal
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import ReadOnlyMixin
 from core.money import format_money
-from invoices.models import Invoice
-from payments import invoice_admin  # noqa: F401 — registers the invoice admin with its money parts
+from payments.admin.remittance import applicable_amount, reconcile_prefill_url
 from payments.ledger import PaymentError
 from payments.models import (
     AccountCredit,
     Allocation,
-    AutoPay,
-    AutoPayRun,
-    CardLimit,
-    CountryPaymentOptions,
     Payment,
     PaymentEvent,
     Refund,
     RemittanceAdvice,
-    SavedPaymentMethod,
-    WebhookEvent,
 )
 from payments.offline_forms import RefundApproveForm, TransferReconcileForm
 from payments.services.credit import refund_approve, refund_is_by_card, refund_reject
@@ -283,159 +271,3 @@ class RefundAdmin(admin.ModelAdmin):
                 )
             except PaymentError as error:
                 self.message_user(request, f"{refund}: {error}", messages.ERROR)
-
-
-@admin.register(RemittanceAdvice)
-class RemittanceAdviceAdmin(admin.ModelAdmin):
-    list_display = [
-        "paid_on",
-        "account",
-        "invoice",
-        "method",
-        "amount",
-        "currency",
-        "customer_reference",
-        "status",
-    ]
-    list_filter = ["status", "method", "currency"]
-    search_fields = [
-        "invoice__number",
-        "account__customer_number",
-        "account__legal_name",
-        "customer_reference",
-    ]
-    list_select_related = ["account", "invoice"]
-    readonly_fields = [
-        "account",
-        "invoice",
-        "method",
-        "paid_on",
-        "amount",
-        "currency",
-        "customer_reference",
-        "status",
-        "recorded_by",
-        "payment",
-        "reconciled_at",
-        "created_at",
-    ]
-    actions = ["reconcile"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    @admin.action(description=_("Reconcile: record the money received for the selected advices"))
-    def reconcile(self, request, queryset):
-        advices = list(queryset.filter(status=RemittanceAdvice.Status.ANNOUNCED).select_related("invoice"))
-        if not advices:
-            self.message_user(request, _("Choose announced advices."), messages.WARNING)
-            return None
-        if len({(a.account_id, a.currency, a.method) for a in advices}) > 1:
-            self.message_user(
-                request, _("Choose advices of one account, one currency and one method."), messages.ERROR
-            )
-            return None
-        return redirect(reconcile_prefill_url(advices))
-
-
-def applicable_amount(advice: RemittanceAdvice) -> Decimal:
-    """What an announced transfer can still pay on its invoice: the smaller of the amount announced and
-    the balance now due (credit applied, another payment meanwhile); the rest becomes account credit."""
-    invoice = advice.invoice
-    if not invoice.can_be_paid():
-        return Decimal("0.00")
-    return min(advice.amount, invoice.amount_due)
-
-
-def reconcile_prefill_url(advices: list[RemittanceAdvice]) -> str:
-    """The reconciliation form filled from announced advices of one account, currency and method.
-
-    Each invoice is proposed what it can take (never more than its balance, so the form accepts its own
-    pre-fill); an invoice with nothing left to pay is listed without an amount: the money becomes
-    account credit in the same step, and the advices leave "Announced".
-    """
-    first = advices[0]
-    announced: dict[Invoice, Decimal] = {}
-    for advice in advices:
-        announced[advice.invoice] = announced.get(advice.invoice, Decimal("0.00")) + advice.amount
-    lines = []
-    for invoice, amount in announced.items():
-        part = min(amount, invoice.amount_due) if invoice.can_be_paid() else Decimal("0.00")
-        lines.append(f"{invoice.number}: {part}" if part > 0 else invoice.number)
-    query: dict[str, str | int] = {
-        "account": first.account_id,
-        "method": first.method,
-        "currency": first.currency,
-        "amount": str(sum(a.amount for a in advices)),
-        "received_on": timezone.localdate().isoformat(),
-        "bank_reference": first.customer_reference,
-        "invoices": "\n".join(lines),
-        "advices": ",".join(str(a.pk) for a in advices),
-    }
-    return f"{reverse('admin:payments_payment_reconcile')}?{urlencode(query)}"
-
-
-# --- online payment configuration (models of the online payments work) --------------------------------
-# Guarded so that a registration elsewhere in this module wins without an AlreadyRegistered error.
-
-if not admin.site.is_registered(CountryPaymentOptions):
-
-    @admin.register(CountryPaymentOptions)
-    class CountryPaymentOptionsAdmin(admin.ModelAdmin):
-        list_display = ["country", "online_payment", "card", "paypal", "sepa_debit", "ach_debit"]
-        list_editable = ["online_payment", "card", "paypal", "sepa_debit", "ach_debit"]
-        search_fields = ["country"]
-
-
-if not admin.site.is_registered(CardLimit):
-
-    @admin.register(CardLimit)
-    class CardLimitAdmin(admin.ModelAdmin):
-        list_display = ["currency", "max_amount", "card_only_below"]
-
-
-if not admin.site.is_registered(WebhookEvent):
-
-    @admin.register(WebhookEvent)
-    class WebhookEventAdmin(ReadOnlyMixin, admin.ModelAdmin):
-        list_display = ["received_at", "provider", "event_type", "event_id", "processed_at", "attempts"]
-        list_filter = ["provider", "event_type"]
-        search_fields = ["event_id"]
-        readonly_fields = [
-            "provider",
-            "event_id",
-            "event_type",
-            "payload",
-            "received_at",
-            "processed_at",
-            "attempts",
-            "last_error",
-        ]
-
-
-@admin.register(SavedPaymentMethod)
-class SavedPaymentMethodAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    """Cards and mandates saved by customers through Stripe; only the customer adds or replaces them."""
-
-    list_display = ["account", "method", "label", "mandate_reference", "created_at"]
-    list_filter = ["method"]
-    search_fields = ["account__legal_name", "account__customer_number", "label", "mandate_reference"]
-    list_select_related = ["account"]
-
-
-@admin.register(AutoPay)
-class AutoPayAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    list_display = ["account", "enabled", "saved_method", "updated_by", "updated_at"]
-    list_filter = ["enabled"]
-    search_fields = ["account__legal_name", "account__customer_number"]
-    list_select_related = ["account", "saved_method", "updated_by"]
-
-
-@admin.register(AutoPayRun)
-class AutoPayRunAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    list_display = ["created_at", "invoice", "due_date", "payment", "outcome"]
-    search_fields = ["invoice__number", "payment__reference"]
-    list_select_related = ["invoice", "payment"]

@@ -1,0 +1,100 @@
+"""Celery entry points of the outbox: send one row, sweep what was left behind. Both take ids or nothing.
+
+acks_late + reject_on_worker_lost: a message is acknowledged only once its task finished, so a worker
+killed mid-task gives it back to the broker; the broker's visibility timeout (settings) is matched to
+the longest task time limit. The outbox does not depend on it: the sweeper finds a row left claimed
+after STALE_CLAIM (90 s, above this task's 60 s hard limit) and enqueues it again.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Sequence
+
+from celery import shared_task
+from django.db import DatabaseError
+from django.utils import timezone
+
+from notifications.delivery import (
+    outbox_deliver,
+    outbox_give_up_old,
+    outbox_release_stale_claims,
+    outbox_take_due,
+)
+from notifications.models import OutboxEmail, OutboxStatus
+
+logger = logging.getLogger(__name__)
+
+SEND_SOFT_TIME_LIMIT = 45  # seconds: rendering a PDF takes < 1 s, an SMTP session is cut at EMAIL_TIMEOUT
+SEND_TIME_LIMIT = 60
+# Publishing happens after the caller's commit, often in a web request: try briefly, then leave the
+# row pending for the sweeper rather than keep the request waiting on a broker that is down.
+PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+BROKER_PAUSE_SECONDS = 10.0
+_broker_down_until = 0.0  # per process: after a failed publish, don't make every caller wait again
+
+
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=SEND_SOFT_TIME_LIMIT,
+    time_limit=SEND_TIME_LIMIT,
+    ignore_result=True,
+)
+def outbox_send(email_id: int) -> str:
+    """Send one outbox row, at most once (see notifications/delivery.py)."""
+    return outbox_deliver(email_id=email_id)
+
+
+@shared_task(acks_late=True, time_limit=300, ignore_result=True)
+def outbox_sweep() -> dict[str, int]:
+    """Beat, every minute: release dead workers' claims, then enqueue every pending row with no task on
+    its way (broker down at commit, message lost, retry due)."""
+    now = timezone.now()
+    released = outbox_release_stale_claims(now=now)
+    given_up = outbox_give_up_old(now=now)
+    due = outbox_take_due(now=now)
+    not_enqueued = outbox_publish(due, force=True)
+    return {
+        "released": released,
+        "given_up": given_up,
+        "enqueued": len(due) - len(not_enqueued),
+        "not_enqueued": len(not_enqueued),
+    }
+
+
+def outbox_publish(email_ids: Sequence[int], *, force: bool = False) -> list[int]:
+    """Enqueue a send task per row. Never raises for a broker problem: returns the ids not enqueued,
+    which stay pending with no task on the way, so the next sweep takes them.
+
+    After a failure the process skips publishing for a few seconds (force=True, the sweeper, tries anyway).
+    """
+    global _broker_down_until
+    email_ids = list(email_ids)
+    if outbox_send.app.conf.task_always_eager:  # tests and eager development: run inline, errors propagate
+        for email_id in email_ids:
+            outbox_send.apply_async(args=[email_id])
+        return []
+    not_enqueued: list[int] = []
+    if not force and time.monotonic() < _broker_down_until:
+        not_enqueued = email_ids
+    else:
+        for position, email_id in enumerate(email_ids):
+            try:
+                outbox_send.apply_async(args=[email_id], retry=True, retry_policy=PUBLISH_RETRY_POLICY)
+            except Exception:  # the broker is down or unreachable: the sweeper will enqueue these
+                logger.exception(
+                    "outbox: broker unreachable, %d email(s) left for the sweeper", len(email_ids) - position
+                )
+                _broker_down_until = time.monotonic() + BROKER_PAUSE_SECONDS
+                not_enqueued = email_ids[position:]
+                break
+    if not_enqueued:
+        try:
+            OutboxEmail.objects.filter(pk__in=not_enqueued, status=OutboxStatus.PENDING).update(
+                enqueued_at=None
+            )
+        except DatabaseError:  # even so, REQUEUE_AFTER lets the sweeper take them a bit later
+            logger.exception("outbox: could not mark %d email(s) as not enqueued", len(not_enqueued))
+    return not_enqueued
