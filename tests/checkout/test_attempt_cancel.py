@@ -356,4 +356,4 @@ def test_who_started_an_attempt_is_shown_only_as_far_as_the_viewer_may_see(
     assert sorted(a.started_by for a in as_contact.context["attempts"]) == sorted(
         ["Ada Lovelace", str(payer)]
     )
-    assert not as_payer.context["blocked"]  # 300.00 is still payable: the form stays, the list shows why
+    assert not as_payer.context.get("blocked")  # 300.00 is still payable: the form stays, the list shows why
