@@ -357,3 +357,17 @@ def test_who_started_an_attempt_is_shown_only_as_far_as_the_viewer_may_see(
         ["Ada Lovelace", str(payer)]
     )
     assert not as_payer.context.get("blocked")  # 300.00 is still payable: the form stays, the list shows why
+
+
+def test_the_attempts_and_the_cancel_button_are_in_french_for_a_french_reader(
+    client_of, payer, account, small_invoice
+):
+    client = client_of(payer)
+    submit(client, small_invoice, "card", "tab-1")
+    html = client.get(pay_url(small_invoice), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Un paiement en cours sur cette sélection" in html
+    assert "Annuler cette tentative et payer à nouveau" in html and "vous" in html
+    first = Payment.objects.get()
+    response = client.post(cancel_url(first), {"next": pay_url(small_invoice)}, HTTP_ACCEPT_LANGUAGE="fr")
+    after = client.get(response.url, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert f"Vous avez annulé la tentative {first.reference}" in after
