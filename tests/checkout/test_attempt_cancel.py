@@ -371,3 +371,30 @@ def test_the_attempts_and_the_cancel_button_are_in_french_for_a_french_reader(
     response = client.post(cancel_url(first), {"next": pay_url(small_invoice)}, HTTP_ACCEPT_LANGUAGE="fr")
     after = client.get(response.url, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert f"Vous avez annulé la tentative {first.reference}" in after
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_clicks_at_the_same_moment_cancel_once(payer, account, stripe_browser):
+    """Two requests racing on their own connections: the payment row's lock lets one end the attempt at
+    Stripe; the other waits, then finds it over."""
+    from payments.services import online_charge as charge
+    from payments.services.abandoned import payment_attempt_cancel
+    from tests.payments.test_concurrency import race
+
+    invoice = InvoiceFactory(account=account, subtotal=Decimal("1000.00"), tax=Decimal("0.00"))
+    payment = online.payment_start(
+        user=payer,
+        account=account,
+        invoice_numbers=[invoice.number],
+        amount=None,
+        method=PaymentMethod.CARD,
+        idempotency_key="tab-1",
+    )
+    setup = stripe_browser.confirm_card_setup(charge.payment_setup_start(payment=payment), THREE_D_SECURE)
+    assert charge.payment_stripe_charge(payment=payment, setup_intent_id=setup).client_secret
+    results = race(2, lambda _i: payment_attempt_cancel(payment=payment, actor=payer))
+    assert [result.status for result in results] == [PaymentStatus.FAILED, PaymentStatus.FAILED]
+    assert ActivityEntry.objects.filter(action="payment.attempt_cancelled").count() == 1
+    assert PaymentEvent.objects.filter(payment=payment, to_status=PaymentStatus.FAILED).count() == 1
+    payment.refresh_from_db()
+    assert intents(stripe_browser)[payment.provider_reference] == "canceled"
