@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import urlencode
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -25,6 +25,7 @@ from accounts.decorators import account_required
 from accounts.models import CustomerAccount, User
 from checkout.forms import PayForm
 from checkout.selectors import (
+    attempts_in_flight,
     invoices_selected,
     overdue_invoice_numbers,
     payment_confirmation,
@@ -40,10 +41,15 @@ from payments.providers.base import GatewayError
 from payments.providers.messages import provider_message_display
 from payments.selectors import disputed_invoices_with_balance, remittance_advices_announced
 from payments.services import online_charge as charge
+from payments.services.abandoned import payment_attempt_cancel
 from payments.services.online import DEBIT_METHODS
 
 GATEWAY_DOWN = gettext_lazy(
     "The payment service could not be reached. Nothing was charged; please try again in a moment."
+)
+CANCEL_GATEWAY_DOWN = gettext_lazy(
+    "The payment service could not be reached, so the attempt is not cancelled yet and still holds its "
+    "amount. Nothing more was charged; please try again in a moment."
 )
 
 
@@ -98,6 +104,10 @@ def _page(
         # announced for these invoices, and disputed invoices that are not offered.
         "announced_transfers": remittance_advices_announced(invoices=quote.invoices),
         "disputed_invoices": disputed_invoices_with_balance(invoices=quote.invoices),
+        # Payments in flight holding the selection, each with a cancel button when the payer may end it.
+        "attempts": attempts_in_flight(
+            user=_user(request), account=_account(request), invoices=quote.invoices, held=quote.held
+        ),
         "next_url": _pay_url(numbers),
     }
     if quote.blocked or form is None:
@@ -331,6 +341,51 @@ def paypal_cancel(request: HttpRequest, reference: str) -> HttpResponse:
     )
     messages.info(request, _("You cancelled the payment in PayPal. Nothing was charged."))
     return redirect(_retry_url(payment))
+
+
+@require_POST
+@login_required
+def pay_attempt_cancel(request: HttpRequest, reference: str) -> HttpResponse:
+    """The payer closed 3-D Secure or PayPal and wants to pay again: end that attempt at its provider."""
+    if _payer_account(request) is None:
+        return render(request, "portal/no_access.html")
+    payment = _payment(request, reference)
+    try:
+        ended = payment_attempt_cancel(payment=payment, actor=_user(request), request=request)
+    except GatewayError:
+        messages.error(request, str(CANCEL_GATEWAY_DOWN))
+    except PaymentError as error:
+        messages.error(request, str(error))
+    else:
+        level, text = _cancel_outcome(ended)
+        messages.add_message(request, level, text)
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = _retry_url(payment)
+    return redirect(next_url)
+
+
+def _cancel_outcome(payment: Payment) -> tuple[int, str]:
+    reference = {"reference": payment.reference}
+    if payment.status == PaymentStatus.FAILED:
+        return messages.SUCCESS, _(
+            "You cancelled the attempt %(reference)s: nothing was charged for it. You can pay again."
+        ) % reference
+    if payment.status == PaymentStatus.SUCCEEDED:
+        return messages.INFO, _(
+            "The payment %(reference)s was already completed: it is applied to its invoices and nothing "
+            "more is charged."
+        ) % reference
+    if payment.status == PaymentStatus.PROCESSING:
+        return messages.INFO, _(
+            "The payment %(reference)s was already accepted and is on its way: nothing more is charged."
+        ) % reference
+    return messages.WARNING, _(
+        "The attempt %(reference)s could not be cancelled yet and still holds its amount. Nothing more "
+        "was charged; please try again in a moment."
+    ) % reference
 
 
 @account_required

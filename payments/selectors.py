@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime
+import functools
+import operator
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from urllib.parse import quote, urlencode
 
 from django.conf import settings
-from django.db.models import Count, Prefetch, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -20,6 +22,7 @@ from core.business_days import TransferSchedule, transfer_schedule
 from core.money import format_money
 from invoices.models import Invoice, InvoiceState
 from invoices.selectors import AppliedEntry, sum_per_invoice
+from payments.holds import HOLDING_PROVIDERS, HOLDING_STATUSES
 from payments.models import (
     AccountCredit,
     Allocation,
@@ -355,3 +358,23 @@ def disputed_invoices_with_balance(*, invoices: Sequence[Invoice]) -> list[Dispu
             )
         )
     return rows
+
+
+def payments_holding(*, invoices: Sequence[Invoice]) -> list[Payment]:
+    """The payments in flight (payments.holds) that hold any of these invoices, oldest first, with who
+    started them. One query; an account has few at a time."""
+    if not invoices:
+        return []
+    mentions = functools.reduce(
+        operator.or_, (Q(intended_allocations__contains=[{"invoice_id": invoice.pk}]) for invoice in invoices)
+    )
+    return list(
+        Payment.objects.filter(
+            mentions,
+            account_id__in={invoice.account_id for invoice in invoices},
+            status__in=HOLDING_STATUSES,
+            provider__in=HOLDING_PROVIDERS,
+        )
+        .select_related("started_by")
+        .order_by("created_at", "pk")
+    )

@@ -187,6 +187,10 @@ REGISTRY: dict[str, Case | list[Case]] = {
         viewer=403,
         billing_contact=None,
     ),
+    # A card attempt that never reached Stripe: cancelled without a provider call.
+    "payments:pay_attempt_cancel": Case(
+        kwargs=_payment_ref(status="pending"), method="post", outsider=404, viewer=403
+    ),
     "payments:confirmation": Case(kwargs=_payment_ref(), outsider=404),
     "payments:receipt": Case(kwargs=_payment_ref(), outsider=404),
     "payments:autopay": Case(viewer=403),

@@ -20,9 +20,13 @@ KNOWN_PROVIDER_MESSAGES = [
     ),
     gettext_noop("The account has insufficient funds."),
     gettext_noop("The payment details could not be confirmed. Please try again."),
+    # A PaymentIntent cancelled (the payer cancelled the attempt from the pay page, or the hourly cleanup):
+    # what the 3-D Secure window left open shows afterwards.
+    gettext_noop("The payment was cancelled before it was completed: nothing was charged."),
     # PayPal.
     gettext_noop("PayPal declined the payment source. Choose another one in PayPal or another method."),
     gettext_noop("The payment was not approved in PayPal."),
+    gettext_noop("Cancelled at the payer's request before it was approved: nothing was charged."),
 ]
 
 

@@ -124,3 +124,47 @@ def test_billing_contact_saves_a_card_for_automatic_payment(
     page.screenshot(path=artifacts_dir / "autopay.png", full_page=True)
     page.get_by_role("button", name="Switch automatic payment off").click()
     expect(page.get_by_test_id("autopay-state")).to_contain_text("Off")
+
+
+def test_3d_secure_window_closed_then_cancel_the_attempt_and_pay_again(
+    sign_in, payer, account, live_server, stripe_page_settings, artifacts_dir
+):
+    """The payer closes the 3-D Secure window and comes back: the pay page shows the attempt holding the
+    invoice, they cancel it (at Stripe first) and pay again: one charge, the invoice closed."""
+    invoice = InvoiceFactory(account=account, subtotal=Decimal("1000.00"), tax=Decimal("0.00"))
+    page = sign_in(payer)
+    pay_url = f"{live_server.url}/payments/pay/?invoice={invoice.number}"
+    page.goto(pay_url)
+    page.get_by_test_id("pay-continue").click()
+    fill_card(page, "4000002500003155")
+    page.get_by_test_id("pay-card-submit").click()
+    page.get_by_role("button", name="Complete authentication").click()  # saving the card
+    expect(
+        page.get_by_role("button", name="Complete authentication")
+    ).to_be_visible()  # the payment's 3-D Secure
+    first = Payment.objects.get()
+    page.goto(pay_url)  # the payer closed the window and came back to pay
+
+    attempts = page.get_by_test_id("attempts-in-flight")
+    expect(attempts).to_contain_text(first.reference)
+    expect(attempts).to_contain_text("$1,000.00")
+    expect(attempts).to_contain_text("you")
+    expect(page.get_by_test_id("pay-continue")).to_have_count(0)  # nothing is left to pay until it ends
+    page.screenshot(path=artifacts_dir / "pay-card-attempt-in-flight.png", full_page=True)
+    page.get_by_test_id("cancel-attempt").click()
+    expect(page.locator(".messages")).to_contain_text(f"You cancelled the attempt {first.reference}")
+    expect(page.get_by_test_id("attempts-in-flight")).to_have_count(0)
+
+    page.get_by_test_id("pay-continue").click()
+    fill_card(page, "4242424242424242")
+    page.get_by_test_id("pay-card-submit").click()
+    page.wait_for_url("**/payments/confirmation/**")
+    expect(page.get_by_test_id("confirmation-invoices")).to_contain_text("Closed")
+
+    first.refresh_from_db()
+    assert first.status == PaymentStatus.FAILED
+    intents = {pi["id"]: pi for pi in payment_fixtures.StripeBrowser(stripe_page_settings).payment_intents()}
+    assert intents[first.provider_reference]["status"] == "canceled"
+    assert [pi["amount"] for pi in intents.values() if pi["status"] == "succeeded"] == [100000]
+    invoice.refresh_from_db()
+    assert invoice.amount_due == 0
