@@ -98,16 +98,7 @@ def pay(request):
     if len(invoices) != len(set(numbers)):
         raise Http404
     held = online.invoice_amounts_held(invoices=invoices)
-    context = {
-        "invoices": invoices,
-        "numbers": numbers,
-        "rows": _rows(invoices, held, {}),
-        # Notices (payments/_announced_transfer_notice.html, _disputed_notice.html): a transfer already
-        # announced for these invoices, and disputed invoices that are not offered.
-        "announced_transfers": remittance_advices_announced(invoices=invoices),
-        "disputed_invoices": disputed_invoices_with_balance(invoices=invoices),
-        "next_url": _pay_url(numbers),
-    }
+    context = {"invoices": invoices, "numbers": numbers, "rows": _rows(invoices, held, {})}
     try:
         base_plan = online.payment_plan(invoices=invoices)
     except PaymentError as error:
