@@ -8,9 +8,10 @@ RUN apt-get update \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
-COPY pyproject.toml ./
+# The runtime lock (pinned, with hashes): the image gets the versions CI tested.
+COPY requirements.lock ./
+RUN pip install --require-hashes --no-deps -r requirements.lock && useradd --create-home portal
 COPY . .
-RUN pip install . && useradd --create-home portal
 
 # Build-time steps need settings but no real services.
 RUN DJANGO_DEBUG=0 DJANGO_SECRET_KEY=build-only DJANGO_ALLOWED_HOSTS=build DATABASE_URL=postgres://build/build \

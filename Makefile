@@ -5,13 +5,20 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-dates lint install messages migrate demo clean
+.PHONY: run test test-dates lint install lock messages migrate demo clean
 
-$(STAMP): pyproject.toml
+# Installs exactly the versions CI saw: requirements-dev.lock (pinned, with hashes) is the runtime lock plus the
+# development tools. `make lock` regenerates both from pyproject.toml.
+$(STAMP): requirements-dev.lock
 	test -x $(PY) || python3 -m venv $(VENV)
-	$(PIP) install -q --upgrade pip
-	$(PIP) install -q -e '.[dev]'
+	$(PIP) install -q --require-hashes --no-deps -r requirements-dev.lock
 	touch $(STAMP)
+
+lock: $(STAMP)
+	$(VENV)/bin/pip-compile -q --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
+		--no-emit-find-links -o requirements.lock pyproject.toml
+	$(VENV)/bin/pip-compile -q --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
+		--no-emit-find-links --extra dev -c requirements.lock -o requirements-dev.lock pyproject.toml
 
 install: $(STAMP)
 
