@@ -2,6 +2,7 @@
 
 import time
 
+import pgserver
 import psutil
 import psycopg
 import redis
@@ -47,3 +48,5 @@ def test_embedded_postgres_starts_under_var_and_creates_the_database(tmp_path):
     assert (tmp_path / "pgdata").is_dir()
     # A second call reuses the running server and the existing database.
     assert embedded.embedded_postgres_url(tmp_path, database="portal_embedded_test") == url
+    # Stop it while its folder exists: left to pgserver's exit hook, it fails noisily after tmp_path is gone.
+    pgserver.get_server(tmp_path / "pgdata").cleanup()
