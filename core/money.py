@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
+import functools
 from decimal import ROUND_HALF_UP, Decimal
 
-from babel.numbers import format_currency, get_currency_precision
+from babel.core import get_global
+from babel.numbers import format_currency, get_currency_precision, get_territory_currencies
 from django.utils import translation
 
 ZERO = Decimal("0.00")
@@ -13,6 +16,33 @@ ZERO = Decimal("0.00")
 def minor_unit_exponent(currency: str) -> int:
     """Number of decimals of the currency (2 for EUR, 0 for JPY), from Babel's CLDR data."""
     return get_currency_precision(currency.upper())
+
+
+@functools.cache
+def _currencies_in_use() -> frozenset[str]:
+    """ISO 4217 codes legal tender somewhere today, from Babel's CLDR data (no XXX, XTS, gold or old francs)."""
+    today = datetime.date.today()  # noqa: DTZ011 — a calendar day is precise enough for a currency's life
+    return frozenset(
+        code
+        for territory in get_global("territory_currencies")
+        for code in get_territory_currencies(territory, start_date=today, tender=True)
+    )
+
+
+def currency_is_in_use(currency: str) -> bool:
+    """True for an ISO 4217 currency that is legal tender today (USD, EUR, JPY, XOF), false for XXX or FRF."""
+    return currency in _currencies_in_use()
+
+
+def has_minor_unit_precision(amount: Decimal, currency: str) -> bool:
+    """True when the amount needs no rounding in the currency: 100 or 100.00 JPY, not 100.50 JPY.
+
+    For a finite amount only; one over 28 digits (Decimal's context) is not representable either."""
+    exponent = Decimal(1).scaleb(-minor_unit_exponent(currency))
+    try:
+        return amount.quantize(exponent) == amount
+    except ArithmeticError:  # InvalidOperation: more digits than the context holds
+        return False
 
 
 def quantize(amount: Decimal | int | str, currency: str) -> Decimal:

@@ -89,7 +89,13 @@ def _read_csv(text: str) -> list[ParsedInvoice]:
         )
     invoices: dict[str, ParsedInvoice] = {}
     problems = []
-    for row_number, row in enumerate(reader, start=2):
+    try:
+        rows = list(reader)
+    except csv.Error as error:  # a field over csv's limit (128 KiB); reader.reader counts lines read so far
+        raise ImportFailed(
+            [ImportProblem(f"row {reader.reader.line_num}", "file", f"unreadable CSV: {error}")]
+        ) from None
+    for row_number, row in enumerate(rows, start=2):
         row = {key.strip(): (value or "").strip() for key, value in row.items() if key}
         number = row.get("number", "")
         where = f"row {row_number}"
@@ -118,6 +124,8 @@ def _read_json(text: str) -> list[ParsedInvoice]:
         raise ImportFailed(
             [ImportProblem(f"line {error.lineno}", "file", f"invalid JSON: {error.msg}")]
         ) from error
+    except (ValueError, RecursionError) as error:  # a 5 000-digit number, lists nested a thousand deep
+        raise ImportFailed([ImportProblem("file", "file", f"unreadable JSON: {error}")]) from None
     items = data.get("invoices") if isinstance(data, dict) else data
     if not isinstance(items, list):
         raise ImportFailed([ImportProblem("file", "invoices", "expected a list of invoices")])
@@ -148,13 +156,42 @@ def _read_json(text: str) -> list[ParsedInvoice]:
     return parsed
 
 
+def file_text(*, path: Path, where: str) -> str:
+    """The file as text, or ImportFailed naming the row (where="row": CSV) or line of its first non-UTF-8 byte."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        message = f"not UTF-8 text (byte 0x{data[error.start]:02x}): save the file as UTF-8"
+        raise ImportFailed([ImportProblem(f"{where} {line}", "file", message)]) from None
+
+
+def nul_problems(*, row: str, values: dict[str, str]) -> list[ImportProblem]:
+    """PostgreSQL text can't hold NUL (0x00): refuse it here rather than fail in the database."""
+    return [
+        ImportProblem(row, name, "contains a NUL character")
+        for name, value in values.items()
+        if "\x00" in value
+    ]
+
+
 def invoices_read(*, path: Path) -> list[ParsedInvoice]:
-    text = path.read_text(encoding="utf-8-sig")
-    if path.suffix.lower() == ".json":
-        return _read_json(text)
-    if path.suffix.lower() == ".csv":
-        return _read_csv(text)
-    raise ImportFailed([ImportProblem("file", "name", "the file must end in .csv or .json")])
+    suffix = path.suffix.lower()
+    if suffix not in {".csv", ".json"}:
+        raise ImportFailed([ImportProblem("file", "name", "the file must end in .csv or .json")])
+    if suffix == ".json":
+        parsed = _read_json(file_text(path=path, where="line"))
+    else:
+        parsed = _read_csv(file_text(path=path, where="row"))
+    problems = []
+    for invoice in parsed:
+        problems += nul_problems(row=invoice.row, values=invoice.values)
+        for line in invoice.lines:
+            problems += nul_problems(row=line.row, values=line.values)
+    if problems:
+        raise ImportFailed(problems)
+    return parsed
 
 
 # --- validating -------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import transaction
 
 from accounts.models import CustomerAccount, User
-from core.money import quantize
+from core.money import currency_is_in_use, has_minor_unit_precision, minor_unit_exponent, quantize
 from invoices.import_files import (
     FALSE_VALUES,
     NUMBER_PATTERN,
@@ -28,7 +28,26 @@ from invoices.import_files import (
     ParsedLine,
     invoices_read,
 )
-from invoices.models import DEFAULT_PAYMENT_TERMS_DAYS, Invoice, InvoiceKind, InvoiceLine, InvoiceState
+from invoices.models import (
+    DEFAULT_PAYMENT_TERMS_DAYS,
+    MONEY,
+    Invoice,
+    InvoiceKind,
+    InvoiceLine,
+    InvoiceState,
+)
+
+# (max_digits, decimal_places) of the columns a number lands in: a bigger number is refused here, not by
+# PostgreSQL ("numeric field overflow"), and more decimals are refused, not rounded by the database.
+MONEY_COLUMN = (MONEY["max_digits"], MONEY["decimal_places"])
+QUANTITY_COLUMN = (
+    InvoiceLine._meta.get_field("quantity").max_digits,
+    InvoiceLine._meta.get_field("quantity").decimal_places,
+)
+UNIT_PRICE_COLUMN = (
+    InvoiceLine._meta.get_field("unit_price").max_digits,
+    InvoiceLine._meta.get_field("unit_price").decimal_places,
+)
 
 
 class _Checker:
@@ -59,7 +78,15 @@ class _Checker:
             return None
 
     def decimal(
-        self, row, values, name, *, required=False, default=None, minimum=Decimal("0")
+        self,
+        row,
+        values,
+        name,
+        *,
+        required=False,
+        default=None,
+        minimum=Decimal("0"),
+        column: tuple[int, int] | None = None,
     ) -> Decimal | None:
         value = values.get(name, "")
         if not value:
@@ -73,6 +100,52 @@ class _Checker:
             return None
         if not number.is_finite() or number < minimum:
             self.add(row, name, f"must be a number ≥ {minimum}")
+            return None
+        if column is not None and not self.fits(row, name, number, column, shown=value):
+            return None
+        return number
+
+    def fits(self, row, name, number: Decimal, column: tuple[int, int], *, shown: str) -> bool:
+        """The number fits its column (max_digits, decimal_places) without rounding; else a problem."""
+        return self.not_too_large(row, name, number, column, shown=shown) and self.not_too_precise(
+            row, name, number, column, shown=shown
+        )
+
+    def not_too_large(self, row, name, number: Decimal, column: tuple[int, int], *, shown: str) -> bool:
+        max_digits, decimal_places = column
+        if abs(number) >= Decimal(10) ** (max_digits - decimal_places):
+            self.add(
+                row,
+                name,
+                f"'{shown}' is too large: at most {max_digits - decimal_places} digits before the decimal point",
+            )
+            return False
+        return True
+
+    def not_too_precise(self, row, name, number: Decimal, column: tuple[int, int], *, shown: str) -> bool:
+        decimal_places = column[1]
+        if number.quantize(Decimal(1).scaleb(-decimal_places)) != number:
+            self.add(row, name, f"'{shown}' has more than {decimal_places} decimals")
+            return False
+        return True
+
+    def money(self, row, values, name, currency: str | None, *, default=None) -> Decimal | None:
+        """An amount in the invoice's currency: fits the money column, and no decimal beyond the currency's
+        minor unit (8.50 JPY is refused, not rounded to 9). `currency` None: unknown, already reported."""
+        number = self.decimal(row, values, name, default=default)
+        if number is None:
+            return None
+        shown = values.get(name) or str(number)
+        if not self.not_too_large(row, name, number, MONEY_COLUMN, shown=shown):
+            return None
+        if currency is not None and not has_minor_unit_precision(number, currency):
+            self.add(
+                row,
+                name,
+                f"'{shown}' has more decimals than {currency} allows ({minor_unit_exponent(currency)})",
+            )
+            return None
+        if not self.not_too_precise(row, name, number, MONEY_COLUMN, shown=shown):
             return None
         return number
 
@@ -126,12 +199,14 @@ def _build(parsed: list[ParsedInvoice], check: _Checker) -> list[tuple[Invoice, 
             terms = None
         due_date = check.date(row, values, "due_date")
         if issue_date and terms is not None:
-            due_date = due_date or issue_date + datetime.timedelta(days=int(terms))
-            if due_date < issue_date:
+            try:
+                due_date = due_date or issue_date + datetime.timedelta(days=int(terms))
+            except OverflowError:  # 9999-12-31 + 30 days
+                check.add(row, "due_date", "after the year 9999")
+                due_date = None
+            if due_date and due_date < issue_date:
                 check.add(row, "due_date", "before the issue date")
-        currency = (values.get("currency") or (account.currency if account else "")).upper()
-        if not re.fullmatch(r"[A-Z]{3}", currency):
-            check.add(row, "currency", "an ISO 4217 code such as USD or EUR")
+        currency = _currency(row, values, account, check)
         language = check.choice(
             row,
             values,
@@ -154,9 +229,14 @@ def _build(parsed: list[ParsedInvoice], check: _Checker) -> list[tuple[Invoice, 
             continue
         subtotal = sum((line.amount for line in lines), Decimal("0"))
         tax = sum((line.tax for line in lines), Decimal("0"))
-        expected_total = check.decimal(row, values, "total")
-        if expected_total is not None and quantize(expected_total, currency) != subtotal + tax:
+        expected_total = check.money(row, values, "total", currency)
+        if expected_total is not None and expected_total != subtotal + tax:
             check.add(row, "total", f"{expected_total} given, the lines add up to {subtotal + tax}")
+        if not check.fits(row, "total", subtotal + tax, MONEY_COLUMN, shown=f"{subtotal + tax}"):
+            continue
+        if subtotal + tax <= 0:
+            check.add(row, "total", f"an invoice of {subtotal + tax} bills nothing")
+            continue
         invoice = Invoice(
             number=number,
             account=account,
@@ -177,31 +257,65 @@ def _build(parsed: list[ParsedInvoice], check: _Checker) -> list[tuple[Invoice, 
     return built
 
 
-def _build_line(parsed: ParsedLine, position: int, currency: str, check: _Checker) -> InvoiceLine | None:
+def _currency(row: str, values: dict, account: CustomerAccount | None, check: _Checker) -> str | None:
+    """The invoice's currency: ISO 4217, in use today, and the account's own (None after a problem)."""
+    given = values.get("currency", "")
+    currency = (given or (account.currency if account else "")).upper()
+    if not currency:
+        return None  # no account: already reported
+    if not re.fullmatch(r"[A-Z]{3}", currency) or not currency_is_in_use(currency):
+        check.add(
+            row,
+            "currency",
+            f"'{given or currency}' is not a currency in use (ISO 4217): use a code such as USD or EUR",
+        )
+        return None
+    if account is not None and currency != account.currency:
+        check.add(row, "currency", f"{currency} differs from the account's currency {account.currency}")
+        return None
+    return currency
+
+
+def _build_line(
+    parsed: ParsedLine, position: int, currency: str | None, check: _Checker
+) -> InvoiceLine | None:
     row, values = parsed.row, parsed.values
     errors_before = len(check.problems)
     description = check.text(row, values, "description", required=True, max_length=300)
     product = check.text(row, values, "product", required=True, max_length=200)
     order_number = check.text(row, values, "order_number", max_length=40)
     product_code = check.text(row, values, "product_code", max_length=40)
-    quantity = check.decimal(row, values, "quantity", default=Decimal("1"))
-    unit_price = check.decimal(row, values, "unit_price", required=True)
-    amount = check.decimal(row, values, "amount")
-    tax = check.decimal(row, values, "tax", default=Decimal("0"))
+    quantity = check.decimal(row, values, "quantity", default=Decimal("1"), column=QUANTITY_COLUMN)
+    unit_price = check.decimal(row, values, "unit_price", required=True, column=UNIT_PRICE_COLUMN)
+    amount = check.money(row, values, "amount", currency)
+    tax = check.money(row, values, "tax", currency, default=Decimal("0"))
     start = check.date(row, values, "service_start")
     end = check.date(row, values, "service_end")
     if start and end and end < start:
         check.add(row, "service_end", "before the service start")
     eligible = check.boolean(row, values, "rewards_eligible")
-    if len(check.problems) > errors_before or not re.fullmatch(r"[A-Z]{3}", currency):
+    if len(check.problems) > errors_before or currency is None:
         return None
     # check.decimal gives None only for an empty value without default (unit_price is required) or after a
     # problem, and there is none.
     assert quantity is not None and unit_price is not None and tax is not None
-    computed = quantize(quantity * unit_price, currency)
+    exact = quantity * unit_price
+    computed = quantize(exact, currency) if abs(exact) < 10 ** (MONEY_COLUMN[0] - MONEY_COLUMN[1]) else exact
+    if not check.fits(row, "amount", computed, MONEY_COLUMN, shown=f"{quantity} × {unit_price}"):
+        return None
     if amount is None:
+        # The billing system's amount is what the customer owes: without it, quantity × unit price must be
+        # an amount the currency can hold (100.50 JPY is refused, never rounded to 101).
+        if not has_minor_unit_precision(exact, currency):
+            check.add(
+                row,
+                "amount",
+                f"quantity × unit price is {exact.normalize():f}, more decimals than {currency} allows"
+                f" ({minor_unit_exponent(currency)}): give the line amount",
+            )
+            return None
         amount = computed
-    elif quantize(amount, currency) != computed:
+    elif amount != computed:
         check.add(row, "amount", f"{amount} given, quantity × unit price is {computed}")
         return None
     return InvoiceLine(

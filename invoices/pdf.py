@@ -1,8 +1,9 @@
 """Invoice PDF: rendered by WeasyPrint in the invoice's language, cached per invoice version.
 
 A changed invoice (new line, payment, credit memo, state) has a new version, hence a new file name:
-stale PDFs are never served. The cache lives in the default file storage (MEDIA_ROOT by default),
-which every web process shares in production.
+stale PDFs are never served. The cache lives in the "private" storage (PRIVATE_FILES_ROOT), which every
+web process shares in production and which has no URL: only the PDF view, after its access check, hands
+a PDF out.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import re
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.core.files.storage import storages
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -97,15 +98,16 @@ def invoice_pdf_bytes(*, invoice: Invoice) -> bytes:
     """The PDF of the invoice's current version: from the cache, or rendered once and cached."""
     invoice = _fresh(invoice)
     name = pdf_cache_name(invoice=invoice, payment_ways=invoice_payment_ways(invoice=invoice))
-    if default_storage.exists(name):
-        with default_storage.open(name, "rb") as cached:
+    private_storage = storages["private"]
+    if private_storage.exists(name):
+        with private_storage.open(name, "rb") as cached:
             return cached.read()
     data = invoice_pdf_render(invoice=invoice)
     # Cache only if nothing changed the invoice while it rendered, else the file would carry a stale balance.
-    if Invoice.objects.filter(pk=invoice.pk, version=invoice.version).exists() and not default_storage.exists(
+    if Invoice.objects.filter(pk=invoice.pk, version=invoice.version).exists() and not private_storage.exists(
         name
     ):
-        saved = default_storage.save(name, ContentFile(data))
+        saved = private_storage.save(name, ContentFile(data))
         if saved != name:  # another process cached it at the same moment: keep one copy
-            default_storage.delete(saved)
+            private_storage.delete(saved)
     return data

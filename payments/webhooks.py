@@ -4,6 +4,10 @@ processed once, in a transaction.
 Events may arrive twice or out of order. Each normalized event moves a payment only forward
 (pending → processing → succeeded / failed), so a late "processing" after "succeeded" changes
 nothing, and payment_succeed / payment_fail are idempotent.
+
+A signed event in a shape we don't read is recorded as rejected (the provider module says why) and
+never applied. An event whose amount or currency differs from our payment row is held for staff
+(status "held", filter in the admin): the payment is left as it was.
 """
 
 from __future__ import annotations
@@ -16,13 +20,25 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from payments.models import Payment, PaymentProvider, PaymentStatus, WebhookEvent
+from payments.models import Payment, PaymentProvider, PaymentStatus, WebhookEvent, WebhookEventStatus
 from payments.providers import gateway_for
-from payments.providers.base import EventKind, ProviderEvent
+from payments.providers.base import EventKind, ProviderEvent, WebhookRejected
 from payments.services.online import DEBIT_METHODS, payment_fail, payment_mark_processing, payment_succeed
 from payments.services.online_charge import payment_paypal_capture
 
 logger = logging.getLogger(__name__)
+# Kinds compared with our payment row before they change it; a dispute's amount may be part of the payment.
+AMOUNT_CHECKED_KINDS = {
+    EventKind.SUCCEEDED,
+    EventKind.PROCESSING,
+    EventKind.FAILED,
+    EventKind.CANCELLED,
+    EventKind.APPROVED,
+}
+
+
+class WebhookEventHeld(Exception):  # noqa: N818 — an outcome, not a failure
+    """The event doesn't match our payment row: not applied, held for staff with this reason."""
 
 
 def webhook_event_store(*, event: ProviderEvent) -> WebhookEvent:
@@ -39,18 +55,41 @@ def webhook_event_store(*, event: ProviderEvent) -> WebhookEvent:
         return WebhookEvent.objects.get(provider=event.provider, event_id=event.event_id)
 
 
+def webhook_event_reject(*, provider: str, rejected: WebhookRejected) -> WebhookEvent:
+    """Record a signed event we refused (once per event id or body hash: the provider retries a 400)."""
+    try:
+        with transaction.atomic():
+            return WebhookEvent.objects.create(
+                provider=provider,
+                event_id=rejected.event_id,
+                event_type=rejected.event_type,
+                payload=rejected.payload,
+                status=WebhookEventStatus.REJECTED,
+                reason=rejected.reason[:2000],
+            )
+    except IntegrityError:
+        return WebhookEvent.objects.get(provider=provider, event_id=rejected.event_id)
+
+
 def webhook_event_process(*, event: WebhookEvent) -> bool:
     """Apply the event once; returns whether it was applied now. A failure is recorded and re-raised (5xx)."""
     try:
         with transaction.atomic():
             locked = WebhookEvent.objects.select_for_update().get(pk=event.pk)
-            if locked.processed_at is not None:
-                return False
-            HANDLERS[locked.provider](locked.event_type, locked.payload)
-            locked.processed_at = timezone.now()
+            if locked.processed_at is not None or locked.status != WebhookEventStatus.RECEIVED:
+                return False  # applied, held for staff, or rejected: a replay changes nothing
             locked.attempts += 1
+            try:
+                HANDLERS[locked.provider](locked.event_type, locked.payload)
+            except WebhookEventHeld as held:  # raised before the handler wrote anything
+                logger.warning("Webhook %s %s held: %s", locked.provider, locked.event_id, held)
+                locked.status, locked.reason = WebhookEventStatus.HELD, str(held)[:2000]
+                locked.save(update_fields=["status", "reason", "attempts"])
+                return False
+            locked.processed_at = timezone.now()
+            locked.status = WebhookEventStatus.PROCESSED
             locked.last_error = ""
-            locked.save(update_fields=["processed_at", "attempts", "last_error"])
+            locked.save(update_fields=["processed_at", "status", "attempts", "last_error"])
             return True
     except Exception as error:
         WebhookEvent.objects.filter(pk=event.pk).update(
@@ -78,6 +117,15 @@ def provider_event_apply(event: ProviderEvent) -> None:
             "%s %s for an unknown payment %s", event.provider, event.event_type, event.provider_reference
         )
         return
+    differs = event.amount is not None and (event.amount, event.currency) != (
+        payment.amount,
+        payment.currency,
+    )
+    if event.kind in AMOUNT_CHECKED_KINDS and differs:
+        raise WebhookEventHeld(
+            f"{event.provider} says {event.amount} {event.currency}, payment {payment.reference} is"
+            f" {payment.amount} {payment.currency}"
+        )
     if not payment.provider_reference and event.provider_reference:
         Payment.objects.filter(pk=payment.pk, provider_reference="").update(
             provider_reference=event.provider_reference

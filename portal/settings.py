@@ -177,10 +177,19 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
-MEDIA_URL = "/media/"
+# --- private documents (issue 10, item 4) ------------------------------------
+# No document has a public URL, in any mode: cached invoice PDFs (and any future upload) live in the
+# "private" storage, outside STATIC_ROOT, and nothing maps a URL onto it (no /media/ route). Views that
+# check access read the file and answer with its bytes. "default" is the same private storage, so a
+# FileField added later is private unless someone decides otherwise.
+PRIVATE_FILES_ROOT = Path(env.str("PRIVATE_FILES_ROOT", default=str(VAR_DIR / "private")))
+_PRIVATE_STORAGE = {
+    "BACKEND": "core.storage.PrivateFileSystemStorage",
+    "OPTIONS": {"location": PRIVATE_FILES_ROOT},
+}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _PRIVATE_STORAGE,
+    "private": _PRIVATE_STORAGE,
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if PRODUCTION

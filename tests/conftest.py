@@ -18,14 +18,21 @@ ARTIFACTS = ROOT / "tests" / "e2e" / "artifacts"
 
 
 @pytest.fixture(autouse=True)
-def _test_settings(settings):
+def _test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # A fresh cache namespace per test on the real Redis: rate limits and sessions never leak between tests.
     cache = dict(settings.CACHES["default"])
     cache["KEY_PREFIX"] = f"test-{uuid.uuid4().hex[:12]}"
     settings.CACHES = {"default": cache}
+    # Private documents (cached PDFs) in a directory per test, never in var/private.
+    private = {
+        "BACKEND": "core.storage.PrivateFileSystemStorage",
+        "OPTIONS": {"location": tmp_path / "private"},
+    }
     settings.STORAGES = {
         **settings.STORAGES,
+        "default": private,
+        "private": private,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.LANGUAGE_CODE = "en"

@@ -52,13 +52,15 @@ class CardLimitAdmin(admin.ModelAdmin):
 
 @admin.register(WebhookEvent)
 class WebhookEventAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    list_display = ["received_at", "provider", "event_type", "event_id", "processed_at", "attempts"]
-    list_filter = ["provider", "event_type"]
+    list_display = ["received_at", "provider", "event_type", "event_id", "status", "processed_at", "attempts"]
+    list_filter = ["status", "provider", "event_type"]  # status=held: events waiting for staff
     search_fields = ["event_id"]
     readonly_fields = [
         "provider",
         "event_id",
         "event_type",
+        "status",
+        "reason",
         "payload",
         "received_at",
         "processed_at",

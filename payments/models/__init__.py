@@ -13,7 +13,7 @@ from payments.models.ledger import (
     Refund,
 )
 from payments.models.offline import RemittanceAdvice, RemittanceMethod
-from payments.models.policy import CardLimit, CountryPaymentOptions, WebhookEvent
+from payments.models.policy import CardLimit, CountryPaymentOptions, WebhookEvent, WebhookEventStatus
 
 __all__ = [
     "PAYMENT_TRANSITIONS",
@@ -34,4 +34,5 @@ __all__ = [
     "RemittanceMethod",
     "SavedPaymentMethod",
     "WebhookEvent",
+    "WebhookEventStatus",
 ]

@@ -65,8 +65,21 @@ class CardLimit(models.Model):
         return f"{self.currency}: {self.max_amount}"
 
 
+class WebhookEventStatus(models.TextChoices):
+    """received → processed; or rejected (signed, but not a shape we accept: answered 400, never applied);
+    or held (its amount or currency differs from our payment row: not applied, staff decide)."""
+
+    RECEIVED = "received", _("received")
+    PROCESSED = "processed", _("processed")
+    REJECTED = "rejected", _("rejected")
+    HELD = "held", _("held for staff")
+
+
 class WebhookEvent(models.Model):
-    """A provider event, stored once (unique provider + event id) after its signature was verified."""
+    """A provider event, stored once (unique provider + event id) after its signature was verified.
+
+    A rejected event whose id is unusable (too long, not text) is stored under "sha256:<hash of the body>",
+    so the provider's retries of it find the same row."""
 
     provider = models.CharField(_("provider"), max_length=20, choices=PaymentProvider.choices)
     event_id = models.CharField(_("event id"), max_length=255)
@@ -76,6 +89,10 @@ class WebhookEvent(models.Model):
     processed_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=WebhookEventStatus.choices, default=WebhookEventStatus.RECEIVED
+    )
+    reason = models.TextField(_("reason"), blank=True, help_text=_("Why the event was rejected or held."))
 
     class Meta:
         verbose_name = _("webhook event")

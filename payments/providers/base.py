@@ -17,7 +17,7 @@ from typing import Any, Protocol
 from payments.ledger import PaymentError
 from payments.models import Payment, PaymentStatus
 
-WEBHOOK_TOLERANCE_SECONDS = 300  # an event signed longer ago than this is a replay: refused
+WEBHOOK_TOLERANCE_SECONDS = 300  # signed longer ago (a replay) or further ahead (a forged clock): refused
 
 
 class GatewayError(PaymentError):
@@ -30,6 +30,18 @@ class GatewayUnavailable(GatewayError):
 
 class GatewayProtocolError(GatewayError):
     """The provider answered something we do not understand (a request it refused that is not a decline)."""
+
+
+class WebhookRejected(Exception):  # noqa: N818 — an outcome, like Http404
+    """A genuine (signed) event in a shape we don't accept: answered 400, recorded as rejected, never applied.
+
+    `event_id` is the provider's id when usable, else "sha256:<hash of the body>" (the same on each retry);
+    `payload` is the JSON as received (NUL characters replaced: PostgreSQL's jsonb refuses them), or the
+    body's text when it isn't JSON."""
+
+    def __init__(self, reason: str, *, event_id: str, event_type: str, payload: Any):
+        super().__init__(reason)
+        self.reason, self.event_id, self.event_type, self.payload = reason, event_id, event_type, payload
 
 
 @dataclass(frozen=True)
@@ -107,6 +119,10 @@ class ProviderEvent:
     payment_reference: str = ""  # our payment reference, when the provider echoes it back
     failure_message: str = ""
     payload: Mapping[str, Any] = field(default_factory=dict)
+    # What the provider object is for, compared with our payment row before anything is applied
+    # (None: the event carries no amount, e.g. a dispute or an event we ignore).
+    amount: Decimal | None = None
+    currency: str = ""
 
 
 class PaymentGateway(Protocol):
@@ -131,7 +147,8 @@ class PaymentGateway(Protocol):
         ...
 
     def parse_webhook(self, *, body: bytes, headers: Mapping[str, str]) -> ProviderEvent | None:
-        """Verify (signature, time) and normalize an incoming event; None when it is not genuine."""
+        """Verify (signature, time both ways) and normalize an incoming event; None when it is not genuine;
+        WebhookRejected when it is genuine but not in a shape we use."""
         ...
 
     def event_from_payload(self, *, payload: Mapping[str, Any]) -> ProviderEvent:

@@ -34,6 +34,7 @@ from paypalserversdk.paypal_serversdk_client import PaypalServersdkClient
 
 from core.money import quantize
 from payments.models import Payment, PaymentProvider, PaymentStatus
+from payments.providers import shapes
 from payments.providers.base import (
     WEBHOOK_TOLERANCE_SECONDS,
     EventKind,
@@ -301,25 +302,34 @@ class PayPalGateway:
         return RefundResult(str(refund.id), status)
 
     def parse_webhook(self, *, body: bytes, headers: Mapping[str, str]) -> ProviderEvent | None:
+        """PayPal verifies its signature (transmission time within the tolerance, both ways, checked
+        first); a genuine event not in the shape we read raises WebhookRejected."""
         try:
             payload = json.loads(body)
-        except ValueError:
-            return None
-        if not isinstance(payload, dict) or not payload.get("id") or not payload.get("event_type"):
-            return None
+        except (ValueError, RecursionError):
+            return None  # PayPal verifies a JSON event: bytes that aren't one can't be shown genuine
         wanted = {name: headers.get(name, "") for name in SIGNATURE_HEADERS}
         if not _signature_verified(headers=wanted, event=payload):
             return None
+        try:
+            _check_shape(payload)
+        except shapes.ShapeError as error:
+            raise shapes.rejected(str(error), body=body, payload=payload, type_key="event_type") from None
         return self.event_from_payload(payload=payload)
 
     def event_from_payload(self, *, payload: Mapping[str, Any]) -> ProviderEvent:
+        """`payload` has the shape _check_shape accepts (it was checked before it was stored)."""
         event_type = str(payload.get("event_type", ""))
         resource = payload.get("resource") or {}
+        amount_field: Mapping[str, Any] = {}
         if event_type.startswith("CHECKOUT.ORDER."):
             order_id = str(resource.get("id", ""))
+            units = resource.get("purchase_units") or [{}]
+            amount_field = units[0].get("amount") or {}
         else:
             related = (resource.get("supplementary_data") or {}).get("related_ids") or {}
             order_id = str(related.get("order_id", ""))
+            amount_field = resource.get("amount") or {}
         kind = EVENT_KINDS.get(event_type, EventKind.OTHER)
         message = {EventKind.FAILED: "PayPal declined the payment.", EventKind.CANCELLED: ENDED_MESSAGE}
         return ProviderEvent(
@@ -330,6 +340,45 @@ class PayPalGateway:
             provider_reference=order_id,
             failure_message=message.get(kind, ""),
             payload=payload,
+            amount=Decimal(amount_field["value"]) if amount_field else None,
+            currency=str(amount_field.get("currency_code", "")).upper(),
+        )
+
+
+def _check_money(value: Any, where: str) -> None:
+    money = shapes.obj(value, where)
+    shapes.currency(money.get("currency_code"), f"{where}.currency_code")
+    shapes.decimal_amount(money.get("value"), f"{where}.value")
+
+
+def _check_shape(payload: Any) -> None:
+    """The envelope of every event, and the fields we read of the orders and captures we act on."""
+    if shapes.contains_nul(payload):
+        raise shapes.ShapeError("contains a NUL character")
+    event = shapes.obj(payload, "event")
+    shapes.event_id(event.get("id"))
+    event_type = shapes.text(event.get("event_type"), "event_type", max_length=100)
+    resource = shapes.obj(event.get("resource"), "resource")
+    if event_type not in EVENT_KINDS:
+        return
+    shapes.text(resource.get("id"), "resource.id")
+    if event_type.startswith("CHECKOUT.ORDER."):
+        units = resource.get("purchase_units")
+        if event_type == "CHECKOUT.ORDER.APPROVED" or units is not None:  # we capture an approved order
+            if not isinstance(units, list) or not units:
+                raise shapes.ShapeError("resource.purchase_units: expected a list of purchase units")
+            _check_money(
+                shapes.obj(units[0], "resource.purchase_units[0]").get("amount"),
+                "resource.purchase_units[0].amount",
+            )
+    else:  # a capture: its amount, and the order it belongs to
+        _check_money(resource.get("amount"), "resource.amount")
+        supplementary = shapes.optional_obj(resource.get("supplementary_data"), "resource.supplementary_data")
+        related = shapes.optional_obj(
+            supplementary.get("related_ids"), "resource.supplementary_data.related_ids"
+        )
+        shapes.text(
+            related.get("order_id"), "resource.supplementary_data.related_ids.order_id", required=False
         )
 
 

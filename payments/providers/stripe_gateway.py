@@ -8,6 +8,7 @@ second charge where the key is ignored, as localstripe does).
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Mapping
 from decimal import Decimal
 from functools import lru_cache
@@ -16,8 +17,9 @@ from typing import Any
 import stripe
 from django.conf import settings
 
-from core.money import to_minor_units
+from core.money import from_minor_units, to_minor_units
 from payments.models import Payment, PaymentProvider, PaymentStatus
+from payments.providers import shapes
 from payments.providers.base import (
     WEBHOOK_TOLERANCE_SECONDS,
     EventKind,
@@ -211,25 +213,41 @@ class StripeGateway:
         return RefundResult(str(refund.id), status)
 
     def parse_webhook(self, *, body: bytes, headers: Mapping[str, str]) -> ProviderEvent | None:
-        """Stripe's signature and timestamp checked with our endpoint secret before anything is read."""
+        """Stripe's signature and timestamp checked with our endpoint secret before anything is read.
+
+        Stripe's library refuses a signature older than the tolerance; one dated further ahead than the
+        tolerance is refused here (a clock that lies is no better than a replay). A genuine body that
+        isn't an event of the shape we read raises WebhookRejected."""
+        signature = headers.get("Stripe-Signature", "")
         try:
-            stripe.Webhook.construct_event(
-                body,
-                headers.get("Stripe-Signature", ""),
-                settings.STRIPE_WEBHOOK_SECRET,
-                WEBHOOK_TOLERANCE_SECONDS,
+            stripe.WebhookSignature.verify_header(
+                body, signature, settings.STRIPE_WEBHOOK_SECRET, WEBHOOK_TOLERANCE_SECONDS
             )
-            payload = json.loads(body)
         except (ValueError, stripe.SignatureVerificationError):
             return None
-        if not isinstance(payload, dict) or not payload.get("id") or not payload.get("type"):
+        if _signed_at(signature) > time.time() + WEBHOOK_TOLERANCE_SECONDS:
             return None
+        try:
+            payload = json.loads(body)
+        except (ValueError, RecursionError):
+            raise shapes.rejected(
+                "not JSON",
+                body=body,
+                payload={"body": body.decode(errors="replace")[:10_000]},
+                type_key="type",
+            ) from None
+        try:
+            _check_shape(payload)
+        except shapes.ShapeError as error:
+            raise shapes.rejected(str(error), body=body, payload=payload, type_key="type") from None
         return self.event_from_payload(payload=payload)
 
     def event_from_payload(self, *, payload: Mapping[str, Any]) -> ProviderEvent:
+        """`payload` has the shape _check_shape accepts (it was checked before it was stored)."""
         event_type = str(payload.get("type", ""))
         obj = (payload.get("data") or {}).get("object") or {}
         kind = EVENT_KINDS.get(event_type, EventKind.OTHER)
+        amount, currency = None, ""
         if kind == EventKind.RETURNED:
             reference, ours = str(obj.get("payment_intent") or ""), ""
             message = f"Returned by the bank ({obj.get('reason') or 'debit returned'})"
@@ -239,6 +257,9 @@ class StripeGateway:
             message = str((obj.get("last_payment_error") or {}).get("message") or "")
             if kind == EventKind.CANCELLED:
                 message = CANCELLED_MESSAGE
+            if event_type.startswith("payment_intent.") and "amount" in obj:
+                currency = str(obj["currency"]).upper()
+                amount = from_minor_units(int(obj["amount"]), currency)
         return ProviderEvent(
             provider=self.provider,
             event_id=str(payload.get("id", "")),
@@ -248,7 +269,39 @@ class StripeGateway:
             payment_reference=ours,
             failure_message=message or "The payment failed.",
             payload=payload,
+            amount=amount,
+            currency=currency,
         )
+
+
+def _signed_at(signature: str) -> int:
+    """The t= of a Stripe-Signature header that verify_header accepted (so it is there and a number)."""
+    return max(int(part[2:]) for part in signature.split(",") if part.startswith("t="))
+
+
+def _check_shape(payload: Any) -> None:
+    """The envelope of every event, and the fields we read of the objects we act on (ShapeError)."""
+    if shapes.contains_nul(payload):
+        raise shapes.ShapeError("contains a NUL character")
+    event = shapes.obj(payload, "event")
+    shapes.event_id(event.get("id"))
+    event_type = shapes.text(event.get("type"), "type", max_length=100)
+    obj = shapes.obj(shapes.obj(event.get("data"), "data").get("object"), "data.object")
+    if event_type.startswith("payment_intent."):
+        shapes.text(obj.get("id"), "data.object.id")
+        shapes.integer(obj.get("amount"), "data.object.amount")
+        shapes.currency(obj.get("currency"), "data.object.currency")
+        metadata = shapes.optional_obj(obj.get("metadata"), "data.object.metadata")
+        shapes.text(
+            metadata.get("payment_reference"), "data.object.metadata.payment_reference", required=False
+        )
+        error = shapes.optional_obj(obj.get("last_payment_error"), "data.object.last_payment_error")
+        shapes.text(
+            error.get("message"), "data.object.last_payment_error.message", max_length=5000, required=False
+        )
+    elif event_type in EVENT_KINDS:  # a dispute: the PaymentIntent it takes back, and why
+        shapes.text(obj.get("payment_intent"), "data.object.payment_intent", required=False)
+        shapes.text(obj.get("reason"), "data.object.reason", required=False)
 
 
 GATEWAY = StripeGateway()

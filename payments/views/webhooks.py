@@ -1,5 +1,6 @@
 """Webhook endpoints: the provider module verifies and normalizes, then store once, process once;
-400 for anything unverified, 503 when verification is unavailable, 500 so the provider retries."""
+400 for anything unverified or (recorded as rejected) in a shape we don't read, 503 when verification
+is unavailable, 500 so the provider retries."""
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ from django.views.decorators.http import require_POST
 
 from payments.models import PaymentProvider
 from payments.providers import gateway_for
-from payments.providers.base import GatewayError
-from payments.webhooks import webhook_event_process, webhook_event_store
+from payments.providers.base import GatewayError, WebhookRejected
+from payments.webhooks import webhook_event_process, webhook_event_reject, webhook_event_store
 
 logger = logging.getLogger(__name__)
 
@@ -23,6 +24,10 @@ def _receive(request: HttpRequest, provider: str) -> HttpResponse:
     except GatewayError:
         logger.exception("%s webhook verification unavailable", provider)
         return HttpResponse(status=503)
+    except WebhookRejected as rejected:
+        stored = webhook_event_reject(provider=provider, rejected=rejected)
+        logger.warning("%s webhook %s rejected: %s", provider, stored.event_id, rejected.reason)
+        return HttpResponseBadRequest()
     if event is None:
         return HttpResponseBadRequest()
     stored = webhook_event_store(event=event)

@@ -17,8 +17,7 @@ def days_ago(days):
 
 
 @pytest.fixture
-def invoices(account, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
+def invoices(account):
     RemittanceInstructionFactory(currency="USD")
     for i in range(30):
         InvoiceFactory(

@@ -3,7 +3,7 @@ import subprocess
 from decimal import Decimal
 
 import pytest
-from django.core.files.storage import default_storage
+from django.core.files.storage import storages
 
 from invoices import pdf as pdf_module
 from invoices.pdf import invoice_pdf_bytes, pdf_cache_name
@@ -106,7 +106,7 @@ def test_pdf_is_cached_per_version_and_rendered_again_when_the_invoice_changes(
     first = invoice_pdf_bytes(invoice=us_invoice)
     again = invoice_pdf_bytes(invoice=us_invoice)
     assert first == again and len(renders) == 1
-    assert default_storage.exists(pdf_cache_name(invoice=us_invoice))
+    assert storages["private"].exists(pdf_cache_name(invoice=us_invoice))
 
     invoice_cancel(invoice=us_invoice, actor=None, reason="Ordered twice")
     us_invoice.refresh_from_db()

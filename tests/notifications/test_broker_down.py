@@ -21,7 +21,7 @@ from payments.services import online
 from tests.factories import CustomerAccountFactory, MembershipFactory
 from tests.invoices.factories import InvoiceFactory
 from tests.notifications.helpers import sent_keys, wait_for
-from tests.payments.conftest import payment_options_seed, stripe_event, stripe_signature
+from tests.payments.conftest import payment_options_seed, stripe_amount, stripe_event, stripe_signature
 
 pytestmark = pytest.mark.worker
 
@@ -89,6 +89,7 @@ def test_a_payment_confirmed_by_webhook_while_the_broker_is_down_is_emailed_afte
             "id": "pi_broker_down_1",
             "status": "succeeded",
             "metadata": {"payment_reference": payment.reference},
+            **stripe_amount(payment),
         },
     )
     payload = json.dumps(event).encode()

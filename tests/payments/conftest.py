@@ -164,6 +164,13 @@ def stripe_signature(payload: bytes, secret: str, timestamp: int | None = None) 
     return f"t={timestamp},v1={signed}"
 
 
+def stripe_amount(payment) -> dict:
+    """The amount and currency of the PaymentIntent of our payment row, as Stripe puts them on the intent."""
+    from core.money import to_minor_units
+
+    return {"amount": to_minor_units(payment.amount, payment.currency), "currency": payment.currency.lower()}
+
+
 def stripe_event(event_type: str, intent: dict, event_id: str | None = None) -> dict:
     import uuid
 

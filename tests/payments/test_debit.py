@@ -11,7 +11,7 @@ from payments.services import online
 from payments.services import online_charge as charge
 from tests.factories import CustomerAccountFactory, MembershipFactory
 from tests.invoices.factories import InvoiceFactory
-from tests.payments.conftest import stripe_event
+from tests.payments.conftest import stripe_amount, stripe_event
 
 pytestmark = pytest.mark.django_db
 
@@ -80,6 +80,7 @@ def test_sepa_debit_failing_at_the_bank_stays_processing_then_reopens_the_balanc
         "id": payment.provider_reference,
         "status": "requires_payment_method",
         "metadata": {"payment_reference": payment.reference},
+        **stripe_amount(payment),
         "last_payment_error": {"message": "The account has insufficient funds."},
     }
     with django_capture_on_commit_callbacks(execute=True):
@@ -104,7 +105,11 @@ def test_debit_processing_then_succeeded_in_the_real_order(contact, lumiere, inv
         method=PaymentMethod.SEPA_DEBIT,
         idempotency_key="sepa-order",
     )
-    intent = {"id": "pi_real_order", "metadata": {"payment_reference": payment.reference}}
+    intent = {
+        "id": "pi_real_order",
+        "metadata": {"payment_reference": payment.reference},
+        **stripe_amount(payment),
+    }
     post_stripe_event(stripe_event("payment_intent.processing", {**intent, "status": "processing"}))
     payment.refresh_from_db()
     assert payment.status == PaymentStatus.PROCESSING

@@ -149,7 +149,10 @@ def test_approved_order_whose_payer_never_returns_is_captured_by_the_webhook(
     event = {
         "id": "WH-APPROVED-1",
         "event_type": "CHECKOUT.ORDER.APPROVED",
-        "resource": {"id": back["token"]},
+        "resource": {
+            "id": back["token"],
+            "purchase_units": [{"amount": {"currency_code": payment.currency, "value": str(payment.amount)}}],
+        },
     }
     assert post_paypal(client, event).status_code == 200
     payment.refresh_from_db()

@@ -28,11 +28,6 @@ pytestmark = pytest.mark.django_db
 BANK_ACCOUNT = "000123456789"  # RemittanceInstructionFactory's USD account number
 
 
-@pytest.fixture(autouse=True)
-def _media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 @pytest.fixture
 def small(account):
     """1 999.99 USD in the US: under the card-only threshold in a card country."""

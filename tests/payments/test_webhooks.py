@@ -14,7 +14,7 @@ from payments.models import Allocation, PaymentEvent, PaymentMethod, PaymentStat
 from payments.services import online
 from tests.fakes.paypal import webhook_signature
 from tests.invoices.factories import InvoiceFactory
-from tests.payments.conftest import stripe_event
+from tests.payments.conftest import stripe_amount, stripe_event
 
 pytestmark = pytest.mark.django_db
 
@@ -44,6 +44,7 @@ def intent(payment, status):
         "id": payment.provider_reference,
         "status": status,
         "metadata": {"payment_reference": payment.reference},
+        **stripe_amount(payment),
     }
 
 
@@ -138,7 +139,10 @@ def test_processing_failure_answers_500_and_the_retry_applies_it(payment, post_s
 
 def test_event_for_an_unknown_payment_is_acknowledged(post_stripe_event):
     response = post_stripe_event(
-        stripe_event("payment_intent.succeeded", {"id": "pi_not_ours", "status": "succeeded"})
+        stripe_event(
+            "payment_intent.succeeded",
+            {"id": "pi_not_ours", "status": "succeeded", "amount": 100, "currency": "usd"},
+        )
     )
     assert response.status_code == 200
 
@@ -168,6 +172,7 @@ def paypal_capture_event(order_id="ORDER123", event_type="PAYMENT.CAPTURE.COMPLE
         "resource": {
             "id": "CAP-1",
             "status": "COMPLETED",
+            "amount": {"currency_code": "USD", "value": "3000.00"},  # the invoice fixture's total
             "supplementary_data": {"related_ids": {"order_id": order_id}},
         },
     }

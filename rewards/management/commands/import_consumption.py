@@ -5,12 +5,11 @@ The format and the rules are in rewards/importing.py.
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from rewards.importing import REQUIRED, ConsumptionImportError, consumption_import
+from rewards.importing import ConsumptionImportError, consumption_import, consumption_rows_read
 
 
 class Command(BaseCommand):
@@ -22,14 +21,8 @@ class Command(BaseCommand):
     def handle(self, *args, file: Path, **options):
         if not file.exists():
             raise CommandError(f"{file}: no such file")
-        with file.open(newline="", encoding="utf-8-sig") as handle:
-            reader = csv.DictReader(handle)
-            missing = [c for c in REQUIRED if c not in (reader.fieldnames or [])]
-            if missing:
-                raise CommandError(f"Missing column(s): {', '.join(missing)}")
-            rows = list(reader)
         try:
-            result = consumption_import(rows=rows)
+            result = consumption_import(rows=consumption_rows_read(path=file))
         except ConsumptionImportError as error:
             raise CommandError("Nothing imported:\n" + "\n".join(error.errors)) from error
         self.stdout.write(
