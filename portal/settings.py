@@ -116,11 +116,15 @@ REDIS_URL = env.str("REDIS_URL") if "REDIS_URL" in env or PRODUCTION else embedd
 # Django's cache client speaks unix://, Celery's broker redis+socket:// for the same socket.
 CACHE_REDIS_URL = REDIS_URL.replace("redis+socket://", "unix://")
 
+# Redis away reads as a cache miss (core/cache.py): sessions (cached_db) come from the database, sign-in
+# rate limits count nothing (fail open), the outage is logged once. Short socket timeouts: a Redis that
+# hangs costs a second, then the process leaves it alone for `outage_retry_seconds`.
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "core.cache.FailSoftRedisCache",
         "LOCATION": CACHE_REDIS_URL,
         "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="portal"),
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1, "outage_retry_seconds": 5},
     }
 }
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
@@ -286,7 +290,7 @@ if PRODUCTION:
     # Production hardening: HTTPS only, secure cookies, HSTS. `manage.py check --deploy` is clean.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_REDIRECT_EXEMPT = [r"^healthz(/live)?$"]  # the container healthcheck speaks plain HTTP
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=31536000)
