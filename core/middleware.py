@@ -1,4 +1,4 @@
-"""Request checks that hold for every view of the project."""
+"""Request checks and response headers that hold for every view of the project."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 
 from django.core.exceptions import SuspiciousOperation
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control
 
 NUL = "\x00"
 FORM_CONTENT_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -43,3 +44,19 @@ class RejectNulBytesMiddleware:
         for name in [name for name, value in request.COOKIES.items() if NUL in name or NUL in value]:
             del request.COOKIES[name]
         return self.get_response(request)
+
+
+class PrivateWhenSignedInMiddleware:
+    """Every answer to a signed-in user is `Cache-Control: private, no-store`: invoices, balances and team
+    pages must not stay in a shared proxy's cache or in the browser's history cache after sign-out.
+    (Placed after AuthenticationMiddleware; a view's own max-age gives way to no-store.)"""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
+        return response
