@@ -13,8 +13,13 @@ COPY requirements.lock ./
 RUN pip install --require-hashes --no-deps -r requirements.lock && useradd --create-home portal
 COPY . .
 
+# Production unless told otherwise (portal/settings.py): the image never runs the developer mode.
+ENV DJANGO_DEBUG=0
+
 # Build-time steps need settings but no real services.
-RUN DJANGO_DEBUG=0 DJANGO_SECRET_KEY=build-only DJANGO_ALLOWED_HOSTS=build DATABASE_URL=postgres://build/build \
+RUN DJANGO_SECRET_KEY=build-only DJANGO_ALLOWED_HOSTS=build SITE_URL=https://build.invalid \
+    DEFAULT_FROM_EMAIL=build@build.invalid BILLING_SUPPORT_EMAIL=build@build.invalid \
+    DATABASE_URL=postgres://build/build \
     REDIS_URL=redis://build:6379/0 EMAIL_URL=consolemail:// STRIPE_API_BASE=https://api.stripe.com \
     STRIPE_SECRET_KEY=x STRIPE_PUBLISHABLE_KEY=x STRIPE_WEBHOOK_SECRET=x PAYPAL_API_BASE=https://api-m.paypal.com \
     PAYPAL_CLIENT_ID=x PAYPAL_CLIENT_SECRET=x PAYPAL_WEBHOOK_ID=x \

@@ -4,6 +4,9 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
+# The developer mode: settings default to production (portal/settings.py); every target here is a developer's.
+# pytest asks for it itself (pyproject.toml, [tool.pytest.ini_options] env).
+DEV := DJANGO_DEBUG=1
 
 .PHONY: run test test-dates lint install lock messages migrate demo clean
 
@@ -23,16 +26,16 @@ lock: $(STAMP)
 install: $(STAMP)
 
 messages: $(STAMP)
-	$(PY) manage.py compilemessages --ignore=.venv -v 0
+	$(DEV) $(PY) manage.py compilemessages --ignore=.venv -v 0
 
 migrate: $(STAMP)
-	$(PY) manage.py migrate --no-input -v 0
+	$(DEV) $(PY) manage.py migrate --no-input -v 0
 
 demo: migrate
-	$(PY) manage.py seed_demo
+	$(DEV) $(PY) manage.py seed_demo
 
 run: install messages migrate
-	$(PY) -m portal.devserver
+	$(DEV) $(PY) -m portal.devserver
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
@@ -43,7 +46,7 @@ lint: $(STAMP)
 test: install messages
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports --no-cache
-	PORTAL_PREFER_LOCAL_SERVICES=1 $(VENV)/bin/mypy
+	$(DEV) PORTAL_PREFER_LOCAL_SERVICES=1 $(VENV)/bin/mypy
 	PORTAL_PREFER_LOCAL_SERVICES=1 $(VENV)/bin/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 # invoices, payments and rewards only; .ci/run runs them at a few chosen instants (PORTAL_TEST_NOW).

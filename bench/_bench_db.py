@@ -14,6 +14,7 @@ def django_with_bench_db(name: str):
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
     os.environ.setdefault("PORTAL_PREFER_LOCAL_SERVICES", "1")
+    os.environ.setdefault("DJANGO_DEBUG", "1")  # the developer mode: settings default to production
     os.environ["PORTAL_TEST_DB_NAME"] = name
     import django
 

@@ -30,9 +30,15 @@ def stop_on_sigterm(signum, frame):
     raise KeyboardInterrupt
 
 
+def child_env() -> dict[str, str]:
+    """The environment of every process started here: the developer mode, asked for explicitly (settings
+    default to production, and so never to the public development secret key)."""
+    return {**os.environ, "PYTHONUNBUFFERED": "1", "DJANGO_DEBUG": "1", "SITE_URL": f"http://{HOST}:{PORT}"}
+
+
 def main() -> int:
     signal.signal(signal.SIGTERM, stop_on_sigterm)
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", "SITE_URL": f"http://{HOST}:{PORT}"}
+    env = child_env()
     demo = subprocess.run(  # noqa: S603
         [sys.executable, "manage.py", "seed_demo"], env=env, capture_output=True, text=True, check=True
     )

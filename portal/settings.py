@@ -1,13 +1,14 @@
 """Customer Center settings, read from the environment (django-environ).
 
-With nothing set, the project runs on embedded development defaults (see
-portal/embedded.py). With DJANGO_DEBUG=0 it is production: every secret and
-service address must come from the environment, or startup fails.
+Production unless the developer mode is asked for: with DJANGO_DEBUG unset (or 0) every secret, service
+address and the site's URL must come from the environment, or startup fails. DJANGO_DEBUG=1 (`make run`,
+the test configuration in pyproject.toml) runs on embedded development defaults (portal/embedded.py).
 """
 
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from portal import embedded, schedule
@@ -18,7 +19,9 @@ VAR_DIR = Path(environ.Env().str("PORTAL_VAR_DIR", default=str(BASE_DIR / "var")
 env = environ.Env()
 env.read_env(BASE_DIR / ".env", overwrite=False) if (BASE_DIR / ".env").exists() else None
 
-DEBUG = env.bool("DJANGO_DEBUG", default=True)
+# --- production defaults (issue 10, item 8) ----------------------------------
+# Production unless asked otherwise: a forgotten variable must never mean the public development secret key.
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
 PRODUCTION = not DEBUG
 
 # --- core -------------------------------------------------------------------
@@ -32,7 +35,13 @@ else:
         "DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"]
     )
 
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# The public base URL of links in emails and PDFs: required in production, and https there (cookies are
+# Secure-only, HTTP is redirected).
+SITE_URL = env.str("SITE_URL") if PRODUCTION else env.str("SITE_URL", default="http://127.0.0.1:8000")
+if PRODUCTION and not SITE_URL.startswith("https://"):
+    raise ImproperlyConfigured(f"SITE_URL must be an https:// URL in production, not {SITE_URL!r}")
+# The site's name in emails (allauth's "Hello from ...", subjects), the TOTP issuer and page titles.
+SITE_NAME = env.str("SITE_NAME", default="Customer Center")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -60,12 +69,16 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # NUL in the path, query or a form: 400 before any view queries PostgreSQL with it (core/middleware.py).
+    "core.middleware.RejectNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Signed-in answers: Cache-Control private, no-store (core/middleware.py).
+    "core.middleware.PrivateWhenSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -116,11 +129,15 @@ REDIS_URL = env.str("REDIS_URL") if "REDIS_URL" in env or PRODUCTION else embedd
 # Django's cache client speaks unix://, Celery's broker redis+socket:// for the same socket.
 CACHE_REDIS_URL = REDIS_URL.replace("redis+socket://", "unix://")
 
+# Redis away reads as a cache miss (core/cache.py): sessions (cached_db) come from the database, sign-in
+# rate limits count nothing (fail open), the outage is logged once. Short socket timeouts: a Redis that
+# hangs costs a second, then the process leaves it alone for `outage_retry_seconds`.
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "core.cache.FailSoftRedisCache",
         "LOCATION": CACHE_REDIS_URL,
         "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="portal"),
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1, "outage_retry_seconds": 5},
     }
 }
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
@@ -149,7 +166,7 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_UNIQUE_EMAIL = True
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Customer Center] "
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
@@ -161,7 +178,7 @@ ACCOUNT_RATE_LIMITS = {
     "change_password": "5/m/user",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
-MFA_TOTP_ISSUER = "Customer Center"
+MFA_TOTP_ISSUER = SITE_NAME
 
 # --- i18n -------------------------------------------------------------------
 
@@ -202,7 +219,11 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 # --- email ------------------------------------------------------------------
 
-DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Customer Center <billing@customer-center.test>")
+# Required in production: a development address on real emails would bounce, or worse, be answered.
+DEFAULT_FROM_EMAIL = env.str(
+    "DEFAULT_FROM_EMAIL",
+    **({} if PRODUCTION else {"default": "Customer Center <billing@customer-center.test>"}),
+)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 if "EMAIL_URL" in env or PRODUCTION:
     vars().update(env.email_url("EMAIL_URL"))
@@ -286,7 +307,10 @@ CONTENT_SECURITY_POLICY = {
         "connect-src": ["'self'", "https://api.stripe.com" if PRODUCTION else STRIPE_API_BASE],
         "img-src": ["'self'", "data:"],
         "style-src": ["'self'"],
+        # Our forms post to us only; the pay form's answer redirects to PayPal's approval page, and browsers
+        # hold a form's redirects to form-action too. Stripe's 3-D Secure runs in a frame (frame-src).
         "form-action": ["'self'", _paypal_approval_origin],
+        "base-uri": ["'self'"],
         "frame-ancestors": ["'none'"],
     }
 }
@@ -295,9 +319,13 @@ if PRODUCTION:
     # Production hardening: HTTPS only, secure cookies, HSTS. `manage.py check --deploy` is clean.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_REDIRECT_EXEMPT = [r"^healthz(/live)?$"]  # the container healthcheck speaks plain HTTP
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    # __Host- cookies: browsers accept them only Secure, for Path=/ and without Domain, so neither a
+    # subdomain nor plain HTTP can plant or overwrite the session or the CSRF token.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
     SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
@@ -318,7 +346,9 @@ LOGGING = {
 # --- business configuration -------------------------------------------------
 
 # Support contact printed on invoices, emails and the Help page.
-BILLING_SUPPORT_EMAIL = env.str("BILLING_SUPPORT_EMAIL", default="billing-support@customer-center.test")
+BILLING_SUPPORT_EMAIL = env.str(
+    "BILLING_SUPPORT_EMAIL", **({} if PRODUCTION else {"default": "billing-support@customer-center.test"})
+)
 
 # Seeds: a bank transfer can take two business days to reach the vendor, and one more for the invoice to be
 # closed; past that the customer may ask billing support to look for it. Pages and emails state these numbers

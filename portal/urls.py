@@ -4,7 +4,7 @@ from django.urls import include, path
 
 import checkout.urls
 import payments.urls
-from portal import views
+from portal import health, views
 
 # Admin sign-in goes through allauth: same rate limits, same MFA as the portal.
 admin.autodiscover()
@@ -19,7 +19,8 @@ urlpatterns = [
     path("help/", views.help_page, name="help"),
     path("orders/", views.orders, name="orders"),
     path("team/", include("accounts.team_urls")),
-    path("healthz", views.healthz, name="healthz"),
+    path("healthz", health.readiness, name="healthz"),
+    path("healthz/live", health.liveness, name="healthz_live"),
     path("robots.txt", views.robots_txt),
     path("account/", include("allauth.urls")),
     path("accounts/", include("accounts.urls")),

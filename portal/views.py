@@ -1,9 +1,7 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.db import connection
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse
 from django.shortcuts import render
-from django.views.decorators.cache import never_cache
 
 from accounts.decorators import account_required
 from core.business_days import transfer_business_days
@@ -42,13 +40,6 @@ def help_page(request):
         "rewards_validity_months": VALIDITY_MONTHS,
     }
     return render(request, "portal/help.html", context)
-
-
-@never_cache
-def healthz(request):
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
 
 
 def robots_txt(request):

@@ -41,7 +41,8 @@ ALLOWLIST_PREFIXES = {
     "media/": "uploaded media in development",
 }
 ALLOWLIST_NAMES = {
-    "healthz": "load-balancer health check, public by design",
+    "healthz": "readiness check (database, cache, broker), public by design",
+    "healthz_live": "liveness check, public by design",
     "payments:stripe_webhook": "provider webhook: authenticated by its signature, not a session",
     "payments:paypal_webhook": "provider webhook: authenticated by its signature, not a session",
 }

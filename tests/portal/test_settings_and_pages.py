@@ -13,6 +13,9 @@ PRODUCTION_ENV = {
     "DJANGO_DEBUG": "0",
     "DJANGO_SECRET_KEY": "x" * 64 + "-not-a-real-secret-but-long-and-random-enough-for-the-check",
     "DJANGO_ALLOWED_HOSTS": "billing.example.com",
+    "SITE_URL": "https://billing.example.com",
+    "DEFAULT_FROM_EMAIL": "Example Billing <billing@example.com>",
+    "BILLING_SUPPORT_EMAIL": "billing-support@example.com",
     "DATABASE_URL": "postgres://portal@db.internal:5432/portal",
     "REDIS_URL": "redis://redis.internal:6379/0",
     "EMAIL_URL": "smtp+tls://mailer:secret@smtp.example.com:587",
@@ -95,4 +98,4 @@ def test_dashboard_is_translated_to_french(client_of, billing_contact, account):
 
 
 def test_healthz_answers_ok(client, db):
-    assert client.get("/healthz").json() == {"status": "ok"}
+    assert client.get("/healthz").json()["status"] == "ok"
