@@ -58,7 +58,9 @@ def test_the_message_is_in_the_users_language(client_of, billing_contact, reward
     assert "Trop de codes de récompenses erronés" in response.content.decode()
 
 
-def test_wrong_codes_are_throttled_per_account_across_its_members(client_of, account, rewards_account, invoice):
+def test_wrong_codes_are_throttled_per_account_across_its_members(
+    client_of, account, rewards_account, invoice
+):
     members = [
         MembershipFactory(account=account, role=Role.BILLING_CONTACT).user
         for _ in range(REWARDS_CODE_FAILURES_PER_ACCOUNT // REWARDS_CODE_FAILURES_PER_USER + 1)
@@ -107,18 +109,24 @@ def test_the_checkout_throttles_rewards_codes_too(payer, account, rewards_accoun
     assert THROTTLED in str(refused.value)
 
 
-def test_the_pay_page_keeps_the_typed_code_when_throttled(client_of, payer, account, rewards_account, invoice):
+def test_the_pay_page_keeps_the_typed_code_when_throttled(
+    client_of, payer, account, rewards_account, invoice
+):
     client = client_of(payer)
     data = {"invoice": [invoice.number], "method": "card"}
     for n in range(REWARDS_CODE_FAILURES_PER_USER):
         client.post(reverse("payments:pay"), {**data, "rewards_code": f"WRONG-{n:04d}", "token": f"t{n}"})
-    response = client.post(reverse("payments:pay"), {**data, "rewards_code": "TYPED-AGAIN", "token": "t-last"})
+    response = client.post(
+        reverse("payments:pay"), {**data, "rewards_code": "TYPED-AGAIN", "token": "t-last"}
+    )
     body = response.content.decode()
     assert THROTTLED in body
     assert 'value="TYPED-AGAIN"' in body
 
 
-def test_another_users_account_code_counts_as_a_wrong_code(client_of, billing_contact, rewards_account, invoice):
+def test_another_users_account_code_counts_as_a_wrong_code(
+    client_of, billing_contact, rewards_account, invoice
+):
     foreign = RewardsAccountFactory(account=CustomerAccountFactory())
     client = client_of(billing_contact)
     for _ in range(REWARDS_CODE_FAILURES_PER_USER):

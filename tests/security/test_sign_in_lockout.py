@@ -56,7 +56,13 @@ def ap(account):
 
 def test_failures_on_made_up_emails_from_many_addresses_lock_nobody_else_out(client, ap):
     for n in range(5):
-        sign_in(client, f"nobody{n}@made-up.example", "guess", client_ip=f"203.0.113.{n + 1}", spoofed=f"1.1.1.{n}")
+        sign_in(
+            client,
+            f"nobody{n}@made-up.example",
+            "guess",
+            client_ip=f"203.0.113.{n + 1}",
+            spoofed=f"1.1.1.{n}",
+        )
     assert sign_in(client, ap.email, PASSWORD, client_ip="198.51.100.20").status_code == 302
     assert client.get(reverse("dashboard")).status_code == 200
     client.logout()
@@ -85,7 +91,9 @@ def test_totp_codes_are_limited_per_user_not_per_portal(client, ap, billing_cont
     TOTP.activate(ap, secret)
     sign_in(client, ap.email, PASSWORD, client_ip="203.0.113.1")
     for n in range(5):
-        client.post(reverse("mfa_authenticate"), {"code": "000000"}, HTTP_X_FORWARDED_FOR=f"203.0.113.{n + 1}")
+        client.post(
+            reverse("mfa_authenticate"), {"code": "000000"}, HTTP_X_FORWARDED_FOR=f"203.0.113.{n + 1}"
+        )
     code = format_hotp_value(hotp_value(secret, int(time.time()) // 30))
     refused = client.post(reverse("mfa_authenticate"), {"code": code}, HTTP_X_FORWARDED_FOR="203.0.113.9")
     assert TOO_MANY in refused.content.decode()

@@ -30,9 +30,13 @@ def test_staff_without_totp_are_sent_to_enrol_before_the_admin(client, superuser
     assert client.get("/admin/").status_code == 302
 
 
+@pytest.mark.django_db(transaction=True)  # allauth signals the enrolment on commit, inside the request
 def test_enrolling_totp_opens_the_admin(client):
     staff = staff_user(totp=False)
     sign_in(client, staff)
+    confirm = client.get(reverse("mfa_activate_totp"))  # allauth asks for the password again first
+    assert confirm["Location"].startswith(reverse("account_reauthenticate"))
+    client.post(confirm["Location"], {"password": PASSWORD})
     page = client.get(reverse("mfa_activate_totp"))
     secret = page.context["form"].secret
     response = client.post(reverse("mfa_activate_totp"), {"code": totp_code(secret)})

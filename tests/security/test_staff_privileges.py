@@ -14,7 +14,7 @@ from django.core import mail
 from django.urls import reverse
 
 from accounts.models import ActivityEntry, Role, User
-from accounts.services import BILLING_SUPPORT_GROUP
+from accounts.services import BILLING_SUPPORT_GROUP, billing_support_group_ensure
 from tests.factories import PASSWORD, MembershipFactory, UserFactory, staff_sign_in, staff_user
 
 pytestmark = pytest.mark.django_db
@@ -97,7 +97,9 @@ def test_support_cannot_give_admin_rights_groups_or_change_the_sign_in_address(c
 
 def test_support_cannot_change_another_staff_member(client, support):
     superuser = staff_user(superuser=True, support_group=False, email="root@vendor.example")
-    response = client.post(change_url(superuser), full_change_form(superuser, email="support2@vendor.example"))
+    response = client.post(
+        change_url(superuser), full_change_form(superuser, email="support2@vendor.example")
+    )
     assert response.status_code == 403
     superuser.refresh_from_db()
     assert superuser.email == "root@vendor.example"
@@ -137,8 +139,9 @@ def test_support_sends_the_customers_own_password_reset_email(client, support, a
 
 def test_a_superuser_still_manages_staff(client):
     root = staff_user(superuser=True, support_group=False)
-    newcomer = staff_user(support_group=False, is_staff=False, totp=False)
+    newcomer = UserFactory()
     staff_sign_in(client, root)
+    billing_support_group_ensure()
     group = Group.objects.get(name=BILLING_SUPPORT_GROUP)
     client.post(change_url(newcomer), full_change_form(newcomer, is_staff="on", groups=[group.pk]))
     newcomer.refresh_from_db()
