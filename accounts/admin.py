@@ -53,19 +53,19 @@ class SupportActivityAdminMixin:
         )
 
     def log_addition(self, request, obj, message):
-        entry = super().log_addition(request, obj, message)  # type: ignore[misc]
+        entry = super().log_addition(request, obj, message)
         self._activity(request, obj, action=activity.ADMIN_ADDED, message="")
         return entry
 
     def log_change(self, request, obj, message):
-        entry = super().log_change(request, obj, message)  # type: ignore[misc]
+        entry = super().log_change(request, obj, message)
         self._activity(request, obj, action=activity.ADMIN_CHANGED, message=entry.get_change_message())
         return entry
 
     def log_deletions(self, request, queryset):
         for obj in queryset:  # still in the database: deleted right after
             self._activity(request, obj, action=activity.ADMIN_DELETED, message="")
-        return super().log_deletions(request, queryset)  # type: ignore[misc]
+        return super().log_deletions(request, queryset)
 
 
 class MembershipAdminForm(forms.ModelForm):

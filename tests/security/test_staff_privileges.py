@@ -205,3 +205,36 @@ def test_support_changes_to_a_membership_are_in_the_activity_log(client, support
     assert response.status_code == 302
     entry = ActivityEntry.objects.get(account=account, action="support.admin_changed")
     assert entry.by_vendor_support and viewer.email in entry.summary
+
+
+def test_an_invoice_cancelled_by_support_shows_the_reason_to_the_customer(client, support, ap, account):
+    from tests.invoices.factories import InvoiceFactory
+
+    invoice = InvoiceFactory(account=account)
+    client.post(
+        reverse("admin:invoices_invoice_changelist"),
+        {
+            "action": "cancel_selected",
+            "confirm": "1",
+            "_selected_action": [invoice.pk],
+            "reason": "Ticket 5120: duplicate of another invoice",
+        },
+    )
+    entry = ActivityEntry.objects.get(account=account, action="invoice.cancelled")
+    assert entry.by_vendor_support
+    client.logout()
+    client.force_login(ap)
+    body = client.get(reverse("team_activity")).content.decode()
+    assert "Ticket 5120: duplicate of another invoice" in body and "Vendor support" in body
+
+
+def test_the_activity_log_records_the_clients_address_behind_the_load_balancer(settings, client, ap, account):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    client.post(
+        reverse("account_login"),
+        {"login": ap.email, "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR="10.9.9.9, 198.51.100.77",
+        REMOTE_ADDR="172.18.0.5",
+    )
+    entry = ActivityEntry.objects.get(account=account, action="auth.signed_in")
+    assert entry.ip_address == "198.51.100.77" and not entry.by_vendor_support
