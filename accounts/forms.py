@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.activity import action_label
+from accounts.activity import action_label, actor_choice_label
 from accounts.models import BillingContactGrantMode, ContactKind, Role, User
 
 if TYPE_CHECKING:
@@ -66,7 +66,7 @@ class ActivityFilterForm(forms.Form):
         # Both are declared as ChoiceFields above; self.fields is typed as plain Fields.
         assert isinstance(action, forms.ChoiceField) and isinstance(actor, forms.ChoiceField)
         action.choices = [("", _("All actions"))] + [(a, action_label(a)) for a in actions]
-        actor.choices = [("", _("Everyone"))] + [(a, a) for a in actors]
+        actor.choices = [("", _("Everyone"))] + [(a, actor_choice_label(a)) for a in actors]
 
     def clean(self):
         cleaned = super().clean()
@@ -106,6 +106,8 @@ class BillingContactGrantForm(forms.Form):
                 _("No one has signed up and verified %(email)s yet. Ask them to sign up first.")
                 % {"email": email}
             )
+        if address.user.is_staff:
+            raise forms.ValidationError(_("Vendor staff cannot be members of a customer account."))
         self.user: User = address.user
         return email
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import selectors
-from accounts.activity import action_label
+from accounts.activity import action_label, actor_label
 from accounts.decorators import account_required
 from accounts.forms import ActivityFilterForm
 from accounts.views import forbidden, require_perm
@@ -49,6 +49,9 @@ def team_activity(request):
     page = Paginator(entries, ACTIVITY_PAGE_SIZE).get_page(request.GET.get("page"))
     for entry in page.object_list:
         entry.action_label = action_label(entry.action)
+        entry.actor_label = actor_label(
+            actor_email=entry.actor_email, by_vendor_support=entry.by_vendor_support
+        )
     export_query = request.GET.copy()
     export_query.pop("page", None)
     return render(
@@ -79,7 +82,9 @@ def team_activity_export(request):
         writer.writerow(
             [
                 csv_text_cell(entry.created_at.astimezone(datetime.UTC).strftime("%Y-%m-%d %H:%M:%S")),
-                csv_text_cell(entry.actor_email),
+                csv_text_cell(
+                    actor_label(actor_email=entry.actor_email, by_vendor_support=entry.by_vendor_support)
+                ),
                 csv_text_cell(action_label(entry.action)),
                 csv_text_cell(entry.summary),
                 csv_text_cell(entry.target),

@@ -1,3 +1,12 @@
+from allauth.account.authentication import get_authentication_records
+from allauth.mfa.models import Authenticator
+from allauth.mfa.utils import is_mfa_enabled
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
 SESSION_KEY = "current_account_id"
 
 
@@ -23,3 +32,45 @@ class CurrentAccountMiddleware:
     def __call__(self, request):
         request.account = resolve_current_account(request)
         return self.get_response(request)
+
+
+def staff_mfa_passed(request) -> bool:
+    """This session passed a second factor (TOTP, or a recovery code) after the password.
+
+    allauth keeps the methods used in the session; "mfa" is recorded by the TOTP step of the sign-in,
+    by MFA re-authentication, and by TOTP enrolment (accounts.signals.record_totp_enrolment).
+    """
+    return any(record.get("method") == "mfa" for record in get_authentication_records(request, request.user))
+
+
+class StaffMFAMiddleware:
+    """Vendor staff (superusers too) open the admin only in a session that passed TOTP.
+
+    Without an authenticator they are sent to enrol one; with one but a session signed in without it
+    (enrolled since, or a session from before this rule), to type a code again. Customers are not
+    concerned: the portal's pages don't require a second factor.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.is_staff and self._guards(request.path):
+            if not is_mfa_enabled(user, [Authenticator.Type.TOTP]):
+                messages.info(
+                    request,
+                    _(
+                        "Vendor staff open the admin with two-factor authentication: set up an authenticator app."
+                    ),
+                )
+                return redirect(reverse("mfa_activate_totp"))
+            if not staff_mfa_passed(request):
+                return redirect(
+                    f"{reverse('mfa_reauthenticate')}?{urlencode({'next': request.get_full_path()})}"
+                )
+        return self.get_response(request)
+
+    @staticmethod
+    def _guards(path: str) -> bool:
+        return path.startswith(reverse("admin:index")) and path != reverse("admin:logout")

@@ -178,6 +178,8 @@ class ActivityEntry(models.Model):
     )
     actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     actor_email = models.EmailField(blank=True, help_text=_("Kept when the user is later deleted."))
+    # The actor was vendor staff (billing support in the admin): customers see "Vendor support", not who.
+    by_vendor_support = models.BooleanField(_("by vendor support"), default=False)
     action = models.CharField(_("action"), max_length=60, db_index=True)
     summary = models.CharField(_("summary"), max_length=300)
     target = models.CharField(_("target"), max_length=120, blank=True)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 
+from accounts import activity
 from accounts.models import (
     AccountContact,
     ActivityEntry,
@@ -115,8 +116,10 @@ def activity_for_account(*, account: CustomerAccount, filters: ActivityFilters) 
     entries = ActivityEntry.objects.filter(account=account).order_by("-created_at", "-id")
     if filters.action:
         entries = entries.filter(action=filters.action)
-    if filters.actor:
-        entries = entries.filter(actor_email__iexact=filters.actor)
+    if filters.actor == activity.VENDOR_SUPPORT:
+        entries = entries.filter(by_vendor_support=True)
+    elif filters.actor:
+        entries = entries.filter(actor_email__iexact=filters.actor, by_vendor_support=False)
     if filters.date_from:
         entries = entries.filter(created_at__date__gte=filters.date_from)
     if filters.date_to:
@@ -134,10 +137,17 @@ def activity_actions(*, account: CustomerAccount) -> list[str]:
 
 
 def activity_actors(*, account: CustomerAccount) -> list[str]:
-    return list(
-        ActivityEntry.objects.filter(account=account)
+    """The Person filter's choices: the team members who acted, then "vendor support" if staff did.
+
+    Staff members' own addresses are never listed to customers.
+    """
+    entries = ActivityEntry.objects.filter(account=account)
+    members = list(
+        entries.filter(by_vendor_support=False)
         .exclude(actor_email="")
         .order_by("actor_email")
         .values_list("actor_email", flat=True)
         .distinct()
     )
+    by_support = entries.filter(by_vendor_support=True).exists()
+    return members + ([activity.VENDOR_SUPPORT] if by_support else [])

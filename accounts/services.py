@@ -2,8 +2,10 @@ from __future__ import annotations
 
 import logging
 
-from django.conf import settings
+from allauth.account.adapter import get_adapter as get_account_adapter
+from allauth.account.forms import ResetPasswordForm
 from django.db import IntegrityError, transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts import activity
@@ -23,13 +25,12 @@ logger = logging.getLogger(__name__)
 
 
 def client_ip(request) -> str | None:
-    """The caller's IP; behind our own load balancer (TRUST_X_FORWARDED_FOR) the address it saw."""
+    """The caller's IP, as the sign-in rate limits see it: behind ALLAUTH_TRUSTED_PROXY_COUNT proxies of
+    ours, the address the outermost of them appended to X-Forwarded-For (what the client wrote is not
+    trusted); else REMOTE_ADDR."""
     if request is None:
         return None
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if settings.TRUST_X_FORWARDED_FOR and forwarded:
-        return forwarded.split(",")[-1].strip() or None
-    return request.META.get("REMOTE_ADDR") or None
+    return get_account_adapter(request).get_client_ip(request) or None
 
 
 def activity_record(
@@ -42,12 +43,17 @@ def activity_record(
     details: dict | None = None,
     request=None,
 ) -> ActivityEntry:
-    """Append one entry to the account's activity log (who, what, when, from which IP)."""
+    """Append one entry to the account's activity log (who, what, when, from which IP).
+
+    An entry by vendor staff is marked `by_vendor_support`: the customer sees "Vendor support" (and the
+    reason, which the staff services put in the summary), the admin sees which staff member.
+    """
     real_actor = actor if actor is not None and actor.is_authenticated else None
     return ActivityEntry.objects.create(
         account=account,
         actor=real_actor,
         actor_email=real_actor.email if real_actor else "",
+        by_vendor_support=bool(real_actor and real_actor.is_staff),
         action=action,
         summary=summary[:300],
         target=target[:120],
@@ -339,6 +345,8 @@ def billing_contact_grant(
     reason = reason.strip()
     if not reason:
         raise TeamError(_("A reason is required."))
+    if user.is_staff:
+        raise TeamError(_("Vendor staff cannot be members of a customer account."))
     mode = BillingContactGrantMode(mode)
     account = _account_lock(account)
     previous = list(
@@ -379,3 +387,29 @@ def billing_contact_grant(
         request=request,
     )
     return grant
+
+
+def user_password_reset_send(*, staff: User, user: User, request) -> None:
+    """Support's answer to "I cannot sign in": the customer's own password-reset email.
+
+    The same email as "Forgot your password?" (allauth's), in the customer's language: the link lets
+    them choose a new password; support never sets, sees or learns one. Recorded on each of their
+    accounts' activity logs.
+    """
+    if not user.is_active:
+        raise TeamError(_("%(email)s is deactivated: no reset email is sent.") % {"email": user.email})
+    with translation.override(user.language):
+        form = ResetPasswordForm(data={"email": user.email})
+        if not form.is_valid():
+            raise TeamError(_("No reset email could be sent to %(email)s.") % {"email": user.email})
+        form.save(request)
+    for account in CustomerAccount.objects.filter(memberships__user=user):
+        activity_record(
+            account=account,
+            actor=staff,
+            action=activity.PASSWORD_RESET_SENT_BY_SUPPORT,
+            summary=f"Support sent {user.email} a password reset email",
+            target=user.email,
+            details={"user_id": user.pk},
+            request=request,
+        )

@@ -1,4 +1,7 @@
+from allauth.account.internal.flows.login import record_authentication
 from allauth.account.signals import email_changed, email_confirmed, user_logged_in, user_signed_up
+from allauth.mfa.models import Authenticator
+from allauth.mfa.signals import authenticator_added
 from django.dispatch import receiver
 
 from accounts import invitations, services
@@ -59,3 +62,13 @@ def move_billing_contact_email(request, user, from_email_address, to_email_addre
     services.billing_contact_email_sync(
         user=user, old_email=from_email_address.email, new_email=to_email_address.email, request=request
     )
+
+
+@receiver(authenticator_added)
+def record_totp_enrolment(request, user, authenticator, **kwargs):
+    """Enrolling TOTP proves the code works: the session counts as having passed it, so a staff member
+    who just enrolled reaches the admin without typing a second code (accounts.middleware)."""
+    if request is not None and authenticator.type == Authenticator.Type.TOTP:
+        # allauth's own record of the methods used in the session (internal module, public behaviour:
+        # allauth.account.authentication.get_authentication_records reads it).
+        record_authentication(request, user, "mfa", type="totp", enrolled=True)

@@ -172,7 +172,7 @@ class InvoiceAdmin(admin.ModelAdmin):
     def resend_selected(self, request, queryset):
         sent = 0
         for invoice in queryset.exclude(state=InvoiceState.DRAFT):
-            invoice_email_resend(invoice=invoice, actor=request.user)
+            invoice_email_resend(invoice=invoice, actor=request.user, request=request)
             sent += 1
         self.message_user(request, _("%(count)d invoice(s) queued for sending.") % {"count": sent})
 

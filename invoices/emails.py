@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import AccountContact, ContactKind, CustomerAccount, User
+from accounts.services import activity_record
 from invoices.models import Invoice
 from invoices.pdf import invoice_pdf_bytes, pdf_file_name
 from notifications.models import UNSENT_STATUSES, OutboxEmail
@@ -71,7 +72,7 @@ def invoice_email_queue(
 
 
 @transaction.atomic
-def invoice_email_resend(*, invoice: Invoice, actor: User | None) -> OutboxEmail:
+def invoice_email_resend(*, invoice: Invoice, actor: User | None, request=None) -> OutboxEmail:
     """Staff resend: a new email each time, except while the previous resend is still on its way."""
     invoice = Invoice.objects.select_for_update().select_related("account").get(pk=invoice.pk)
     prefix = f"invoice:{invoice.pk}:v{invoice.version}:staff-resend-"
@@ -87,6 +88,15 @@ def invoice_email_resend(*, invoice: Invoice, actor: User | None) -> OutboxEmail
         requested_by=actor,
     )
     assert email is not None  # the invoice row is locked: resends of a version are numbered one at a time
+    activity_record(
+        account=invoice.account,
+        actor=actor,
+        action="invoice.resent",
+        summary=f"Invoice {invoice.number} emailed again",
+        target=invoice.number,
+        details={"outbox_email_id": email.pk},
+        request=request,
+    )
     return email
 
 

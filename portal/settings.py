@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "accounts.middleware.CurrentAccountMiddleware",
+    "accounts.middleware.StaffMFAMiddleware",  # the admin asks staff for TOTP (after auth and messages)
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -170,7 +171,10 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
-    "login_failed": "5/5m/ip,5/5m/key",
+    # Per target account (key: the email, or the user for TOTP codes) and per real client address
+    # (ALLAUTH_TRUSTED_PROXY_COUNT below): an attacker slows down one account or their own address, never
+    # the portal. The address limit is higher, for offices behind one NAT.
+    "login_failed": "20/5m/ip,5/5m/key",
     "signup": "20/m/ip",
     "confirm_email": "1/3m/key",
     "reset_password": "20/m/ip,5/m/key",
@@ -281,8 +285,11 @@ PAYPAL_WEBHOOK_ID = env.str("PAYPAL_WEBHOOK_ID", **({} if PRODUCTION else {"defa
 
 # --- security ---------------------------------------------------------------
 
-# Behind a load balancer that appends the client address to X-Forwarded-For (activity log IPs).
-TRUST_X_FORWARDED_FOR = env.bool("TRUST_X_FORWARDED_FOR", default=False)
+# How many proxies of ours stand in front of the portal, each appending the address it saw to
+# X-Forwarded-For: the client's address is then the entry that many places from the end (what the client
+# wrote itself is never trusted). 0, the default, ignores the header (a development server). Sign-in rate
+# limits and the activity log's IP addresses use it. docker-compose's web service sets 1.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"

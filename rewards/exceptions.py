@@ -24,6 +24,13 @@ class RewardsCodeUnknown(RewardsError):
     )
 
 
+class RewardsCodeThrottled(RewardsError):
+    default_message = _(
+        "Too many wrong rewards codes were entered. For your security, please try again in 15 minutes, "
+        "or copy the code from your rewards email."
+    )
+
+
 class RewardsCodeExpired(RewardsError):
     default_message = _("The rewards of this code have expired. Expired rewards cannot be reactivated.")
 

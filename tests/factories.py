@@ -45,3 +45,43 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     account = factory.SubFactory(CustomerAccountFactory)
     role = Role.VIEWER
+
+
+def staff_user(*, superuser: bool = False, support_group: bool = True, totp: bool = True, **kwargs) -> User:
+    """A vendor staff member: in the "Billing support" group (unless told), with TOTP enrolled (unless told)."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+    from django.contrib.auth.models import Group
+
+    from accounts.services import BILLING_SUPPORT_GROUP, billing_support_group_ensure
+
+    user = UserFactory(is_staff=True, is_superuser=superuser, **kwargs)
+    if support_group:
+        billing_support_group_ensure()
+        user.groups.add(Group.objects.get(name=BILLING_SUPPORT_GROUP))
+    if totp:
+        TOTP.activate(user, generate_totp_secret())
+    return user
+
+
+def staff_sign_in(client, user: User):
+    """`client` signed in as `user` as if they had passed the TOTP step (the admin requires it of staff).
+
+    The real sign-in with a code is tested in tests/security/test_staff_mfa.py; here, like force_login,
+    the session is written directly: allauth's record of the methods used, with "mfa" among them.
+    """
+    import time
+
+    from allauth.account.internal.flows.login import (
+        _AUTHENTICATION_METHODS_USER_SESSION_KEY,
+        AUTHENTICATION_METHODS_SESSION_KEY,
+    )
+
+    client.force_login(user)
+    session = client.session
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = [
+        {"method": "password", "at": time.time(), "email": user.email},
+        {"method": "mfa", "at": time.time(), "type": "totp"},
+    ]
+    session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(user.pk)
+    session.save()
+    return client

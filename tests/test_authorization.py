@@ -35,7 +35,7 @@ LOGIN = "login"
 # Route prefixes and URL names outside this test, each with why.
 ALLOWLIST_PREFIXES = {
     "account/": "allauth: sign-in, sign-up, email, MFA (its own tests and rate limits)",
-    "admin/": "Django admin: staff only, its own permission system (tests/accounts/test_staff_grant.py)",
+    "admin/": "Django admin: staff with TOTP only, its own permission system (tests/security/test_staff_*.py)",
     "i18n/": "language switch, public by design",
     "static/": "static files",
     "media/": "uploaded media in development",

@@ -43,7 +43,7 @@ def rewards_redeem_selection(
     """
     if not user.has_perm("accounts.redeem_rewards", account):
         raise RewardsPermissionDenied()
-    rewards_account = rewards_account_by_code(account=account, code=code)
+    rewards_account = rewards_account_by_code(user=user, account=account, code=code)
     replayed = rewards_replayed(account=account, key_prefix=key_prefix)
     if replayed:
         return replayed

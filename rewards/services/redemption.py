@@ -49,6 +49,7 @@ from rewards.selectors import (
     rewards_applicable_amount,
     usable_lots,
 )
+from rewards.services.code_attempts import rewards_code_attempt_check, rewards_code_failure_record
 from rewards.services.emails import RewardsEmailKind, email_enqueue
 from rewards.services.enrollment import code_normalise
 
@@ -76,10 +77,14 @@ class RedemptionPreview:
     remaining_due: Decimal  # what stays due after the redemption (taxes, other lines)
 
 
-def rewards_account_by_code(*, account: CustomerAccount, code: str) -> RewardsAccount:
+def rewards_account_by_code(*, user: User, account: CustomerAccount, code: str) -> RewardsAccount:
+    """The account's rewards behind `code`; a wrong code counts against the user and the account
+    (rewards.services.code_attempts), and past the limit no code is looked up."""
+    rewards_code_attempt_check(user=user, account=account)
     normalised = code_normalise(code)
     rewards_account = RewardsAccount.objects.filter(code=normalised).first() if normalised else None
     if rewards_account is None or rewards_account.account_id != account.pk or not rewards_account.is_active:
+        rewards_code_failure_record(user=user, account=account)
         raise RewardsCodeUnknown()
     return rewards_account
 
@@ -173,7 +178,7 @@ def rewards_preview(
 ) -> RedemptionPreview:
     """What redeeming `code` on `invoice` would do, without writing anything."""
     _check_access(user=user, account=account, invoice=invoice)
-    rewards_account = rewards_account_by_code(account=account, code=code)
+    rewards_account = rewards_account_by_code(user=user, account=account, code=code)
     applicable = _check_invoice(invoice=invoice, rewards_account=rewards_account)
     today = timezone.localdate()
     lots = list(usable_lots(rewards_account=rewards_account, today=today))
@@ -238,7 +243,7 @@ def rewards_redeem(
 
 @transaction.atomic
 def _redeem(*, user, account, invoice, code, amount, request, key) -> Payment:
-    rewards_account = rewards_account_by_code(account=account, code=code)
+    rewards_account = rewards_account_by_code(user=user, account=account, code=code)
     # Lock order everywhere: invoice first, then lots (earliest expiry first) — concurrent redemptions queue here.
     (invoice,) = invoices_lock(invoice_ids=[invoice.pk])
     if key:

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts.models import ActivityEntry
 from accounts.services import activity_record
+from tests.factories import staff_sign_in, staff_user
 
 pytestmark = pytest.mark.django_db
 
@@ -93,7 +94,8 @@ def test_activity_entries_cannot_be_edited():
         entry.save()
 
 
-def test_staff_see_the_activity_in_the_admin_read_only(admin_client, account, billing_contact):
+def test_staff_see_the_activity_in_the_admin_read_only(client, account, billing_contact):
+    admin_client = staff_sign_in(client, staff_user(superuser=True, support_group=False))
     record(account, billing_contact, "member.removed", "Removed someone")
     response = admin_client.get(reverse("admin:accounts_activityentry_changelist"))
     assert "Removed someone" in response.content.decode()

@@ -2,18 +2,14 @@ import pytest
 from django.contrib.auth.models import Group
 
 from accounts.services import BILLING_SUPPORT_GROUP, billing_support_group_ensure
-from tests.factories import CustomerAccountFactory, MembershipFactory, UserFactory
+from tests.factories import CustomerAccountFactory, MembershipFactory, UserFactory, staff_sign_in, staff_user
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def support_client(client):
-    billing_support_group_ensure()
-    staff = UserFactory(is_staff=True)
-    staff.groups.add(Group.objects.get(name=BILLING_SUPPORT_GROUP))
-    client.force_login(staff)
-    return client
+    return staff_sign_in(client, staff_user())
 
 
 def test_billing_support_group_may_change_accounts_but_never_delete_money_rows():

@@ -1,22 +1,18 @@
 """Support staff grant or transfer the billing-contact role in the admin, with a required reason."""
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from accounts.models import ActivityEntry, BillingContactGrant, Membership, Role
-from accounts.services import BILLING_SUPPORT_GROUP, billing_support_group_ensure
-from tests.factories import UserFactory
+from tests.factories import UserFactory, staff_sign_in, staff_user
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def staff(client):
-    billing_support_group_ensure()
-    user = UserFactory(is_staff=True, email="support@vendor.test")
-    user.groups.add(Group.objects.get(name=BILLING_SUPPORT_GROUP))
-    client.force_login(user)
+    user = staff_user(email="support@vendor.test")
+    staff_sign_in(client, user)
     return user
 
 
@@ -84,7 +80,7 @@ def test_customers_cannot_reach_the_grant_form(client_of, billing_contact, accou
 
 
 def test_staff_without_the_support_group_are_refused(client, account):
-    client.force_login(UserFactory(is_staff=True))
+    staff_sign_in(client, staff_user(support_group=False))
     assert client.get(url(account)).status_code == 403
 
 

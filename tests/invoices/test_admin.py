@@ -7,7 +7,7 @@ from django.urls import reverse
 from invoices.emails import EmailKind
 from invoices.models import CreditMemo, Invoice, InvoiceState
 from notifications.models import OutboxEmail
-from tests.factories import UserFactory
+from tests.factories import staff_sign_in, staff_user
 from tests.invoices.factories import DraftInvoiceFactory, InvoiceFactory, InvoiceLineFactory
 
 pytestmark = pytest.mark.django_db
@@ -16,15 +16,7 @@ CHANGELIST = reverse("admin:invoices_invoice_changelist")
 
 @pytest.fixture
 def staff(client):
-    from django.contrib.auth.models import Group
-
-    from accounts.services import billing_support_group_ensure
-
-    billing_support_group_ensure()
-    user = UserFactory(is_staff=True)
-    user.groups.add(Group.objects.get(name="Billing support"))
-    client.force_login(user)
-    return client
+    return staff_sign_in(client, staff_user())
 
 
 @pytest.mark.parametrize("term", ["INV-US-1001", "Acme", "C-100200", "PO-7781", "ORD-55012"])

@@ -21,7 +21,7 @@ from notifications.services import outbox_enqueue, outbox_resend
 from notifications.tasks import SEND_TIME_LIMIT, outbox_send, outbox_sweep
 from portal.celery import app
 from portal.schedule import BEAT_SCHEDULE
-from tests.factories import CustomerAccountFactory
+from tests.factories import CustomerAccountFactory, staff_sign_in, staff_user
 from tests.invoices.factories import InvoiceFactory
 from tests.notifications.helpers import sent_keys, wait_for
 
@@ -245,16 +245,7 @@ def test_resending_a_failed_email_tries_the_same_row_again(django_capture_on_com
 
 @pytest.fixture
 def staff_client(client):
-    from django.contrib.auth.models import Group
-
-    from accounts.services import billing_support_group_ensure
-    from tests.factories import UserFactory
-
-    billing_support_group_ensure()
-    user = UserFactory(is_staff=True)
-    user.groups.add(Group.objects.get(name="Billing support"))
-    client.force_login(user)
-    return client
+    return staff_sign_in(client, staff_user())
 
 
 def test_staff_see_the_outbox_read_only_and_find_an_email_by_recipient(staff_client):

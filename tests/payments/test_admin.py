@@ -3,14 +3,12 @@
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from accounts.services import BILLING_SUPPORT_GROUP, billing_support_group_ensure
 from payments.ledger import payment_allocate
 from payments.models import PaymentMethod, PaymentProvider, Refund
 from payments.services.credit import refund_request
-from tests.factories import UserFactory
+from tests.factories import staff_sign_in, staff_user
 from tests.invoices.factories import InvoiceFactory
 from tests.payments.factories import PaymentFactory, RemittanceAdviceFactory
 
@@ -19,11 +17,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def staff_client(client):
-    billing_support_group_ensure()
-    staff = UserFactory(is_staff=True)
-    staff.groups.add(Group.objects.get(name=BILLING_SUPPORT_GROUP))
-    client.force_login(staff)
-    return client
+    return staff_sign_in(client, staff_user())
 
 
 @pytest.mark.parametrize(

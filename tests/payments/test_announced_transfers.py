@@ -20,7 +20,7 @@ from payments.models import PaymentMethod, PaymentProvider, RemittanceAdvice
 from payments.selectors import remittance_advices_for_invoice
 from payments.services.credit import account_credit_apply
 from payments.services.offline import remittance_advice_record
-from tests.factories import UserFactory
+from tests.factories import staff_sign_in, staff_user
 from tests.invoices.factories import InvoiceFactory, RemittanceInstructionFactory
 from tests.payments.factories import PaymentFactory, RemittanceAdviceFactory, invoice_paid
 
@@ -38,14 +38,7 @@ def _frozen_clock():
 
 @pytest.fixture
 def staff(db):
-    from django.contrib.auth.models import Group
-
-    from accounts.services import BILLING_SUPPORT_GROUP, billing_support_group_ensure
-
-    billing_support_group_ensure()
-    user = UserFactory(is_staff=True)
-    user.groups.add(Group.objects.get(name=BILLING_SUPPORT_GROUP))
-    return user
+    return staff_user()
 
 
 @pytest.fixture
@@ -141,7 +134,7 @@ def test_staff_reconcile_a_transfer_for_a_closed_invoice_as_account_credit_in_on
 ):
     invoice_paid(inv_1003, "1353.56", method=PaymentMethod.CARD)
     advice = RemittanceAdvice.objects.get(invoice=inv_1003)
-    client.force_login(staff)
+    staff_sign_in(client, staff)
     response = client.post(
         reverse("admin:payments_remittanceadvice_changelist"),
         {"action": "reconcile", "_selected_action": [advice.pk]},
@@ -225,7 +218,7 @@ def test_reconcile_prefill_proposes_the_balance_and_the_rest_as_account_credit(
     client, staff, account, inv_1002
 ):
     advice = RemittanceAdvice.objects.get(invoice=inv_1002)
-    client.force_login(staff)
+    staff_sign_in(client, staff)
     response = client.post(
         reverse("admin:payments_remittanceadvice_changelist"),
         {"action": "reconcile", "_selected_action": [advice.pk]},
@@ -247,7 +240,7 @@ def test_reconcile_prefill_proposes_the_balance_and_the_rest_as_account_credit(
 
 
 def test_reconcile_page_lists_announced_transfers_with_what_can_be_applied(client, staff, inv_1002):
-    client.force_login(staff)
+    staff_sign_in(client, staff)
     body = client.get(reverse("admin:payments_payment_reconcile")).content.decode()
     assert "INV-US-1002" in body
     assert "28248.50" in body or "28,248.50" in body

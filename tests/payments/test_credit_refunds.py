@@ -19,6 +19,7 @@ from payments.services.credit import (
     refund_reject,
     refund_request,
 )
+from tests.factories import staff_sign_in, staff_user
 from tests.invoices.factories import InvoiceFactory
 from tests.payments.factories import PaymentFactory
 
@@ -240,17 +241,10 @@ def test_staff_approve_a_card_refund_through_stripe(localstripe, account, billin
 
 
 def test_admin_approve_view_records_a_bank_refund(client, account, billing_contact):
-    from django.contrib.auth.models import Group
-
-    from accounts.services import BILLING_SUPPORT_GROUP, billing_support_group_ensure
-    from tests.factories import UserFactory
-
-    billing_support_group_ensure()
-    staff = UserFactory(is_staff=True)
-    staff.groups.add(Group.objects.get(name=BILLING_SUPPORT_GROUP))
+    staff = staff_user()
     pay(account, "300.00", method=PaymentMethod.CHEQUE, provider=PaymentProvider.OFFLINE)
     refund = refund_request(account=account, currency="USD", actor=billing_contact)
-    client.force_login(staff)
+    staff_sign_in(client, staff)
     url = reverse("admin:payments_refund_approve", args=[refund.pk])
     missing = client.post(url, {"bank_reference": ""})
     assert "Enter the reference" in missing.content.decode()

@@ -17,7 +17,7 @@ from payments.ledger import account_credit_balance
 from payments.models import Payment, PaymentProvider, PaymentStatus, RemittanceAdvice
 from payments.selectors import remittance_advices_for_invoice
 from payments.services.offline import RemittanceError, transfer_reconcile
-from tests.factories import UserFactory
+from tests.factories import staff_sign_in, staff_user
 from tests.invoices.factories import InvoiceFactory
 from tests.payments.factories import RemittanceAdviceFactory
 
@@ -55,14 +55,7 @@ def invoice(account):
 
 @pytest.fixture
 def staff(db):
-    from django.contrib.auth.models import Group
-
-    from accounts.services import BILLING_SUPPORT_GROUP, billing_support_group_ensure
-
-    billing_support_group_ensure()
-    user = UserFactory(is_staff=True)
-    user.groups.add(Group.objects.get(name=BILLING_SUPPORT_GROUP))
-    return user
+    return staff_user()
 
 
 # --- the customer announces a payment -----------------------------------------------------------
@@ -319,7 +312,7 @@ def reconcile_url():
 def test_admin_reconcile_form_applies_oldest_due_first_and_credits_the_rest(client, staff, account):
     older = InvoiceFactory(account=account, issue_date=datetime.date(2026, 1, 5))
     newer = InvoiceFactory(account=account, issue_date=datetime.date(2026, 2, 5))
-    client.force_login(staff)
+    staff_sign_in(client, staff)
     response = client.post(
         reconcile_url(),
         {
@@ -341,7 +334,7 @@ def test_admin_reconcile_form_applies_oldest_due_first_and_credits_the_rest(clie
 
 def test_admin_reconcile_form_takes_explicit_amounts(client, staff, account):
     invoice = InvoiceFactory(account=account)
-    client.force_login(staff)
+    staff_sign_in(client, staff)
     client.post(
         reconcile_url(),
         {
@@ -361,7 +354,7 @@ def test_admin_reconcile_form_takes_explicit_amounts(client, staff, account):
 
 def test_admin_reconcile_form_shows_errors_and_keeps_input(client, staff, account, other_account):
     foreign = InvoiceFactory(account=other_account)
-    client.force_login(staff)
+    staff_sign_in(client, staff)
     response = client.post(
         reconcile_url(),
         {
@@ -389,7 +382,7 @@ def test_customer_cannot_open_the_reconcile_form(client_of, billing_contact):
 
 def test_staff_reconcile_from_the_advice_action_prefills_the_form(client, staff, account, invoice):
     advice = RemittanceAdviceFactory(invoice=invoice, customer_reference="REF-9")
-    client.force_login(staff)
+    staff_sign_in(client, staff)
     response = client.post(
         reverse("admin:payments_remittanceadvice_changelist"),
         {"action": "reconcile", "_selected_action": [advice.pk]},

@@ -10,16 +10,14 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.services import BILLING_SUPPORT_GROUP, billing_support_group_ensure
 from invoices.payment_ways import invoice_payment_ways
 from invoices.pdf import invoice_pdf_bytes, pdf_cache_name
 from payments.models import CardLimit, PaymentMethod, RemittanceAdvice
 from payments.policy import autopay_methods, invoice_payment_options
-from tests.factories import CustomerAccountFactory, UserFactory
+from tests.factories import CustomerAccountFactory, staff_sign_in, staff_user
 from tests.invoices.conftest import pdf_text
 from tests.invoices.factories import InvoiceFactory, RemittanceInstructionFactory
 
@@ -146,10 +144,7 @@ def test_automatic_payment_methods_come_from_the_policy():
 
 
 def test_admin_invoice_page_shows_what_the_policy_offers(client, small):
-    billing_support_group_ensure()
-    staff = UserFactory(is_staff=True)
-    staff.groups.add(Group.objects.get(name=BILLING_SUPPORT_GROUP))
-    client.force_login(staff)
+    staff_sign_in(client, staff_user())
     page = client.get(reverse("admin:invoices_invoice_change", args=[small.pk])).content.decode()
     assert "Card only" in page
     assert "$2,000.00" in page

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from accounts.models import ActivityEntry, Sector
 from rewards.models import RewardAdjustment, RewardLot, RewardsAccount
-from tests.factories import CustomerAccountFactory, UserFactory
+from tests.factories import CustomerAccountFactory, staff_sign_in, staff_user
 from tests.rewards.factories import RewardLotFactory, RewardsAccountFactory
 
 pytestmark = pytest.mark.django_db
@@ -14,9 +14,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def staff_client(client):
-    user = UserFactory(is_staff=True, is_superuser=True)
-    client.force_login(user)
-    return client
+    return staff_sign_in(client, staff_user(superuser=True, support_group=False))
 
 
 def test_staff_enrolls_an_account_with_its_service_start(staff_client):
