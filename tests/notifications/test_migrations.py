@@ -37,6 +37,14 @@ def migrate(targets):
     return MigrationExecutor(connection).loader.project_state(targets).apps
 
 
+@pytest.fixture(autouse=True)
+def _schema_back_to_the_latest():
+    """Later tests on this database need every migration applied, not only those this test goes to."""
+    yield
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
 def test_the_history_of_every_former_email_table_moves_to_the_outbox():
     old = migrate(BEFORE)
     account = CustomerAccountFactory(language="fr")
