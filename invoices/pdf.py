@@ -121,5 +121,6 @@ def invoice_pdf_bytes(*, invoice: Invoice) -> bytes:
     """The PDF of the invoice's current version: from the cache, or rendered once and cached."""
     invoice = invoice_fresh(invoice)
     name = pdf_cache_name(invoice=invoice, payment_ways=invoice_payment_ways(invoice=invoice))
-    return private_cache_get_or_render(invoice=invoice, name=name, render=lambda: invoice_pdf_render(invoice=invoice))
-
+    return private_cache_get_or_render(
+        invoice=invoice, name=name, render=lambda: invoice_pdf_render(invoice=invoice)
+    )

@@ -28,7 +28,35 @@ BUSINESS_PROCESS_SERVICES = "S1"  # French e-invoicing frame (BT-23): services o
 UNIT_PIECE = "C62"  # UN/ECE rec. 20 "one"
 CENT = Decimal("0.01")
 EU_COUNTRIES = frozenset(
-    "AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK".split()
+    [
+        "AT",
+        "BE",
+        "BG",
+        "CY",
+        "CZ",
+        "DE",
+        "DK",
+        "EE",
+        "ES",
+        "FI",
+        "FR",
+        "GR",
+        "HR",
+        "HU",
+        "IE",
+        "IT",
+        "LT",
+        "LU",
+        "LV",
+        "MT",
+        "NL",
+        "PL",
+        "PT",
+        "RO",
+        "SE",
+        "SI",
+        "SK",
+    ]
 )
 
 
@@ -119,7 +147,10 @@ def _buyer(invoice: Invoice) -> dict[str, Any]:
 def _legal_notes() -> list[dict[str, str]]:
     """The French mandatory notes (Code de commerce L441-10): recovery fee, late penalties, no discount."""
     return [
-        {"BT-21": "PMT", "BT-22": _("Fixed compensation for recovery costs in case of late payment: 40 EUR.")},
+        {
+            "BT-21": "PMT",
+            "BT-22": _("Fixed compensation for recovery costs in case of late payment: 40 EUR."),
+        },
         {
             "BT-21": "PMD",
             "BT-22": _(
@@ -135,7 +166,11 @@ def _payment_means(invoice: Invoice) -> dict[str, Any]:
     """BG-16: a credit transfer to the remittance account when the policy offers it, else a card online."""
     remittance = remittance_for_currency(currency=invoice.currency)
     if invoice_payment_ways(invoice=invoice).remittance and remittance is not None:
-        means: dict[str, Any] = {"BT-81": "30", "BT-82": _("Bank transfer"), "BT-84": remittance.account_number}
+        means: dict[str, Any] = {
+            "BT-81": "30",
+            "BT-82": _("Bank transfer"),
+            "BT-84": remittance.account_number,
+        }
         means["BT-85"] = remittance.beneficiary
         if remittance.swift_bic:
             means["BT-86"] = remittance.swift_bic
@@ -211,7 +246,9 @@ def _line(line: InvoiceLine, index: int, category: VatCategory) -> dict[str, Any
 def invoice_einvoice_data(*, invoice: Invoice) -> dict[str, Any]:
     """The EN 16931 data of an invoice (type 380), lines prefetched in order, in the invoice's language."""
     with translation.override(invoice.language):
-        data = _header(number=invoice.number, type_code=TYPE_INVOICE, issue_date=invoice.issue_date, invoice=invoice)
+        data = _header(
+            number=invoice.number, type_code=TYPE_INVOICE, issue_date=invoice.issue_date, invoice=invoice
+        )
         fallback = _invoice_rate(invoice)
         groups: dict[VatCategory, list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
         lines = []
@@ -289,7 +326,5 @@ def credit_memo_einvoice_data(*, memo: CreditMemo) -> dict[str, Any]:
         data["BG-23"] = _breakdown(split)
         data["BT-20"] = _("Credited against invoice %(number)s") % {"number": invoice.number}
         net = sum((net for net, _tax in split.values()), Decimal(0))
-        data.update(
-            _totals(net=net, tax=memo.amount - net, total=memo.amount, due=memo.amount)
-        )
+        data.update(_totals(net=net, tax=memo.amount - net, total=memo.amount, due=memo.amount))
     return data

@@ -144,7 +144,10 @@ def test_factur_x_pdf_reads_back_with_its_xml_and_the_invoice_totals():
     assert xml_amount(xml, "ram:SpecifiedTradeSettlementHeaderMonetarySummation/ram:TaxBasisTotalAmount") == (
         invoice.subtotal
     )
-    assert xml_amount(xml, "ram:SpecifiedTradeSettlementHeaderMonetarySummation/ram:TaxTotalAmount") == invoice.tax
+    assert (
+        xml_amount(xml, "ram:SpecifiedTradeSettlementHeaderMonetarySummation/ram:TaxTotalAmount")
+        == invoice.tax
+    )
     assert xml_amount(xml, "ram:SpecifiedTradeSettlementHeaderMonetarySummation/ram:GrandTotalAmount") == (
         invoice.total
     )
@@ -154,13 +157,19 @@ def test_factur_x_pdf_reads_back_with_its_xml_and_the_invoice_totals():
 
 
 def test_multi_rate_vat_has_one_breakdown_per_rate():
-    rates = [(Decimal(20), Decimal("1000.00")), (Decimal("5.5"), Decimal("333.33")), (Decimal(10), Decimal("99.99"))]
+    rates = [
+        (Decimal(20), Decimal("1000.00")),
+        (Decimal("5.5"), Decimal("333.33")),
+        (Decimal(10), Decimal("99.99")),
+    ]
     invoice = invoice_with_lines(french_account(), rates)
     xml = invoice_cii_xml(invoice=invoice)
     assert cii_errors(xml, french=True) == []
     root = etree.fromstring(xml)
     breakdown = root.xpath("//ram:ApplicableHeaderTradeSettlement/ram:ApplicableTradeTax", namespaces=CII)
-    assert sorted(Decimal(row.findtext("ram:RateApplicablePercent", namespaces=CII)) for row in breakdown) == [
+    assert sorted(
+        Decimal(row.findtext("ram:RateApplicablePercent", namespaces=CII)) for row in breakdown
+    ) == [
         Decimal("5.50"),
         Decimal("10.00"),
         Decimal("20.00"),
@@ -233,7 +242,9 @@ def test_ten_line_invoice_is_valid_and_reads_back():
 
 @pytest.mark.slow
 def test_three_hundred_line_invoice_is_valid_and_reads_back():
-    rates = [(Decimal(20) if n % 4 else Decimal("5.5"), Decimal(f"{10 + n}.{n % 100:02d}")) for n in range(300)]
+    rates = [
+        (Decimal(20) if n % 4 else Decimal("5.5"), Decimal(f"{10 + n}.{n % 100:02d}")) for n in range(300)
+    ]
     invoice = invoice_with_lines(french_account(), rates)
     pdf, xml = invoice_facturx_render(invoice=invoice)
     assert cii_errors(xml, french=True) == []
