@@ -6,6 +6,8 @@ Factur-X PDF/A-3b. This module decides who gets what: `account_einvoice_format` 
 
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
 
 from accounts.models import CustomerAccount, EInvoiceFormat
@@ -14,6 +16,7 @@ from invoices.einvoicing.xml import invoice_ubl_xml
 from invoices.models import Invoice
 from invoices.pdf import invoice_fresh, invoice_pdf_bytes, pdf_file_name
 
+logger = logging.getLogger(__name__)
 Attachment = tuple[str, bytes, str]  # file name, content, MIME type
 
 

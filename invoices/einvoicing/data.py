@@ -243,6 +243,25 @@ def _line(line: InvoiceLine, index: int, category: VatCategory) -> dict[str, Any
     return row
 
 
+def _lines_or_summary(invoice: Invoice) -> list[InvoiceLine]:
+    """The invoice's lines; for one imported without lines, a single line of its kind for its subtotal
+    (EN 16931 requires at least one line)."""
+    lines = list(invoice.lines.all())
+    if lines:
+        return lines
+    summary = InvoiceLine(
+        invoice=invoice,
+        position=1,
+        description=str(invoice.get_kind_display()),
+        product=str(invoice.get_kind_display()),
+        quantity=Decimal(1),
+        unit_price=invoice.subtotal,
+        amount=invoice.subtotal,
+        tax=invoice.tax,
+    )
+    return [summary]
+
+
 def invoice_einvoice_data(*, invoice: Invoice) -> dict[str, Any]:
     """The EN 16931 data of an invoice (type 380), lines prefetched in order, in the invoice's language."""
     with translation.override(invoice.language):
@@ -252,7 +271,7 @@ def invoice_einvoice_data(*, invoice: Invoice) -> dict[str, Any]:
         fallback = _invoice_rate(invoice)
         groups: dict[VatCategory, list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
         lines = []
-        for index, line in enumerate(invoice.lines.all(), start=1):
+        for index, line in enumerate(_lines_or_summary(invoice), start=1):
             rate = line_vat_rate(amount=line.amount, tax=line.tax, fallback=fallback)
             category = vat_category(rate=rate, buyer_country=invoice.account.country)
             groups[category][0] += line.amount
@@ -285,7 +304,7 @@ def credit_memo_split(*, memo: CreditMemo) -> dict[VatCategory, list[Decimal]]:
     invoice = memo.invoice
     fallback = _invoice_rate(invoice)
     gross: dict[VatCategory, Decimal] = defaultdict(Decimal)
-    for line in invoice.lines.all():
+    for line in _lines_or_summary(invoice):
         rate = line_vat_rate(amount=line.amount, tax=line.tax, fallback=fallback)
         gross[vat_category(rate=rate, buyer_country=invoice.account.country)] += line.amount + line.tax
     if not gross or invoice.total <= 0:

@@ -254,3 +254,12 @@ def test_three_hundred_line_invoice_is_valid_and_reads_back():
     assert xml_amount(xml, "ram:SpecifiedTradeSettlementHeaderMonetarySummation/ram:GrandTotalAmount") == (
         invoice.total
     )
+
+
+def test_an_invoice_imported_without_lines_gets_one_summary_line():
+    invoice = invoice_fresh(
+        InvoiceFactory(account=french_account(), subtotal=Decimal("50.00"), tax=Decimal("10.00"))
+    )
+    xml = invoice_cii_xml(invoice=invoice)
+    assert cii_errors(xml, french=True) == []
+    assert len(etree.fromstring(xml).xpath("//ram:IncludedSupplyChainTradeLineItem", namespaces=CII)) == 1
