@@ -63,6 +63,15 @@ class Sector(models.TextChoices):
     US_FEDERAL = "us_federal", _("US federal public sector")
 
 
+class EInvoiceFormat(models.TextChoices):
+    """What the invoice email carries: French accounts get Factur-X by default, others the PDF unless asked."""
+
+    DEFAULT = "default", _("By country (Factur-X in France, PDF elsewhere)")
+    PDF = "pdf", _("PDF only")
+    FACTURX = "facturx", _("Factur-X (PDF with embedded CII XML)")
+    UBL = "ubl", _("PDF and UBL 2.1 XML")
+
+
 class CustomerAccount(models.Model):
     """A customer of the vendor: the legal entity that receives and pays invoices."""
 
@@ -74,6 +83,32 @@ class CustomerAccount(models.Model):
     currency = models.CharField(_("default currency"), max_length=3, help_text=_("ISO 4217 code, e.g. EUR."))
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="en")
     tax_number = models.CharField(_("tax / VAT number"), max_length=40, blank=True)
+    registration_number = models.CharField(
+        _("SIREN / company registration number"),
+        max_length=20,
+        blank=True,
+        help_text=_("The SIREN (9 digits) for a French company; printed in electronic invoices."),
+    )
+    electronic_address = models.CharField(
+        _("electronic invoicing address"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "Where the approved platform delivers e-invoices; for a French company, usually its SIREN."
+        ),
+    )
+    electronic_address_scheme = models.CharField(
+        _("electronic address scheme"),
+        max_length=4,
+        blank=True,
+        default="0225",
+        help_text=_(
+            "EAS code: 0225 for the French directory (SIREN based), 0009 for a SIRET, 9957 for a VAT id."
+        ),
+    )
+    einvoice_format = models.CharField(
+        _("e-invoice format"), max_length=10, choices=EInvoiceFormat.choices, default=EInvoiceFormat.DEFAULT
+    )
     address_line1 = models.CharField(_("address"), max_length=200, blank=True)
     address_line2 = models.CharField(_("address (continued)"), max_length=200, blank=True)
     postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
@@ -107,6 +142,13 @@ class CustomerAccount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.legal_name} ({self.customer_number})"
+
+    @property
+    def effective_einvoice_format(self) -> str:
+        """The format actually sent: the account's choice, or Factur-X for French accounts by default."""
+        if self.einvoice_format != EInvoiceFormat.DEFAULT:
+            return self.einvoice_format
+        return EInvoiceFormat.FACTURX if self.country == "FR" else EInvoiceFormat.PDF
 
     @property
     def address_lines(self) -> list[str]:

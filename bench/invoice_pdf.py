@@ -1,4 +1,5 @@
-"""Invoice PDF render time: median for a 1-page and a 10-page invoice (WeasyPrint, warm process, no cache).
+"""Invoice PDF render time: median for a 1-page and a 10-page invoice (WeasyPrint, warm process, no cache),
+plain PDF/UA-1 and Factur-X (EN 16931 XML built and XSD-checked, PDF/A-3b with the XML embedded).
 
 .venv/bin/python bench/invoice_pdf.py
 """
@@ -13,7 +14,7 @@ from decimal import Decimal
 
 from _bench_db import django_with_bench_db
 
-RUNS = 7
+RUNS = 10
 
 
 def main() -> None:
@@ -49,22 +50,36 @@ def invoice_with_pages(pages: int):
     return invoice, lines
 
 
-def run() -> None:
-    from invoices.pdf import _fresh, invoice_pdf_render
+def timed(render) -> tuple[bytes, list[float]]:
+    render()  # warm up
+    times = []
+    for _ in range(RUNS):
+        start = time.perf_counter()
+        data = render()
+        times.append((time.perf_counter() - start) * 1000)
+    return data, times
 
-    invoice_pdf_render  # noqa: B018 — importing WeasyPrint happens on first render, below
-    print(f"Invoice PDF render (WeasyPrint, PDF/UA-1), median of {RUNS} runs, warm process")
-    print(f"{'pages':>6} {'lines':>6} {'median ms':>10} {'min ms':>8}")
+
+def run() -> None:
+    from invoices.einvoicing.pdf import invoice_facturx_render
+    from invoices.pdf import invoice_fresh, invoice_pdf_render
+
+    print(f"Invoice PDF render (WeasyPrint), median of {RUNS} runs, warm process")
+    print(f"{'variant':>9} {'pages':>6} {'lines':>6} {'median ms':>10} {'ms/page':>8} {'min ms':>8}")
     for pages in (1, 10):
         invoice, lines = invoice_with_pages(pages)
-        invoice = _fresh(invoice)
-        invoice_pdf_render(invoice=invoice)  # warm up
-        times = []
-        for _ in range(RUNS):
-            start = time.perf_counter()
-            data = invoice_pdf_render(invoice=invoice)
-            times.append((time.perf_counter() - start) * 1000)
-        print(f"{page_count(data):>6} {lines:>6} {statistics.median(times):>10.0f} {min(times):>8.0f}")
+        invoice = invoice_fresh(invoice)
+        variants = {
+            "PDF/UA-1": lambda invoice=invoice: invoice_pdf_render(invoice=invoice),
+            "Factur-X": lambda invoice=invoice: invoice_facturx_render(invoice=invoice)[0],
+        }
+        for name, render in variants.items():
+            data, times = timed(render)
+            count = page_count(data)
+            median = statistics.median(times)
+            print(
+                f"{name:>9} {count:>6} {lines:>6} {median:>10.0f} {median / count:>8.0f} {min(times):>8.0f}"
+            )
 
 
 if __name__ == "__main__":

@@ -2,7 +2,8 @@
 
 Each is an outbox row (notifications/): the issue email once per invoice version, one reminder and one
 overdue notice per invoice whatever its later versions, and staff resends numbered per version. The
-builder below renders it when a worker sends it, with the invoice PDF attached.
+builder below renders it when a worker sends it, with the invoice PDF attached (the Factur-X PDF for the
+accounts that receive e-invoices, or the PDF and its UBL XML: invoices/einvoicing/).
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import AccountContact, ContactKind, CustomerAccount, User
 from accounts.services import activity_record
+from invoices.einvoicing import invoice_email_attachments
 from invoices.models import Invoice
-from invoices.pdf import invoice_pdf_bytes, pdf_file_name
 from notifications.models import UNSENT_STATUSES, OutboxEmail
 from notifications.registry import RenderedEmail
 from notifications.services import outbox_enqueue
@@ -148,7 +149,7 @@ def invoice_email_build(email: OutboxEmail) -> RenderedEmail | None:
         html=render_to_string("emails/invoices/invoice.html", context),
         to=to,
         cc=cc,
-        attachments=[(pdf_file_name(invoice=invoice), invoice_pdf_bytes(invoice=invoice), "application/pdf")],
+        attachments=invoice_email_attachments(invoice=invoice),
     )
 
 

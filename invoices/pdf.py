@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -73,12 +74,17 @@ def invoice_pdf_context(*, invoice: Invoice) -> dict:
     }
 
 
+def invoice_pdf_html(*, invoice: Invoice) -> str:
+    """The invoice document as HTML, in the invoice's language (the plain and the Factur-X PDF share it)."""
+    with translation.override(invoice.language):
+        return render_to_string("invoices/pdf/invoice.html", invoice_pdf_context(invoice=invoice))
+
+
 def invoice_pdf_render(*, invoice: Invoice) -> bytes:
     """Render the PDF now, without the cache (WeasyPrint is imported here: importing it costs ~0.6 s)."""
     from weasyprint import HTML
 
-    with translation.override(invoice.language):
-        html = render_to_string("invoices/pdf/invoice.html", invoice_pdf_context(invoice=invoice))
+    html = invoice_pdf_html(invoice=invoice)
     options = {}
     variant = _pdf_variant_supported()
     if variant:
@@ -86,7 +92,24 @@ def invoice_pdf_render(*, invoice: Invoice) -> bytes:
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(**options)
 
 
-def _fresh(invoice: Invoice) -> Invoice:
+def private_cache_get_or_render(*, invoice: Invoice, name: str, render: Callable[[], bytes]) -> bytes:
+    """The cached file `name` of this invoice version, or `render()` once and cache it (private storage)."""
+    private_storage = storages["private"]
+    if private_storage.exists(name):
+        with private_storage.open(name, "rb") as cached:
+            return cached.read()
+    data = render()
+    # Cache only if nothing changed the invoice while it rendered, else the file would carry a stale balance.
+    if Invoice.objects.filter(pk=invoice.pk, version=invoice.version).exists() and not private_storage.exists(
+        name
+    ):
+        saved = private_storage.save(name, ContentFile(data))
+        if saved != name:  # another process cached it at the same moment: keep one copy
+            private_storage.delete(saved)
+    return data
+
+
+def invoice_fresh(invoice: Invoice) -> Invoice:
     return (
         Invoice.objects.select_related("account")
         .prefetch_related(Prefetch("lines", queryset=InvoiceLine.objects.order_by("position", "id")))
@@ -96,18 +119,8 @@ def _fresh(invoice: Invoice) -> Invoice:
 
 def invoice_pdf_bytes(*, invoice: Invoice) -> bytes:
     """The PDF of the invoice's current version: from the cache, or rendered once and cached."""
-    invoice = _fresh(invoice)
+    invoice = invoice_fresh(invoice)
     name = pdf_cache_name(invoice=invoice, payment_ways=invoice_payment_ways(invoice=invoice))
-    private_storage = storages["private"]
-    if private_storage.exists(name):
-        with private_storage.open(name, "rb") as cached:
-            return cached.read()
-    data = invoice_pdf_render(invoice=invoice)
-    # Cache only if nothing changed the invoice while it rendered, else the file would carry a stale balance.
-    if Invoice.objects.filter(pk=invoice.pk, version=invoice.version).exists() and not private_storage.exists(
-        name
-    ):
-        saved = private_storage.save(name, ContentFile(data))
-        if saved != name:  # another process cached it at the same moment: keep one copy
-            private_storage.delete(saved)
-    return data
+    return private_cache_get_or_render(
+        invoice=invoice, name=name, render=lambda: invoice_pdf_render(invoice=invoice)
+    )

@@ -102,13 +102,13 @@ def invoice_issue(
     return invoice
 
 
-def invoice_download_record(*, invoice: Invoice, actor: User, request=None) -> None:
+def invoice_download_record(*, invoice: Invoice, actor: User, request=None, document: str = "PDF") -> None:
     activity_record(
         account=invoice.account,
         actor=actor,
         action="invoice.downloaded",
-        summary=f"Invoice {invoice.number} downloaded (PDF, version {invoice.version})",
+        summary=f"Invoice {invoice.number} downloaded ({document}, version {invoice.version})",
         target=invoice.number,
-        details={"version": invoice.version},
+        details={"version": invoice.version, **({} if document == "PDF" else {"document": document})},
         request=request,
     )

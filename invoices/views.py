@@ -7,17 +7,22 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, StreamingHttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from accounts.decorators import account_required
 from accounts.middleware import SESSION_KEY
+from accounts.models import EInvoiceFormat
 from core.csv import csv_text_cell
+from invoices.einvoicing import account_einvoice_format, einvoicing_enabled, ubl_file_name
+from invoices.einvoicing.pdf import credit_memo_facturx_render, facturx_file_name, invoice_facturx_bytes
+from invoices.einvoicing.xml import invoice_cii_xml, invoice_ubl_xml
 from invoices.forms import InvoiceFilterForm
+from invoices.models import CreditMemo
 from invoices.payment_ways import invoice_payment_ways
-from invoices.pdf import pdf_file_name
+from invoices.pdf import invoice_fresh, pdf_file_name
 from invoices.selectors import (
     InvoicePaginator,
     invoice_account_for_user,
@@ -100,6 +105,7 @@ def index(request):
         "columns": _sortable_columns(filters.sort),
         "may_pay": may_pay,
         "has_overdue": may_pay and invoices_overdue_exist(user=request.user, account=request.account),
+        "offers_facturx": account_einvoice_format(account=request.account) == EInvoiceFormat.FACTURX,
     }
     # htmx swaps only the results when a filter changes; the full page works without JavaScript.
     partial = request.htmx and not request.htmx.boosted and not request.htmx.history_restore_request
@@ -188,8 +194,19 @@ def detail(request, number: str):
         "order_numbers": invoice_order_numbers(invoice=invoice),
         "may_pay": request.user.has_perm("accounts.pay", request.account) and invoice.can_be_paid(),
         "may_download": request.user.has_perm("accounts.download_documents", request.account),
+        "einvoicing": einvoicing_enabled(),
+        "einvoice_format": account_einvoice_format(account=invoice.account),
+        "credit_memos": list(invoice.credit_memos.order_by("issued_at")),
     }
     return render(request, "invoices/detail.html", context)
+
+
+def _document_response(request, *, data: bytes, content_type: str, file_name: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    disposition = "inline" if request.GET.get("inline") else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="{file_name}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required
@@ -202,8 +219,71 @@ def pdf(request, number: str):
         raise PermissionDenied
     data = invoice_pdf_bytes(invoice=invoice)
     invoice_download_record(invoice=invoice, actor=request.user, request=request)
-    response = HttpResponse(data, content_type="application/pdf")
-    disposition = "inline" if request.GET.get("inline") else "attachment"
-    response["Content-Disposition"] = f'{disposition}; filename="{pdf_file_name(invoice=invoice)}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return _document_response(
+        request, data=data, content_type="application/pdf", file_name=pdf_file_name(invoice=invoice)
+    )
+
+
+def _einvoice_or_response(request, number: str):
+    """(invoice, None) when e-invoices are on and the user may download documents, else (None, response)."""
+    if not einvoicing_enabled():
+        raise Http404
+    invoice, response = _invoice_or_response(request, number)
+    if response is None and not request.user.has_perm("accounts.download_documents", request.account):
+        raise PermissionDenied
+    return invoice, response
+
+
+@login_required
+@require_GET
+def facturx_pdf(request, number: str):
+    """The Factur-X PDF (PDF/A-3b with the EN 16931 XML embedded), whatever the account's email format."""
+    invoice, response = _einvoice_or_response(request, number)
+    if response is not None:
+        return response
+    data = invoice_facturx_bytes(invoice=invoice)
+    invoice_download_record(invoice=invoice, actor=request.user, request=request, document="Factur-X")
+    return _document_response(
+        request, data=data, content_type="application/pdf", file_name=facturx_file_name(number=invoice.number)
+    )
+
+
+@login_required
+@require_GET
+def einvoice_xml(request, number: str, syntax: str):
+    """The e-invoice XML alone: Factur-X CII (`cii`) or UBL 2.1 (`ubl`)."""
+    if syntax not in ("cii", "ubl"):
+        raise Http404
+    invoice, response = _einvoice_or_response(request, number)
+    if response is not None:
+        return response
+    invoice = invoice_fresh(invoice)
+    if syntax == "ubl":
+        data, file_name = invoice_ubl_xml(invoice=invoice), ubl_file_name(number=invoice.number)
+    else:
+        data, file_name = (
+            invoice_cii_xml(invoice=invoice),
+            f"{pdf_file_name(invoice=invoice)[:-4]}-factur-x.xml",
+        )
+    invoice_download_record(invoice=invoice, actor=request.user, request=request, document=syntax.upper())
+    return _document_response(request, data=data, content_type="application/xml", file_name=file_name)
+
+
+@login_required
+@require_GET
+def credit_memo_facturx(request, number: str, memo_number: str):
+    """A credit memo of the invoice as a Factur-X PDF (type 381, referring to the invoice)."""
+    invoice, response = _einvoice_or_response(request, number)
+    if response is not None:
+        return response
+    memo = get_object_or_404(
+        CreditMemo.objects.select_related("invoice__account"), invoice=invoice, number=memo_number
+    )
+    memo.invoice = invoice_fresh(invoice)
+    data, _xml = credit_memo_facturx_render(memo=memo)
+    invoice_download_record(
+        invoice=invoice, actor=request.user, request=request, document=f"credit memo {memo.number}, Factur-X"
+    )
+    return _document_response(
+        request, data=data, content_type="application/pdf", file_name=facturx_file_name(number=memo.number)
+    )

@@ -362,3 +362,26 @@ BILLING_SUPPORT_EMAIL = env.str(
 # from here (core.business_days), never as text.
 TRANSFER_ARRIVAL_BUSINESS_DAYS = env.int("TRANSFER_ARRIVAL_BUSINESS_DAYS", default=2)
 INVOICE_CLOSING_BUSINESS_DAYS = env.int("INVOICE_CLOSING_BUSINESS_DAYS", default=1)
+
+# --- electronic invoices (Factur-X EN 16931, UBL) ---------------------------
+# The vendor's own legal identity, printed in every Factur-X / UBL XML as the seller (BG-4). The defaults below
+# are DEMO values for development only (a made-up SIREN that passes the Luhn check); production must set every
+# EINVOICE_SELLER_* variable once EINVOICE_ENABLED is on, or startup fails.
+EINVOICE_ENABLED = env.bool("EINVOICE_ENABLED", default=not PRODUCTION)
+_SELLER_DEMO = {
+    "NAME": "Vendor Cloud France SAS",
+    "VAT_ID": "FR11123456782",
+    "SIREN": "123456782",
+    "SIRET": "12345678210001",
+    "ADDRESS": "10 rue de la Paix",
+    "POSTAL_CODE": "75002",
+    "CITY": "Paris",
+    "COUNTRY": "FR",
+    "ELECTRONIC_ADDRESS": "123456782",  # scheme 0225 (SIREN-based address in the French directory)
+    "ELECTRONIC_ADDRESS_SCHEME": "0225",
+}
+_seller_required = PRODUCTION and EINVOICE_ENABLED
+EINVOICE_SELLER = {
+    key: env.str(f"EINVOICE_SELLER_{key}", **({} if _seller_required else {"default": demo}))
+    for key, demo in _SELLER_DEMO.items()
+}
