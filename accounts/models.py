@@ -11,6 +11,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.addresses import postal_address_lines
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
@@ -152,9 +154,15 @@ class CustomerAccount(models.Model):
 
     @property
     def address_lines(self) -> list[str]:
-        city_line = " ".join(p for p in (self.postal_code, self.city) if p)
-        lines = [self.address_line1, self.address_line2, city_line, self.region, self.country]
-        return [line for line in lines if line]
+        """The postal address in the country's format (the US puts the state and ZIP code after the city),
+        the country named in the active language."""
+        return postal_address_lines(
+            country=self.country,
+            street_lines=[self.address_line1, self.address_line2],
+            postal_code=self.postal_code,
+            city=self.city,
+            region=self.region,
+        )
 
 
 class Role(models.TextChoices):

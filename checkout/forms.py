@@ -10,17 +10,17 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import AmountField
 from payments.models import PaymentMethod
 
 
 class PayForm(forms.Form):
-    amount = forms.DecimalField(
+    amount = AmountField(
         label=_("Amount to pay"),
         max_digits=14,
         decimal_places=2,
         min_value=Decimal("0.01"),
         required=False,
-        localize=True,  # "1 234,56" typed in French is read as 1234.56
         widget=forms.TextInput(attrs={"inputmode": "decimal"}),
         help_text=_("The full balance by default. A partial amount pays the oldest due invoices first."),
     )

@@ -7,7 +7,12 @@ import functools
 from decimal import ROUND_HALF_UP, Decimal
 
 from babel.core import get_global
-from babel.numbers import format_currency, get_currency_precision, get_territory_currencies
+from babel.numbers import (
+    format_currency,
+    get_currency_precision,
+    get_decimal_symbol,
+    get_territory_currencies,
+)
 from django.utils import translation
 
 ZERO = Decimal("0.00")
@@ -64,3 +69,43 @@ def format_money(amount: Decimal | None, currency: str, locale: str | None = Non
         return ""
     locale = (locale or translation.get_language() or "en").replace("-", "_")
     return format_currency(amount, currency.upper(), locale=locale)
+
+
+# Spaces people (and keyboards, and copy-paste from a PDF) put between thousands: the plain space, the
+# no-break space (U+00A0), the narrow no-break space (U+202F, CLDR's French group separator) and the thin
+# space (U+2009). None of them can be a decimal separator.
+_GROUP_SPACES = " \u00a0\u202f\u2009"
+
+
+def parse_amount(text: str, *, locale: str | None = None) -> Decimal | None:
+    """An amount typed by a person, read in their language; None if it is not one.
+
+    "1 234,56" (plain, no-break or narrow no-break spaces) and "1234,56" in French; "1,234.56" and
+    "1234.56" in English; a point as decimal separator is understood in every language when the text
+    has no comma ("120.50" typed on a French page). A currency sign or code is not accepted here.
+    """
+    locale = (locale or translation.get_language() or "en").replace("-", "_")
+    value = text.strip()
+    for space in _GROUP_SPACES:
+        value = value.replace(space, "")
+    if not value:
+        return None
+    if get_decimal_symbol(locale) == ",":
+        if "," in value:
+            if value.count(",") > 1 or ("." in value and value.index(".") > value.index(",")):
+                return None  # "1,234.56" on a French page: ambiguous, refused
+            value = value.replace(".", "").replace(",", ".")  # "1.234,56" too
+    else:
+        if "," in value:
+            head, _, tail = value.partition(".")
+            groups = head.lstrip("+-").split(",")
+            if any(len(group) != 3 for group in groups[1:]) or not groups[0]:
+                return None  # "12,5" on an English page is not an amount
+            value = head.replace(",", "") + ("." + tail if "." in value else "")
+    if value.count(".") > 1 or not all(char.isdigit() or char in ".+-" for char in value):
+        return None
+    try:
+        amount = Decimal(value)
+    except ArithmeticError:
+        return None
+    return amount if amount.is_finite() else None

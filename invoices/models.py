@@ -249,6 +249,16 @@ class InvoiceLine(models.Model):
     def __str__(self) -> str:
         return self.description
 
+    @property
+    def display_description(self) -> str:
+        """The description without the " — order ORD-…" the ERP (and the old demo) append in English: pages
+        and the PDF print the order number under it, labelled in the reader's language."""
+        if self.order_number:
+            for suffix in (f" — order {self.order_number}", f" - order {self.order_number}"):
+                if self.description.casefold().endswith(suffix.casefold()):
+                    return self.description[: -len(suffix)].rstrip()
+        return self.description
+
 
 class CreditMemo(models.Model):
     """Money taken off an invoice's balance by the vendor (dispute resolved, invoice cancelled)."""

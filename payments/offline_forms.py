@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import CustomerAccount
+from core.forms import AmountField
 from core.money import format_money, quantize
 from invoices.models import Invoice, InvoiceState
 from payments.models import RemittanceAdvice, RemittanceMethod
@@ -22,12 +23,11 @@ class RemittanceAdviceForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("The day you sent the transfer or posted the cheque."),
     )
-    amount = forms.DecimalField(
+    amount = AmountField(
         label=_("Amount"),
         max_digits=14,
         decimal_places=2,
         min_value=Decimal("0.01"),
-        localize=True,
         widget=forms.TextInput(attrs={"inputmode": "decimal"}),
     )
     customer_reference = forms.CharField(
@@ -72,7 +72,7 @@ class TransferReconcileForm(forms.Form):
 
     account = forms.ModelChoiceField(label=_("Customer account"), queryset=CustomerAccount.objects.all())
     method = forms.ChoiceField(label=_("Method"), choices=RemittanceMethod.choices)
-    amount = forms.DecimalField(
+    amount = AmountField(
         label=_("Amount received"), max_digits=14, decimal_places=2, min_value=Decimal("0.01")
     )
     currency = forms.CharField(label=_("Currency"), max_length=3, min_length=3)

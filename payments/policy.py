@@ -192,7 +192,7 @@ def invoice_payment_ways(invoice: Invoice) -> PaymentWays:
 
 def autopay_methods(*, country: str, currency: str) -> list[str]:
     """What an account may save for automatic payment: the card where it is offered in the currency, and
-    SEPA direct debit where the country and the currency allow it (ACH debit has no automatic flow yet)."""
+    direct debit (SEPA in EUR, ACH in USD) where the country and the currency allow it."""
     row = CountryPaymentOptions.objects.filter(country=country.upper(), online_payment=True).first()
     if row is None:
         return []
@@ -201,4 +201,6 @@ def autopay_methods(*, country: str, currency: str) -> list[str]:
         methods.append(PaymentMethod.CARD)
     if row.sepa_debit and DEBIT_CURRENCY[PaymentMethod.SEPA_DEBIT] == currency:
         methods.append(PaymentMethod.SEPA_DEBIT)
+    if row.ach_debit and DEBIT_CURRENCY[PaymentMethod.ACH_DEBIT] == currency:
+        methods.append(PaymentMethod.ACH_DEBIT)
     return methods

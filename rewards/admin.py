@@ -10,6 +10,7 @@ from core.admin import ReadOnlyMixin
 from rewards.eligibility import EXCLUSION_MESSAGES, account_exclusion_reason
 from rewards.models import (
     ConsumptionRecord,
+    ProductFamily,
     Redemption,
     RewardAccrual,
     RewardAdjustment,
@@ -205,3 +206,13 @@ class ConsumptionRecordAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_filter = ["offering", "is_eligible", "is_overage", "currency"]
     search_fields = ["account__legal_name", "account__customer_number", "subscription_number", "service"]
     date_hierarchy = "month"
+
+
+@admin.register(ProductFamily)
+class ProductFamilyAdmin(admin.ModelAdmin):
+    """Staff decide which products Support Rewards may pay, by family name or product code."""
+
+    list_display = ["name", "rewards_eligible", "refusal", "product_names", "product_codes", "updated_at"]
+    list_filter = ["rewards_eligible"]
+    search_fields = ["name"]
+    fields = ["name", "product_names", "product_codes", "rewards_eligible", "refusal"]

@@ -5,21 +5,20 @@ from __future__ import annotations
 import calendar
 import datetime
 import re
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import CustomerAccount, Sector
 from invoices.models import Invoice, InvoiceKind, InvoiceLine, InvoiceState
+from rewards.models import Offering, ProductFamily
 
 RATE_WITH_ULA = Decimal("0.33")  # 33 USD for 100 USD consumed under an active unlimited license agreement
 RATE_STANDARD = Decimal("0.25")  # 25 USD for 100 USD for everyone else
 VALIDITY_MONTHS = 12  # deposited at the end of December 2021 → expires at the end of December 2022
 EXCLUDED_COUNTRIES = {"CN"}
 
-# Products that bundle license and support (Java, MySQL subscriptions) and Oracle Linux never
-# take rewards, even if a line was flagged by mistake: checked on the product name too.
-EXCLUDED_SUPPORT_PRODUCTS = re.compile(r"\b(java|mysql|linux)\b", re.IGNORECASE)
 # Third-party offers and cloud applications run on OCI but do not earn rewards.
 INELIGIBLE_CONSUMPTION = re.compile(
     r"\b(vmware|microsoft|windows server|marketplace|fusion|saas)\b", re.IGNORECASE
@@ -72,14 +71,44 @@ def expiry_date(month: datetime.date) -> datetime.date:
 
 
 def consumption_is_eligible(*, offering: str, service: str) -> bool:
-    from rewards.models import Offering
-
     return offering == Offering.OCI and not INELIGIBLE_CONSUMPTION.search(service)
 
 
-def line_is_rewards_eligible(line: InvoiceLine) -> bool:
-    """A Technology Programs support line flagged on the invoice, never Java, MySQL or Oracle Linux."""
-    return bool(line.is_rewards_eligible_support) and not EXCLUDED_SUPPORT_PRODUCTS.search(line.product)
+def product_family_of(line: InvoiceLine, families: Iterable[ProductFamily]) -> ProductFamily | None:
+    """The family staff set for this line's product (by code first, then by name), or None."""
+    families = list(families)
+    for family in families:
+        if line.product_code and family.matches(product="", product_code=line.product_code):
+            return family
+    for family in families:
+        if family.matches(product=line.product, product_code=""):
+            return family
+    return None
+
+
+def line_refusal_reason(line: InvoiceLine, families: Iterable[ProductFamily]) -> str | None:
+    """Why rewards may not pay this line, in the active language, or None if they may.
+
+    The product family set by staff decides (Java, MySQL subscriptions and Oracle Linux are refused even
+    when an invoice flags them); a product in no family takes rewards when the invoice flags it as
+    Technology Programs support.
+    """
+    family = product_family_of(line, families)
+    if family is not None and not family.rewards_eligible:
+        return str(
+            _("%(product)s: Support Rewards do not pay %(family)s products (%(why)s).")
+            % {"product": line.product, "family": family.name, "why": family.get_refusal_display()}
+        )
+    if not line.is_rewards_eligible_support:
+        return str(
+            _("%(product)s: only Technology Programs support renewal is paid with Support Rewards.")
+            % {"product": line.product}
+        )
+    return None
+
+
+def line_is_rewards_eligible(line: InvoiceLine, families: Iterable[ProductFamily]) -> bool:
+    return line_refusal_reason(line, families) is None
 
 
 def invoice_exclusion_reason(invoice: Invoice) -> str | None:

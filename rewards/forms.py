@@ -5,6 +5,8 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import AmountField
+
 
 class RedeemForm(forms.Form):
     """Step 1 (preview) and step 2 (confirm, with the token) of a redemption."""
@@ -17,13 +19,12 @@ class RedeemForm(forms.Form):
             attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}
         ),
     )
-    amount = forms.DecimalField(
+    amount = AmountField(
         label=_("Amount to redeem"),
         required=False,
         min_value=Decimal("0.01"),
         max_digits=14,
         decimal_places=2,
-        localize=True,  # "120,50" in French, "120.50" everywhere
         help_text=_("Leave empty to use as much as rewards may pay on this invoice."),
     )
     token = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)

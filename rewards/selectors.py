@@ -15,9 +15,10 @@ from accounts.models import CustomerAccount, User
 from core.money import ZERO, quantize
 from invoices.models import Invoice
 from payments.models import Allocation, Payment, PaymentStatus
-from rewards.eligibility import invoice_exclusion_reason, line_is_rewards_eligible
+from rewards.eligibility import invoice_exclusion_reason, line_is_rewards_eligible, line_refusal_reason
 from rewards.models import (
     LotStatus,
+    ProductFamily,
     Redemption,
     RewardAdjustment,
     RewardExpiry,
@@ -47,11 +48,31 @@ def rewards_balance(*, rewards_account: RewardsAccount, today: datetime.date | N
     return total or ZERO
 
 
-def eligible_support_amount(*, invoice: Invoice) -> Decimal:
+def product_families() -> list[ProductFamily]:
+    """Every product family staff set (a short table, read whole)."""
+    return list(ProductFamily.objects.all())
+
+
+def eligible_support_amount(*, invoice: Invoice, families: Sequence[ProductFamily] | None = None) -> Decimal:
     """Pre-tax amount of the invoice's lines that rewards may pay (taxes and other lines stay due)."""
     if invoice_exclusion_reason(invoice):
         return ZERO
-    return sum((line.amount for line in invoice.lines.all() if line_is_rewards_eligible(line)), ZERO)
+    if families is None:
+        families = product_families()
+    return sum(
+        (line.amount for line in invoice.lines.all() if line_is_rewards_eligible(line, families)), ZERO
+    )
+
+
+def refused_lines(*, invoice: Invoice) -> list[tuple[str, str]]:
+    """(product, why) for each line of the invoice rewards may not pay, in the active language."""
+    families = product_families()
+    refused = []
+    for line in invoice.lines.all():
+        reason = line_refusal_reason(line, families)
+        if reason:
+            refused.append((line.product, reason))
+    return refused
 
 
 def redeemed_on_invoices(*, invoice_ids: Sequence[int]) -> dict[int, Decimal]:
@@ -76,12 +97,14 @@ def redeemed_on_invoice(*, invoice: Invoice) -> Decimal:
     return redeemed_on_invoices(invoice_ids=[invoice.pk]).get(invoice.pk, ZERO)
 
 
-def rewards_applicable_amount(*, invoice: Invoice, redeemed: Decimal | None = None) -> Decimal:
+def rewards_applicable_amount(
+    *, invoice: Invoice, redeemed: Decimal | None = None, families: Sequence[ProductFamily] | None = None
+) -> Decimal:
     """How much of this invoice rewards may still pay: eligible pre-tax support, less what rewards paid, ≤ balance due.
 
     `redeemed`: what rewards already paid on it, when the caller read it for many invoices at once.
     """
-    eligible = eligible_support_amount(invoice=invoice)
+    eligible = eligible_support_amount(invoice=invoice, families=families)
     if eligible <= 0:
         return ZERO
     if redeemed is None:
@@ -101,8 +124,11 @@ def rewards_applicable_amounts(*, invoices: Sequence[Invoice]) -> dict[int, Deci
         return {}
     prefetch_related_objects(support, "lines")
     redeemed = redeemed_on_invoices(invoice_ids=[invoice.pk for invoice in support])
+    families = product_families()
     amounts = {
-        invoice.pk: rewards_applicable_amount(invoice=invoice, redeemed=redeemed.get(invoice.pk, ZERO))
+        invoice.pk: rewards_applicable_amount(
+            invoice=invoice, redeemed=redeemed.get(invoice.pk, ZERO), families=families
+        )
         for invoice in support
     }
     return {pk: amount for pk, amount in amounts.items() if amount > 0}
@@ -136,8 +162,14 @@ def rewards_payable_invoices(
         .order_by("due_date", "id")[:limit]
     )
     redeemed = redeemed_on_invoices(invoice_ids=[invoice.pk for invoice in invoices])
+    families = product_families()
     rows = [
-        (invoice, rewards_applicable_amount(invoice=invoice, redeemed=redeemed.get(invoice.pk, ZERO)))
+        (
+            invoice,
+            rewards_applicable_amount(
+                invoice=invoice, redeemed=redeemed.get(invoice.pk, ZERO), families=families
+            ),
+        )
         for invoice in invoices
     ]
     return [(invoice, amount) for invoice, amount in rows if amount > 0]

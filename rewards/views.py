@@ -21,6 +21,7 @@ from rewards.forms import RedeemForm
 from rewards.selectors import (
     lots_for_rewards_account,
     redeemed_on_invoice,
+    refused_lines,
     rewards_account_for_user,
     rewards_activity,
     rewards_applicable_amount,
@@ -117,6 +118,7 @@ def redeem(request, number: str):
         "applicable": applicable,
         "redeemed": redeemed_on_invoice(invoice=invoice),
         "ineligible_reason": invoice_exclusion_reason(invoice) if applicable <= 0 else None,
+        "refused_lines": refused_lines(invoice=invoice),
     }
     if request.method == "GET":
         return _panel(request, {**context, "form": RedeemForm()})

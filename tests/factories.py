@@ -85,3 +85,21 @@ def staff_sign_in(client, user: User):
     session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = str(user.pk)
     session.save()
     return client
+
+
+def verification_code_from_email(body: str) -> str:
+    """The email verification code allauth puts alone on its line (sign-up in one step: no link)."""
+    import re
+
+    return re.search(
+        r"^\s*([BCDFGHJKLMNPQRSTVWXZ0-9]{3,}(?:-[BCDFGHJKLMNPQRSTVWXZ0-9]+)*)\s*$", body, re.M
+    ).group(1)
+
+
+def enter_verification_code(client, *, code: str | None = None):
+    """Type the code of the last email on the page sign-up (or adding an address) leads to."""
+    from django.core import mail
+    from django.urls import reverse
+
+    code = code or verification_code_from_email(mail.outbox[-1].body)
+    return client.post(reverse("account_email_verification_sent"), {"code": code})

@@ -4,9 +4,9 @@ from decimal import Decimal
 
 from django.db import migrations
 
-# country: (card, paypal, sepa_debit, ach_debit). ACH debit stays off until a Stripe ACH flow is live.
+# country: (card, paypal, sepa_debit, ach_debit). ACH debit (Stripe us_bank_account) in the US: see 0009.
 COUNTRIES = {
-    "US": (True, True, False, False),
+    "US": (True, True, False, True),
     "CA": (True, True, False, False),
     "GB": (True, True, False, False),
     "IE": (True, True, True, False),

@@ -124,6 +124,8 @@ def payment_method_label(pm_id: str) -> str:
         return f"{pm.card.brand.title()} •••• {pm.card.last4}"
     if pm.type == "sepa_debit" and pm.sepa_debit is not None:
         return f"IBAN {pm.sepa_debit.country} •••• {pm.sepa_debit.last4}"
+    if pm.type == "us_bank_account" and pm.us_bank_account is not None:
+        return f"{pm.us_bank_account.bank_name or 'ACH'} •••• {pm.us_bank_account.last4}"
     return str(pm.type)
 
 

@@ -176,7 +176,7 @@ def demo_invoice(
             invoice=invoice,
             position=position,
             order_number=order_number,
-            description=f"{product} — order {order_number}",
+            description=product,  # the order number is printed under it, labelled in the reader's language
             product=product,
             quantity=Decimal("1"),
             unit_price=amount,

@@ -36,3 +36,10 @@ def nav_current(context, url, exact=False):
     path = context["request"].path
     current = path == url if exact else path.startswith(url)
     return mark_safe(' aria-current="page"') if current else ""  # noqa: S308 — constant markup
+
+
+@register.simple_tag
+def colon():
+    """A colon after a label, typeset for the reader: "Total:" in English, "Total :" (narrow no-break
+    space, U+202F) in French."""
+    return "\u202f:" if (get_language() or "en").startswith("fr") else ":"

@@ -231,3 +231,40 @@ def _payment_options_present(request):
 def _is_transactional(request) -> bool:
     marker = request.node.get_closest_marker("django_db")
     return bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
+
+
+def confirm_us_bank_account_setup(browser: StripeBrowser, client_secret: str, **bank) -> dict:
+    """collectBankAccountForSetup + confirmUsBankAccountSetup: numbers typed (microdeposits follow) or
+    `financial_connections_account="fca_…"` (instant verification). Returns the SetupIntent."""
+    seti = client_secret.split("_secret_")[0]
+    details = bank or {"routing_number": "110000000", "account_number": "000123456789"}
+    return browser._post(
+        f"/v1/setup_intents/{seti}/confirm",
+        {
+            "client_secret": client_secret,
+            "payment_method_data": {
+                "type": "us_bank_account",
+                "us_bank_account": {"account_holder_type": "company", **details},
+                "billing_details": {"name": "Acme Inc.", "email": "ap@acme.example"},
+            },
+        },
+    )
+
+
+def verify_microdeposits(browser: StripeBrowser, client_secret: str, amounts: list[int]) -> dict:
+    """POST /v1/setup_intents/{id}/verify_microdeposits: the two amounts the payer reads on their statement
+    (sent with the secret key, as a server does; localstripe lets the publishable key reach only confirm)."""
+    import json
+
+    seti = client_secret.split("_secret_")[0]
+    request = urllib.request.Request(
+        f"{browser.base_url}/v1/setup_intents/{seti}/verify_microdeposits",
+        data=json.dumps({"client_secret": client_secret, "amounts": amounts}).encode(),
+        headers={"Authorization": "Bearer sk_test_local", "Content-Type": "application/json"},
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 — loopback
+            return json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return json.loads(error.read())

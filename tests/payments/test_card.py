@@ -140,7 +140,11 @@ def test_currency_mismatch_refused(payer, account):
 def test_pay_page_offers_methods_from_the_policy(client_of, payer, invoice):
     response = client_of(payer).get(reverse("payments:pay"), {"invoice": invoice.number})
     assert response.status_code == 200
-    assert [c[0] for c in response.context["form"].fields["method"].choices] == ["card", "paypal"]
+    assert [c[0] for c in response.context["form"].fields["method"].choices] == [
+        "card",
+        "paypal",
+        "ach_debit",
+    ]
 
 
 def test_pay_by_card_through_the_pages(client_of, payer, invoice, stripe_browser):
@@ -347,7 +351,11 @@ def test_a_closed_invoice_in_the_selection_does_not_make_the_payment_card_only(
     closed = InvoiceFactory(account=account, amount_due=Decimal("0.00"))
     big = InvoiceFactory(account=account, subtotal=Decimal("9000.00"), tax=Decimal("0.00"))
     response = client_of(payer).get(reverse("payments:pay"), {"invoice": [closed.number, big.number]})
-    assert [c[0] for c in response.context["form"].fields["method"].choices] == ["card", "paypal"]
+    assert [c[0] for c in response.context["form"].fields["method"].choices] == [
+        "card",
+        "paypal",
+        "ach_debit",
+    ]
 
 
 def test_setup_intent_of_another_customer_is_refused(

@@ -62,7 +62,7 @@ def test_under_2000_usd_card_is_the_only_method():
 
 def test_2000_usd_exactly_is_not_card_only():
     result = options("2000.00")
-    assert result.methods == [CARD, PAYPAL]
+    assert result.methods == [CARD, PAYPAL, PaymentMethod.ACH_DEBIT]
     assert result.offline
 
 
@@ -81,7 +81,7 @@ def test_any_selected_invoice_under_2000_usd_makes_the_payment_card_only():
 def test_card_only_rule_applies_only_where_cards_are_accepted():
     CountryPaymentOptions.objects.filter(country="US").update(card=False)
     result = options("500.00")
-    assert result.methods == [PAYPAL]
+    assert result.methods == [PAYPAL, PaymentMethod.ACH_DEBIT]
     assert result.offline and not result.card_only
 
 
@@ -97,8 +97,11 @@ def test_sepa_direct_debit_only_for_eur_where_the_country_allows_it():
     assert SEPA not in options("5000.00", country="FR", currency="USD").methods
 
 
-def test_ach_direct_debit_only_for_usd_where_staff_switched_it_on():
-    assert PaymentMethod.ACH_DEBIT not in options("5000.00").methods  # off by default
-    CountryPaymentOptions.objects.filter(country="US").update(ach_debit=True)
-    assert options("5000.00").methods == [CARD, PAYPAL, PaymentMethod.ACH_DEBIT]
+def test_ach_direct_debit_only_for_usd_in_the_us_where_staff_leave_it_on():
+    assert options("5000.00").methods == [CARD, PAYPAL, PaymentMethod.ACH_DEBIT]  # on for the US (issue 11)
     assert PaymentMethod.ACH_DEBIT not in options("5000.00", currency="CAD").methods
+    assert PaymentMethod.ACH_DEBIT not in options("5000.00", country="FR", currency="USD").methods
+    assert PaymentMethod.ACH_DEBIT not in options("5000.00", country="FR", currency="EUR").methods
+    assert PaymentMethod.ACH_DEBIT not in options("5000.00", country="CA", currency="USD").methods
+    CountryPaymentOptions.objects.filter(country="US").update(ach_debit=False)  # staff switch it off
+    assert PaymentMethod.ACH_DEBIT not in options("5000.00").methods

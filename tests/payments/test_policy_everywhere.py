@@ -136,11 +136,13 @@ def test_pay_page_of_a_card_only_invoice_offers_card_and_no_transfer(client_of, 
 
 
 def test_automatic_payment_methods_come_from_the_policy():
-    assert autopay_methods(country="US", currency="USD") == [PaymentMethod.CARD]
+    assert autopay_methods(country="US", currency="USD") == [PaymentMethod.CARD, PaymentMethod.ACH_DEBIT]
     assert autopay_methods(country="FR", currency="EUR") == [PaymentMethod.CARD, PaymentMethod.SEPA_DEBIT]
     assert autopay_methods(country="BR", currency="USD") == []
     CardLimit.objects.filter(currency="USD").delete()
-    assert autopay_methods(country="US", currency="USD") == []
+    assert autopay_methods(country="US", currency="USD") == [
+        PaymentMethod.ACH_DEBIT
+    ]  # no card limit: no card
 
 
 def test_admin_invoice_page_shows_what_the_policy_offers(client, small):

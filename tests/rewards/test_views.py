@@ -234,7 +234,7 @@ def test_ineligible_invoice_page_says_why_and_offers_another_way(
     assert "Only Technology Programs support renewal invoices" in cloud_page
     assert 'name="code"' not in cloud_page
     java_page = client.get(redeem_url(java)).content.decode()
-    assert "Java and MySQL subscriptions, Oracle Linux" in java_page
+    assert "Java SE Subscription: Support Rewards do not pay Java products" in java_page
     assert reverse("payments:pay") in java_page
 
 
