@@ -38,15 +38,21 @@ def activity_record(
     account: CustomerAccount | None,
     actor: User | None,
     action: str,
-    summary: str,
+    params: dict | None = None,
+    summary: str = "",
     target: str = "",
     details: dict | None = None,
     request=None,
 ) -> ActivityEntry:
     """Append one entry to the account's activity log (who, what, when, from which IP).
 
+    `action` is a code listed in accounts.activity.EVENTS and `params` the values its sentence needs
+    (JSON: amounts as strings with a `currency`, dates in ISO form, roles and methods as codes); the
+    sentence is written when the entry is read, in the reader's language. `summary` is free text kept
+    only for codes that have no sentence.
+
     An entry by vendor staff is marked `by_vendor_support`: the customer sees "Vendor support" (and the
-    reason, which the staff services put in the summary), the admin sees which staff member.
+    reason, which the staff services put in the params), the admin sees which staff member.
     """
     real_actor = actor if actor is not None and actor.is_authenticated else None
     return ActivityEntry.objects.create(
@@ -55,6 +61,7 @@ def activity_record(
         actor_email=real_actor.email if real_actor else "",
         by_vendor_support=bool(real_actor and real_actor.is_staff),
         action=action,
+        params=params or {},
         summary=summary[:300],
         target=target[:120],
         details=details or {},
@@ -83,7 +90,7 @@ def accounts_claim_by_contract_email(*, user: User, email: str, request=None) ->
             account=account,
             actor=user,
             action="account.claimed",
-            summary=f"{user.email} became billing contact by verifying the contract email",
+            params={"person": user.email},
             request=request,
         )
         claimed.append(account)
@@ -175,7 +182,7 @@ def membership_role_change(*, actor: User, membership: Membership, role: str, re
         account=account,
         actor=actor,
         action=activity.MEMBER_ROLE_CHANGED,
-        summary=f"{membership.user.email}: {old_role} → {role}",
+        params={"email": membership.user.email, "from_role": str(old_role), "to_role": str(role)},
         target=membership.user.email,
         details={"from": old_role, "to": str(role), "user_id": membership.user_id},
         request=request,
@@ -199,7 +206,7 @@ def membership_remove(*, actor: User, membership: Membership, request=None) -> N
         account=account,
         actor=actor,
         action=activity.MEMBER_REMOVED,
-        summary=f"{email} ({role}) removed from the team",
+        params={"email": email, "role": str(role)},
         target=email,
         details={"role": role, "user_id": user_id},
         request=request,
@@ -223,13 +230,13 @@ def _contact_lock(*, account: CustomerAccount, kind: str) -> tuple[AccountContac
 
 
 def _contact_change_record(
-    *, account: CustomerAccount, actor: User, kind: str, before: dict, after: dict, summary: str, request
+    *, account: CustomerAccount, actor: User, kind: str, before: dict, after: dict, params: dict, request
 ) -> None:
     activity_record(
         account=account,
         actor=actor,
         action=activity.CONTACT_CHANGED,
-        summary=summary,
+        params={"kind": str(kind), **params},
         target=kind,
         details={"kind": str(kind), "before": before, "after": after},
         request=request,
@@ -258,7 +265,7 @@ def contact_billing_update(
         kind=ContactKind.BILLING,
         before=before,
         after=after,
-        summary=f"Billing contact details updated ({contact.email})",
+        params={"variant": "updated", "email": contact.email},
         request=request,
     )
     return contact
@@ -292,7 +299,7 @@ def contact_update(
         kind=kind,
         before=before,
         after=after,
-        summary=f"{kind.label} {'removed' if not after else 'set to ' + after['email']}",
+        params={"variant": "removed"} if not after else {"variant": "set", "email": after["email"]},
         request=request,
     )
     return contact
@@ -324,7 +331,7 @@ def billing_contact_email_sync(*, user: User, old_email: str, new_email: str, re
             kind=ContactKind.BILLING,
             before={"email": old_email},
             after={"email": new_email},
-            summary=f"Billing contact email changed from {old_email} to {new_email} (verified)",
+            params={"variant": "email_moved", "old_email": old_email, "email": new_email},
             request=request,
         )
     return moved
@@ -376,7 +383,7 @@ def billing_contact_grant(
         account=account,
         actor=staff,
         action=activity.BILLING_CONTACT_GRANTED,
-        summary=f"Support made {user.email} billing contact ({mode}): {reason}",
+        params={"email": user.email, "reason": reason},
         target=user.email,
         details={
             "mode": str(mode),
@@ -408,7 +415,7 @@ def user_password_reset_send(*, staff: User, user: User, request) -> None:
             account=account,
             actor=staff,
             action=activity.PASSWORD_RESET_SENT_BY_SUPPORT,
-            summary=f"Support sent {user.email} a password reset email",
+            params={"email": user.email},
             target=user.email,
             details={"user_id": user.pk},
             request=request,

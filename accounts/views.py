@@ -21,6 +21,7 @@ from accounts.forms import InviteForm, RoleChangeForm
 from accounts.middleware import SESSION_KEY
 from accounts.models import Role, User
 from accounts.permissions import ROLE_ABILITIES, role_abilities
+from accounts.refusals import refusal
 from accounts.selectors import account_for_user
 
 if TYPE_CHECKING:
@@ -56,13 +57,8 @@ def roles_with_abilities() -> list[tuple[str, StrPromise, StrPromise]]:
 
 
 def forbidden(request, *, account, what: str):
-    """403 with a page naming who can do it, instead of a bare error."""
-    return render(
-        request,
-        "accounts/forbidden.html",
-        {"what": what, "billing_contacts": selectors.billing_contacts_of(account=account)},
-        status=403,
-    )
+    """403 with a page saying what the role allows and naming who can do it, instead of a bare error."""
+    return refusal(request, what=what)
 
 
 def require_perm(request, perm: str, account) -> None:
