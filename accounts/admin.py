@@ -147,11 +147,12 @@ class CustomerAccountAdmin(SupportActivityAdminMixin, admin.ModelAdmin):
                 user=form.user,
                 mode=form.cleaned_data["mode"],
                 reason=form.cleaned_data["reason"],
+                remove_previous=form.cleaned_data["remove_previous"],
                 request=request,
             )
             self.message_user(
                 request,
-                _("%(email)s is now billing contact of %(account)s.")
+                _("New billing contact of “%(account)s”: %(email)s")
                 % {"email": grant.user.email, "account": account.legal_name},
                 messages.SUCCESS,
             )

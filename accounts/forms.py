@@ -90,6 +90,11 @@ class BillingContactGrantForm(forms.Form):
     mode = forms.ChoiceField(
         label=_("Mode"), choices=BillingContactGrantMode.choices, initial=BillingContactGrantMode.TRANSFER
     )
+    remove_previous = forms.BooleanField(
+        label=_("Remove the previous billing contacts from the team"),
+        required=False,
+        help_text=_("Only for a transfer. Left unticked, they stay on the team as payers."),
+    )
     reason = forms.CharField(
         label=_("Reason"),
         widget=forms.Textarea(attrs={"rows": 3}),

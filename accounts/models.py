@@ -300,7 +300,7 @@ class Invitation(models.Model):
 
 class BillingContactGrantMode(models.TextChoices):
     GRANT = "grant", _("Grant: add as another billing contact")
-    TRANSFER = "transfer", _("Transfer: replace the current billing contacts (they lose access)")
+    TRANSFER = "transfer", _("Transfer: replace the current billing contacts (they stay as payers)")
 
 
 class BillingContactGrant(models.Model):
@@ -314,6 +314,8 @@ class BillingContactGrant(models.Model):
     )
     mode = models.CharField(_("mode"), max_length=10, choices=BillingContactGrantMode.choices)
     previous_billing_contacts = models.JSONField(_("previous billing contacts"), default=list, blank=True)
+    # A transfer keeps the previous billing contacts as payers unless staff chose to remove them.
+    previous_removed = models.BooleanField(_("previous billing contacts removed"), default=False)
     reason = models.TextField(_("reason"))
     staff = models.ForeignKey(
         User, on_delete=models.PROTECT, related_name="+", verbose_name=_("staff member")

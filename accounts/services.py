@@ -265,7 +265,11 @@ def contact_billing_update(
         kind=ContactKind.BILLING,
         before=before,
         after=after,
-        params={"variant": "updated", "email": contact.email},
+        params=(
+            {"variant": "email_moved", "old_email": before["email"], "email": contact.email}
+            if before.get("email") and before["email"].lower() != contact.email.lower()
+            else {"variant": "updated", "email": contact.email}
+        ),
         request=request,
     )
     return contact
@@ -342,12 +346,21 @@ def billing_contact_email_sync(*, user: User, old_email: str, new_email: str, re
 
 @transaction.atomic
 def billing_contact_grant(
-    *, staff: User, account: CustomerAccount, user: User, mode: str, reason: str, request=None
+    *,
+    staff: User,
+    account: CustomerAccount,
+    user: User,
+    mode: str,
+    reason: str,
+    remove_previous: bool = False,
+    request=None,
 ) -> BillingContactGrant:
     """Support gives the billing-contact role on the customer's behalf (its billing contact left).
 
-    `transfer` removes the previous billing contacts' access; `grant` keeps them. The reason is
-    required and kept with the grant and in the account's activity log.
+    `grant` adds a billing contact. `transfer` hands the role over: the previous billing contacts stay
+    on the team as payers, or lose their access if staff chose `remove_previous`; and the invoice email
+    address (the billing AccountContact) is to move to the new contact, who confirms it on the Contacts
+    page (contact_billing_update). The reason is required and kept with the grant and in the log.
     """
     reason = reason.strip()
     if not reason:
@@ -368,31 +381,57 @@ def billing_contact_grant(
     if membership.role != Role.BILLING_CONTACT:
         membership.role = Role.BILLING_CONTACT
         membership.save(update_fields=["role"])
-    if mode == BillingContactGrantMode.TRANSFER:
-        Membership.objects.filter(pk__in=[m.pk for m in previous]).delete()
+    transfer = mode == BillingContactGrantMode.TRANSFER
+    remove_previous = transfer and remove_previous
+    if transfer:
+        previous_ids = [m.pk for m in previous]
+        if remove_previous:
+            Membership.objects.filter(pk__in=previous_ids).delete()
+        else:
+            Membership.objects.filter(pk__in=previous_ids).update(role=Role.PAYER)
+        for kept in previous:
+            _forget_cached_role(kept.user)
     grant = BillingContactGrant.objects.create(
         account=account,
         user=user,
         mode=mode,
         previous_billing_contacts=[m.user.email for m in previous],
+        previous_removed=remove_previous,
         reason=reason,
         staff=staff,
     )
     _forget_cached_role(user)
+    params: dict = {"email": user.email, "reason": reason}
+    if transfer and previous:
+        params.update(
+            variant="removed" if remove_previous else "kept", previous=grant.previous_billing_contacts
+        )
     activity_record(
         account=account,
         actor=staff,
-        action=activity.BILLING_CONTACT_GRANTED,
-        params={"email": user.email, "reason": reason},
+        action=activity.BILLING_CONTACT_TRANSFERRED if transfer else activity.BILLING_CONTACT_GRANTED,
+        params=params,
         target=user.email,
         details={
             "mode": str(mode),
             "reason": reason,
             "previous": grant.previous_billing_contacts,
+            "previous_removed": remove_previous,
             "grant_id": grant.pk,
         },
         request=request,
     )
+    billing = AccountContact.objects.filter(account=account, kind=ContactKind.BILLING).first()
+    if transfer and billing is not None and billing.email.lower() != user.email.lower():
+        activity_record(
+            account=account,
+            actor=staff,
+            action=activity.BILLING_EMAIL_HANDOVER_ASKED,
+            params={"email": user.email, "old_email": billing.email},
+            target=user.email,
+            details={"grant_id": grant.pk},
+            request=request,
+        )
     return grant
 
 
