@@ -122,6 +122,22 @@ def _enqueue_send(invitation: Invitation) -> None:
     )
 
 
+def invitation_precheck(*, account: CustomerAccount, email: str) -> str | None:
+    """Why an invitation to `email` would be refused (a member already, or one pending), before asking
+    the user to confirm it; None if it may be sent. invitation_create checks again under the lock."""
+    email = email.strip().lower()
+    if _email_is_member(account=account, email=email):
+        return _("%(email)s is already a member of this account.") % {"email": email}
+    pending = Invitation.objects.filter(
+        account=account, email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
+    ).first()
+    if pending is not None and pending.state == InvitationState.PENDING:
+        return _("%(email)s already has a pending invitation. Resend or revoke it from the list below.") % {
+            "email": email
+        }
+    return None
+
+
 @transaction.atomic
 def invitation_create(
     *, actor: User, account: CustomerAccount, email: str, role: str, request=None

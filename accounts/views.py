@@ -118,6 +118,10 @@ def team_invite(request):
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         email, role = form.cleaned_data["email"], form.cleaned_data["role"]
+        refusal_reason = invitations.invitation_precheck(account=account, email=email)
+        if refusal_reason:  # said before the confirmation step, not after it
+            form.add_error("email", refusal_reason)
+            return _invite_page(request, account, form)
         if not is_confirmed(request):
             return confirm_page(
                 request,
@@ -141,6 +145,10 @@ def team_invite(request):
         else:
             messages.success(request, _("Invitation sent to %(email)s.") % {"email": email})
             return redirect("team")
+    return _invite_page(request, account, form)
+
+
+def _invite_page(request, account, form):
     return render(
         request,
         "accounts/invite.html",
