@@ -12,13 +12,10 @@ from decimal import Decimal
 
 import pytest
 import time_machine
-from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from accounts.services import BILLING_SUPPORT_GROUP, billing_support_group_ensure
 from payments.models import Allocation, PaymentMethod, PaymentStatus, WebhookEvent, WebhookEventStatus
 from payments.services import online
-from tests.factories import UserFactory
 from tests.invoices.factories import InvoiceFactory
 from tests.payments.conftest import stripe_signature
 from tests.payments.test_webhooks import post_paypal
@@ -181,10 +178,9 @@ def test_an_intent_whose_amount_or_currency_differs_from_our_payment_is_held_not
 def test_staff_find_held_events_with_the_admin_filter(client, payment, post_signed):
     post_signed(succeeded(payment, amount=100))
     post_signed(succeeded(payment))
-    billing_support_group_ensure()
-    staff = UserFactory(is_staff=True)
-    staff.groups.add(Group.objects.get(name=BILLING_SUPPORT_GROUP))
-    client.force_login(staff)
+    from tests.factories import staff_sign_in, staff_user
+
+    staff_sign_in(client, staff_user())  # in the Billing support group, past the admin's TOTP step
     page = client.get(reverse("admin:payments_webhookevent_changelist"), {"status__exact": "held"})
     assert page.status_code == 200
     assert list(page.context["cl"].result_list) == list(WebhookEvent.objects.filter(status="held"))
