@@ -42,12 +42,14 @@ class SupportActivityAdminMixin:
         account = self.activity_account(obj)
         if account is None or account.pk is None:
             return
-        what = f"{obj._meta.verbose_name} {self.activity_summary(obj)}"
+        params: dict = {"object": {"model": obj._meta.label_lower, "name": self.activity_summary(obj)}}
+        if message and message != "[]":
+            params.update(variant="with_changes", changes=message)
         services.activity_record(
             account=account,
             actor=request.user,
             action=action,
-            summary=f"{what}: {message}" if message else what,
+            params=params,
             target=f"{obj._meta.model_name}-{obj.pk}",
             request=request,
         )
@@ -59,7 +61,7 @@ class SupportActivityAdminMixin:
 
     def log_change(self, request, obj, message):
         entry = super().log_change(request, obj, message)
-        self._activity(request, obj, action=activity.ADMIN_CHANGED, message=entry.get_change_message())
+        self._activity(request, obj, action=activity.ADMIN_CHANGED, message=entry.change_message)
         return entry
 
     def log_deletions(self, request, queryset):
@@ -145,11 +147,12 @@ class CustomerAccountAdmin(SupportActivityAdminMixin, admin.ModelAdmin):
                 user=form.user,
                 mode=form.cleaned_data["mode"],
                 reason=form.cleaned_data["reason"],
+                remove_previous=form.cleaned_data["remove_previous"],
                 request=request,
             )
             self.message_user(
                 request,
-                _("%(email)s is now billing contact of %(account)s.")
+                _("New billing contact of “%(account)s”: %(email)s")
                 % {"email": grant.user.email, "account": account.legal_name},
                 messages.SUCCESS,
             )
@@ -189,13 +192,17 @@ class ActivityEntryAdmin(ReadOnlyMixin, admin.ModelAdmin):
         "actor_email",
         "by_vendor_support",
         "action",
-        "summary",
+        "what_happened",
         "ip_address",
     ]
     list_filter = ["action", "by_vendor_support"]
     date_hierarchy = "created_at"
     search_fields = ["account__legal_name", "account__customer_number", "actor_email", "summary", "target"]
     list_select_related = ["account"]
+
+    @admin.display(description=_("What happened"))
+    def what_happened(self, obj: ActivityEntry) -> str:
+        return obj.sentence
 
 
 class SupportUserCreationForm(forms.ModelForm):

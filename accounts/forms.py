@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.activity import action_label, actor_choice_label
+from accounts.activity import KIND_LABELS, action_label, actor_choice_label
 from accounts.models import BillingContactGrantMode, ContactKind, Role, User
 
 if TYPE_CHECKING:
@@ -53,6 +53,7 @@ class AccountContactForm(forms.Form):
 
 
 class ActivityFilterForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of event"), required=False)
     action = forms.ChoiceField(label=_("Action"), required=False)
     actor = forms.ChoiceField(label=_("Person"), required=False)
     date_from = forms.DateField(
@@ -60,12 +61,15 @@ class ActivityFilterForm(forms.Form):
     )
     date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
-    def __init__(self, *args, actions: list[str], actors: list[str], **kwargs):
+    def __init__(self, *args, kinds: list[str], actions: list[str], actors: list[str], **kwargs):
         super().__init__(*args, **kwargs)
-        action, actor = self.fields["action"], self.fields["actor"]
-        # Both are declared as ChoiceFields above; self.fields is typed as plain Fields.
+        kind, action, actor = self.fields["kind"], self.fields["action"], self.fields["actor"]
+        # All are declared as ChoiceFields above; self.fields is typed as plain Fields.
+        assert isinstance(kind, forms.ChoiceField)
         assert isinstance(action, forms.ChoiceField) and isinstance(actor, forms.ChoiceField)
-        action.choices = [("", _("All actions"))] + [(a, action_label(a)) for a in actions]
+        kind.choices = [("", _("All kinds"))] + [(k, KIND_LABELS[k]) for k in kinds]
+        labelled = sorted(((a, action_label(a)) for a in actions), key=lambda choice: choice[1])
+        action.choices = [("", str(_("All actions"))), *labelled]
         actor.choices = [("", _("Everyone"))] + [(a, actor_choice_label(a)) for a in actors]
 
     def clean(self):
@@ -85,6 +89,11 @@ class BillingContactGrantForm(forms.Form):
     )
     mode = forms.ChoiceField(
         label=_("Mode"), choices=BillingContactGrantMode.choices, initial=BillingContactGrantMode.TRANSFER
+    )
+    remove_previous = forms.BooleanField(
+        label=_("Remove the previous billing contacts from the team"),
+        required=False,
+        help_text=_("Only for a transfer. Left unticked, they stay on the team as payers."),
     )
     reason = forms.CharField(
         label=_("Reason"),

@@ -122,6 +122,22 @@ def _enqueue_send(invitation: Invitation) -> None:
     )
 
 
+def invitation_precheck(*, account: CustomerAccount, email: str) -> str | None:
+    """Why an invitation to `email` would be refused (a member already, or one pending), before asking
+    the user to confirm it; None if it may be sent. invitation_create checks again under the lock."""
+    email = email.strip().lower()
+    if _email_is_member(account=account, email=email):
+        return _("%(email)s is already a member of this account.") % {"email": email}
+    pending = Invitation.objects.filter(
+        account=account, email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
+    ).first()
+    if pending is not None and pending.state == InvitationState.PENDING:
+        return _("%(email)s already has a pending invitation. Resend or revoke it from the list below.") % {
+            "email": email
+        }
+    return None
+
+
 @transaction.atomic
 def invitation_create(
     *, actor: User, account: CustomerAccount, email: str, role: str, request=None
@@ -172,7 +188,7 @@ def invitation_create(
         account=account,
         actor=actor,
         action=activity.INVITATION_SENT,
-        summary=f"Invitation sent to {email} as {role}",
+        params={"email": email, "role": str(role)},
         target=email,
         details={
             "invitation_id": invitation.pk,
@@ -208,7 +224,7 @@ def invitation_resend(*, actor: User, invitation: Invitation, request=None) -> I
         account=invitation.account,
         actor=actor,
         action=activity.INVITATION_RESENT,
-        summary=f"Invitation sent again to {invitation.email}",
+        params={"email": invitation.email},
         target=invitation.email,
         details={"invitation_id": invitation.pk, "send_number": invitation.send_count},
         request=request,
@@ -234,7 +250,7 @@ def invitation_revoke(*, actor: User, invitation: Invitation, request=None) -> I
         account=invitation.account,
         actor=actor,
         action=activity.INVITATION_REVOKED,
-        summary=f"Invitation for {invitation.email} revoked",
+        params={"email": invitation.email},
         target=invitation.email,
         details={"invitation_id": invitation.pk},
         request=request,
@@ -303,7 +319,7 @@ def invitation_accept(*, invitation_id: int, token: str, user: User, request=Non
         account=invitation.account,
         actor=user,
         action=activity.INVITATION_ACCEPTED,
-        summary=f"{user.email} accepted the invitation as {membership.role}",
+        params={"person": user.email, "role": str(membership.role)},
         target=invitation.email,
         details={"invitation_id": invitation.pk, "role": membership.role, "already_member": not created},
         request=request,

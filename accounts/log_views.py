@@ -24,13 +24,18 @@ ACTIVITY_PAGE_SIZE = 25
 def _activity_filters(request, account) -> tuple[ActivityFilterForm, selectors.ActivityFilters]:
     form = ActivityFilterForm(
         request.GET or None,
+        kinds=selectors.activity_kinds(account=account),
         actions=selectors.activity_actions(account=account),
         actors=selectors.activity_actors(account=account),
     )
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         filters = selectors.ActivityFilters(
-            action=data["action"], actor=data["actor"], date_from=data["date_from"], date_to=data["date_to"]
+            kind=data["kind"],
+            action=data["action"],
+            actor=data["actor"],
+            date_from=data["date_from"],
+            date_to=data["date_to"],
         )
     else:
         filters = selectors.ActivityFilters()
@@ -49,6 +54,7 @@ def team_activity(request):
     page = Paginator(entries, ACTIVITY_PAGE_SIZE).get_page(request.GET.get("page"))
     for entry in page.object_list:
         entry.action_label = action_label(entry.action)
+        entry.sentence_text = entry.sentence
         entry.actor_label = actor_label(
             actor_email=entry.actor_email, by_vendor_support=entry.by_vendor_support
         )
@@ -77,7 +83,7 @@ def team_activity_export(request):
     filename = f"activity-{account.customer_number}-{timezone.localdate():%Y%m%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     writer = csv.writer(response)
-    writer.writerow([_("Date (UTC)"), _("Person"), _("Action"), _("Summary"), _("Target"), _("IP address")])
+    writer.writerow([_("Date (UTC)"), _("Person"), _("Action"), _("Details"), _("Target"), _("IP address")])
     for entry in entries.iterator(chunk_size=500):
         writer.writerow(
             [
@@ -86,7 +92,7 @@ def team_activity_export(request):
                     actor_label(actor_email=entry.actor_email, by_vendor_support=entry.by_vendor_support)
                 ),
                 csv_text_cell(action_label(entry.action)),
-                csv_text_cell(entry.summary),
+                csv_text_cell(entry.sentence),
                 csv_text_cell(entry.target),
                 csv_text_cell(entry.ip_address),
             ]

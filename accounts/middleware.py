@@ -10,17 +10,21 @@ from django.utils.translation import gettext as _
 SESSION_KEY = "current_account_id"
 
 
-def resolve_current_account(request):
-    """The account the user works on: the one chosen in the header, else their first one."""
+def current_account_of(*, user, session):
+    """The account `user` works on: the one chosen in the header (kept in the session), else their first."""
     from accounts.selectors import accounts_for_user
 
-    user = request.user
-    if not user.is_authenticated:
+    if user is None or not user.is_authenticated:
         return None
     accounts = accounts_for_user(user=user)
-    chosen = request.session.get(SESSION_KEY)
+    chosen = session.get(SESSION_KEY) if session is not None else None
     account = accounts.filter(pk=chosen).first() if chosen else None
     return account or accounts.first()
+
+
+def resolve_current_account(request):
+    """The account the user works on: the one chosen in the header, else their first one."""
+    return current_account_of(user=request.user, session=request.session)
 
 
 class CurrentAccountMiddleware:

@@ -11,6 +11,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.activity import describe
 from core.addresses import postal_address_lines
 
 
@@ -231,7 +232,10 @@ class ActivityEntry(models.Model):
     # The actor was vendor staff (billing support in the admin): customers see "Vendor support", not who.
     by_vendor_support = models.BooleanField(_("by vendor support"), default=False)
     action = models.CharField(_("action"), max_length=60, db_index=True)
-    summary = models.CharField(_("summary"), max_length=300)
+    # What the sentence says, as parameters (accounts.activity renders them in the reader's language).
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    # Entries recorded before codes had sentences keep their English text here, shown as a fallback.
+    summary = models.CharField(_("summary"), max_length=300, blank=True)
     target = models.CharField(_("target"), max_length=120, blank=True)
     details = models.JSONField(default=dict, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
@@ -244,12 +248,17 @@ class ActivityEntry(models.Model):
         indexes = [models.Index(fields=["account", "-created_at"])]
 
     def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.summary}"
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.sentence}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise ValueError("Activity entries are append-only.")
         super().save(*args, **kwargs)
+
+    @property
+    def sentence(self) -> str:
+        """What happened, in the active language."""
+        return describe(action=self.action, params=self.params, summary=self.summary)
 
 
 INVITATION_LIFETIME = datetime.timedelta(days=7)
@@ -340,7 +349,7 @@ class Invitation(models.Model):
 
 class BillingContactGrantMode(models.TextChoices):
     GRANT = "grant", _("Grant: add as another billing contact")
-    TRANSFER = "transfer", _("Transfer: replace the current billing contacts (they lose access)")
+    TRANSFER = "transfer", _("Transfer: replace the current billing contacts (they stay as payers)")
 
 
 class BillingContactGrant(models.Model):
@@ -354,6 +363,8 @@ class BillingContactGrant(models.Model):
     )
     mode = models.CharField(_("mode"), max_length=10, choices=BillingContactGrantMode.choices)
     previous_billing_contacts = models.JSONField(_("previous billing contacts"), default=list, blank=True)
+    # A transfer keeps the previous billing contacts as payers unless staff chose to remove them.
+    previous_removed = models.BooleanField(_("previous billing contacts removed"), default=False)
     reason = models.TextField(_("reason"))
     staff = models.ForeignKey(
         User, on_delete=models.PROTECT, related_name="+", verbose_name=_("staff member")

@@ -106,6 +106,7 @@ def account_contacts(*, account: CustomerAccount) -> dict[str, AccountContact]:
 
 @dataclass(frozen=True)
 class ActivityFilters:
+    kind: str = ""
     action: str = ""
     actor: str = ""
     date_from: datetime.date | None = None
@@ -114,6 +115,8 @@ class ActivityFilters:
 
 def activity_for_account(*, account: CustomerAccount, filters: ActivityFilters) -> QuerySet[ActivityEntry]:
     entries = ActivityEntry.objects.filter(account=account).order_by("-created_at", "-id")
+    if filters.kind:
+        entries = entries.filter(action__in=activity.actions_of_kind(filters.kind))
     if filters.action:
         entries = entries.filter(action=filters.action)
     if filters.actor == activity.VENDOR_SUPPORT:
@@ -134,6 +137,12 @@ def activity_actions(*, account: CustomerAccount) -> list[str]:
         .values_list("action", flat=True)
         .distinct()
     )
+
+
+def activity_kinds(*, account: CustomerAccount) -> list[str]:
+    """The kinds of event the account's log holds, in the order accounts.activity lists them."""
+    present = {activity.action_kind(action) for action in activity_actions(account=account)}
+    return [kind for kind in activity.KIND_LABELS if kind in present]
 
 
 def activity_actors(*, account: CustomerAccount) -> list[str]:

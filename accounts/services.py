@@ -38,15 +38,21 @@ def activity_record(
     account: CustomerAccount | None,
     actor: User | None,
     action: str,
-    summary: str,
+    params: dict | None = None,
+    summary: str = "",
     target: str = "",
     details: dict | None = None,
     request=None,
 ) -> ActivityEntry:
     """Append one entry to the account's activity log (who, what, when, from which IP).
 
+    `action` is a code listed in accounts.activity.EVENTS and `params` the values its sentence needs
+    (JSON: amounts as strings with a `currency`, dates in ISO form, roles and methods as codes); the
+    sentence is written when the entry is read, in the reader's language. `summary` is free text kept
+    only for codes that have no sentence.
+
     An entry by vendor staff is marked `by_vendor_support`: the customer sees "Vendor support" (and the
-    reason, which the staff services put in the summary), the admin sees which staff member.
+    reason, which the staff services put in the params), the admin sees which staff member.
     """
     real_actor = actor if actor is not None and actor.is_authenticated else None
     return ActivityEntry.objects.create(
@@ -55,6 +61,7 @@ def activity_record(
         actor_email=real_actor.email if real_actor else "",
         by_vendor_support=bool(real_actor and real_actor.is_staff),
         action=action,
+        params=params or {},
         summary=summary[:300],
         target=target[:120],
         details=details or {},
@@ -83,7 +90,7 @@ def accounts_claim_by_contract_email(*, user: User, email: str, request=None) ->
             account=account,
             actor=user,
             action="account.claimed",
-            summary=f"{user.email} became billing contact by verifying the contract email",
+            params={"person": user.email},
             request=request,
         )
         claimed.append(account)
@@ -175,7 +182,7 @@ def membership_role_change(*, actor: User, membership: Membership, role: str, re
         account=account,
         actor=actor,
         action=activity.MEMBER_ROLE_CHANGED,
-        summary=f"{membership.user.email}: {old_role} → {role}",
+        params={"email": membership.user.email, "from_role": str(old_role), "to_role": str(role)},
         target=membership.user.email,
         details={"from": old_role, "to": str(role), "user_id": membership.user_id},
         request=request,
@@ -199,7 +206,7 @@ def membership_remove(*, actor: User, membership: Membership, request=None) -> N
         account=account,
         actor=actor,
         action=activity.MEMBER_REMOVED,
-        summary=f"{email} ({role}) removed from the team",
+        params={"email": email, "role": str(role)},
         target=email,
         details={"role": role, "user_id": user_id},
         request=request,
@@ -223,13 +230,13 @@ def _contact_lock(*, account: CustomerAccount, kind: str) -> tuple[AccountContac
 
 
 def _contact_change_record(
-    *, account: CustomerAccount, actor: User, kind: str, before: dict, after: dict, summary: str, request
+    *, account: CustomerAccount, actor: User, kind: str, before: dict, after: dict, params: dict, request
 ) -> None:
     activity_record(
         account=account,
         actor=actor,
         action=activity.CONTACT_CHANGED,
-        summary=summary,
+        params={"kind": str(kind), **params},
         target=kind,
         details={"kind": str(kind), "before": before, "after": after},
         request=request,
@@ -258,7 +265,11 @@ def contact_billing_update(
         kind=ContactKind.BILLING,
         before=before,
         after=after,
-        summary=f"Billing contact details updated ({contact.email})",
+        params=(
+            {"variant": "email_moved", "old_email": before["email"], "email": contact.email}
+            if before.get("email") and before["email"].lower() != contact.email.lower()
+            else {"variant": "updated", "email": contact.email}
+        ),
         request=request,
     )
     return contact
@@ -292,7 +303,7 @@ def contact_update(
         kind=kind,
         before=before,
         after=after,
-        summary=f"{kind.label} {'removed' if not after else 'set to ' + after['email']}",
+        params={"variant": "removed"} if not after else {"variant": "set", "email": after["email"]},
         request=request,
     )
     return contact
@@ -324,7 +335,7 @@ def billing_contact_email_sync(*, user: User, old_email: str, new_email: str, re
             kind=ContactKind.BILLING,
             before={"email": old_email},
             after={"email": new_email},
-            summary=f"Billing contact email changed from {old_email} to {new_email} (verified)",
+            params={"variant": "email_moved", "old_email": old_email, "email": new_email},
             request=request,
         )
     return moved
@@ -335,12 +346,21 @@ def billing_contact_email_sync(*, user: User, old_email: str, new_email: str, re
 
 @transaction.atomic
 def billing_contact_grant(
-    *, staff: User, account: CustomerAccount, user: User, mode: str, reason: str, request=None
+    *,
+    staff: User,
+    account: CustomerAccount,
+    user: User,
+    mode: str,
+    reason: str,
+    remove_previous: bool = False,
+    request=None,
 ) -> BillingContactGrant:
     """Support gives the billing-contact role on the customer's behalf (its billing contact left).
 
-    `transfer` removes the previous billing contacts' access; `grant` keeps them. The reason is
-    required and kept with the grant and in the account's activity log.
+    `grant` adds a billing contact. `transfer` hands the role over: the previous billing contacts stay
+    on the team as payers, or lose their access if staff chose `remove_previous`; and the invoice email
+    address (the billing AccountContact) is to move to the new contact, who confirms it on the Contacts
+    page (contact_billing_update). The reason is required and kept with the grant and in the log.
     """
     reason = reason.strip()
     if not reason:
@@ -361,31 +381,57 @@ def billing_contact_grant(
     if membership.role != Role.BILLING_CONTACT:
         membership.role = Role.BILLING_CONTACT
         membership.save(update_fields=["role"])
-    if mode == BillingContactGrantMode.TRANSFER:
-        Membership.objects.filter(pk__in=[m.pk for m in previous]).delete()
+    transfer = mode == BillingContactGrantMode.TRANSFER
+    remove_previous = transfer and remove_previous
+    if transfer:
+        previous_ids = [m.pk for m in previous]
+        if remove_previous:
+            Membership.objects.filter(pk__in=previous_ids).delete()
+        else:
+            Membership.objects.filter(pk__in=previous_ids).update(role=Role.PAYER)
+        for kept in previous:
+            _forget_cached_role(kept.user)
     grant = BillingContactGrant.objects.create(
         account=account,
         user=user,
         mode=mode,
         previous_billing_contacts=[m.user.email for m in previous],
+        previous_removed=remove_previous,
         reason=reason,
         staff=staff,
     )
     _forget_cached_role(user)
+    params: dict = {"email": user.email, "reason": reason}
+    if transfer and previous:
+        params.update(
+            variant="removed" if remove_previous else "kept", previous=grant.previous_billing_contacts
+        )
     activity_record(
         account=account,
         actor=staff,
-        action=activity.BILLING_CONTACT_GRANTED,
-        summary=f"Support made {user.email} billing contact ({mode}): {reason}",
+        action=activity.BILLING_CONTACT_TRANSFERRED if transfer else activity.BILLING_CONTACT_GRANTED,
+        params=params,
         target=user.email,
         details={
             "mode": str(mode),
             "reason": reason,
             "previous": grant.previous_billing_contacts,
+            "previous_removed": remove_previous,
             "grant_id": grant.pk,
         },
         request=request,
     )
+    billing = AccountContact.objects.filter(account=account, kind=ContactKind.BILLING).first()
+    if transfer and billing is not None and billing.email.lower() != user.email.lower():
+        activity_record(
+            account=account,
+            actor=staff,
+            action=activity.BILLING_EMAIL_HANDOVER_ASKED,
+            params={"email": user.email, "old_email": billing.email},
+            target=user.email,
+            details={"grant_id": grant.pk},
+            request=request,
+        )
     return grant
 
 
@@ -408,7 +454,7 @@ def user_password_reset_send(*, staff: User, user: User, request) -> None:
             account=account,
             actor=staff,
             action=activity.PASSWORD_RESET_SENT_BY_SUPPORT,
-            summary=f"Support sent {user.email} a password reset email",
+            params={"email": user.email},
             target=user.email,
             details={"user_id": user.pk},
             request=request,

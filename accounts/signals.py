@@ -5,6 +5,7 @@ from allauth.mfa.signals import authenticator_added
 from django.dispatch import receiver
 
 from accounts import invitations, services
+from accounts.middleware import current_account_of
 
 
 @receiver(email_confirmed)
@@ -35,14 +36,17 @@ def finish_invitation_on_sign_in(request, user, **kwargs):
 
 @receiver(user_logged_in)
 def record_sign_in(request, user, **kwargs):
-    from accounts.selectors import accounts_for_user
+    """A sign-in is logged on the account the user works in, not on every account they belong to.
 
-    for account in accounts_for_user(user=user):
+    Members of the user's other accounts (another company) have no business knowing when they sign in.
+    """
+    account = current_account_of(user=user, session=getattr(request, "session", None))
+    if account is not None:
         services.activity_record(
             account=account,
             actor=user,
             action="auth.signed_in",
-            summary=f"{user.email} signed in",
+            params={"person": user.email},
             request=request,
         )
 

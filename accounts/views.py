@@ -21,6 +21,7 @@ from accounts.forms import InviteForm, RoleChangeForm
 from accounts.middleware import SESSION_KEY
 from accounts.models import Role, User
 from accounts.permissions import ROLE_ABILITIES, role_abilities
+from accounts.refusals import refusal
 from accounts.selectors import account_for_user
 
 if TYPE_CHECKING:
@@ -56,13 +57,8 @@ def roles_with_abilities() -> list[tuple[str, StrPromise, StrPromise]]:
 
 
 def forbidden(request, *, account, what: str):
-    """403 with a page naming who can do it, instead of a bare error."""
-    return render(
-        request,
-        "accounts/forbidden.html",
-        {"what": what, "billing_contacts": selectors.billing_contacts_of(account=account)},
-        status=403,
-    )
+    """403 with a page saying what the role allows and naming who can do it, instead of a bare error."""
+    return refusal(request, what=what)
 
 
 def require_perm(request, perm: str, account) -> None:
@@ -122,6 +118,10 @@ def team_invite(request):
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         email, role = form.cleaned_data["email"], form.cleaned_data["role"]
+        refusal_reason = invitations.invitation_precheck(account=account, email=email)
+        if refusal_reason:  # said before the confirmation step, not after it
+            form.add_error("email", refusal_reason)
+            return _invite_page(request, account, form)
         if not is_confirmed(request):
             return confirm_page(
                 request,
@@ -145,6 +145,10 @@ def team_invite(request):
         else:
             messages.success(request, _("Invitation sent to %(email)s.") % {"email": email})
             return redirect("team")
+    return _invite_page(request, account, form)
+
+
+def _invite_page(request, account, form):
     return render(
         request,
         "accounts/invite.html",

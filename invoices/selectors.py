@@ -138,7 +138,8 @@ class AppliedEntry:
     label: str
     reference: str
     amount: Decimal
-    method_display: str
+    method_display: str  # how it was paid; empty for a credit memo, which is not a payment method
+    note: str = ""  # shown under the label (a credit memo's reason)
 
 
 # What paid an invoice (payments, Support Rewards) lives in the ledger above this app: payments registers
@@ -169,7 +170,8 @@ def invoice_applied_entries(*, invoice: Invoice) -> list[AppliedEntry]:
             label=_("Credit memo"),
             reference=memo.number,
             amount=memo.amount,
-            method_display=memo.reason,
+            method_display="",
+            note=memo.reason,
         )
         for memo in CreditMemo.objects.filter(invoice=invoice).order_by("issued_at", "id")
     ]

@@ -242,7 +242,12 @@ def payment_allocate(
             account=payment.account,
             actor=actor,
             action="payment.allocated",
-            summary=f"{part} {payment.currency} of {payment.reference} applied to {invoice.number}",
+            params={
+                "amount": str(part),
+                "currency": payment.currency,
+                "payment": payment.reference,
+                "invoice": invoice.number,
+            },
             target=invoice.number,
             details={"payment": payment.reference, "amount": str(part), "method": payment.method},
             request=request,
@@ -300,8 +305,13 @@ def payment_reverse_allocations(
             account=payment.account,
             actor=actor,
             action="payment.reversed",
-            summary=f"{allocation.amount} {payment.currency} of {payment.reference} reversed on "
-            f"{invoices[allocation.invoice_id].number}: {reason}",
+            params={
+                "amount": str(allocation.amount),
+                "currency": payment.currency,
+                "payment": payment.reference,
+                "invoice": invoices[allocation.invoice_id].number,
+                "reason": reason,
+            },
             target=invoices[allocation.invoice_id].number,
         )
     _take_back_credit_left(payment=payment, reason=reason, actor=actor)
@@ -334,8 +344,11 @@ def _take_back_credit_left(*, payment: Payment, reason: str, actor: User | None)
             account=payment.account,
             actor=actor,
             action="payment.credit_shortfall",
-            summary=f"{payment.reference} reversed: {credited - taken} {payment.currency} of credit it left "
-            "was already used and must be recovered by billing support",
+            params={
+                "payment": payment.reference,
+                "amount": str(credited - taken),
+                "currency": payment.currency,
+            },
             target=payment.reference,
             details={"credited": str(credited), "withdrawn": str(taken)},
         )

@@ -126,8 +126,13 @@ def payment_attempt_cancel(*, payment: Payment, actor: User, request: HttpReques
             account=locked.account,
             actor=actor,
             action="payment.attempt_cancelled",
-            summary=f"{locked.reference}: {locked.amount} {locked.currency} by {locked.method}: "
-            + f"cancel asked by the payer, now {locked.status}",
+            params={
+                "payment": locked.reference,
+                "amount": str(locked.amount),
+                "currency": locked.currency,
+                "method": locked.method,
+                "status": locked.status,
+            },
             target=locked.reference,
             details={"method": locked.method, "amount": str(locked.amount), "outcome": locked.status},
             request=request,

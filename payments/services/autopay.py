@@ -86,7 +86,7 @@ def autopay_method_save(
             account=account,
             actor=user,
             action="autopay.enabled",
-            summary=f"Automatic payment switched on with {saved.label}",
+            params={"variant": "with", "payment_method": saved.label},
             target=saved.label,
             request=request,
         )
@@ -106,7 +106,6 @@ def autopay_switch(*, account: CustomerAccount, user: User, enabled: bool, reque
             account=account,
             actor=user,
             action="autopay.enabled" if enabled else "autopay.disabled",
-            summary=f"Automatic payment switched {'on' if enabled else 'off'}",
             request=request,
         )
     return autopay

@@ -204,8 +204,13 @@ def invoice_reissue_with_paid_amount(
         account=account,
         actor=actor,
         action="invoice.reissued",
-        summary=f"{old.number} cancelled and reissued as {new.number}; "
-        f"{release.cash} {old.currency} paid carried over, {release.rewards} of rewards returned",
+        params={
+            "invoice": old.number,
+            "new_invoice": new.number,
+            "paid": str(release.cash),
+            "rewards_returned": str(release.rewards),
+            "currency": old.currency,
+        },
         target=old.number,
         details={
             "credit_memo": memo.number if memo else "",
@@ -248,7 +253,7 @@ def invoice_cancel(*, invoice: Invoice, actor: User | None, reason: str, request
         account=invoice.account,
         actor=actor,
         action="invoice.cancelled",
-        summary=f"Invoice {invoice.number} cancelled: {reason}",
+        params={"invoice": invoice.number, "reason": reason},
         target=invoice.number,
         details={
             "credit_memo": memo.number if memo else "",

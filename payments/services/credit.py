@@ -164,7 +164,7 @@ def account_credit_pay(
         account=account,
         actor=actor,
         action="payment.credit_applied",
-        summary=f"{total} {currency} of account credit applied ({payment.reference})",
+        params={"amount": str(total), "currency": currency, "payment": payment.reference},
         target=payment.reference,
         details={"invoices": [a.invoice.number for a in allocations]},
         request=request,
@@ -218,7 +218,7 @@ def refund_request(
         account=account,
         actor=actor,
         action="refund.requested",
-        summary=f"Refund of {amount} {currency} of account credit requested",
+        params={"amount": str(amount), "currency": currency},
         target=f"refund-{refund.pk}",
         request=request,
     )
@@ -259,7 +259,12 @@ def late_payment_refund_request(
         account=account,
         actor=actor,
         action="refund.requested",
-        summary=f"Refund of {amount} {payment.currency} left by {payment.reference} requested",
+        params={
+            "variant": "payment",
+            "amount": str(amount),
+            "currency": payment.currency,
+            "payment": payment.reference,
+        },
         target=f"refund-{refund.pk}",
         request=request,
     )
@@ -368,7 +373,11 @@ def refund_approve(
             account=locked.account,
             actor=actor,
             action="refund.paid",
-            summary=f"Refund of {locked.amount} {locked.currency} paid ({'card' if by_card else 'bank transfer'})",
+            params={
+                "amount": str(locked.amount),
+                "currency": locked.currency,
+                "method": "card" if by_card else "bank_transfer",
+            },
             target=f"refund-{locked.pk}",
             details={"reference": reference},
             request=request,
@@ -390,7 +399,7 @@ def refund_reject(*, refund: Refund, actor: User, reason: str, request: HttpRequ
         account=locked.account,
         actor=actor,
         action="refund.rejected",
-        summary=f"Refund of {locked.amount} {locked.currency} rejected: {reason}",
+        params={"amount": str(locked.amount), "currency": locked.currency, "reason": reason},
         target=f"refund-{locked.pk}",
         request=request,
     )

@@ -93,7 +93,12 @@ def remittance_advice_record(
             account=locked.account,
             actor=user,
             action="payment.remittance_announced",
-            summary=f"{advice.get_method_display()} of {amount} {locked.currency} announced for {locked.number}",
+            params={
+                "method": method,
+                "amount": str(amount),
+                "currency": locked.currency,
+                "invoice": locked.number,
+            },
             target=locked.number,
             details={"amount": str(amount), "method": method, "paid_on": paid_on.isoformat()},
             request=request,
@@ -118,8 +123,12 @@ def remittance_advice_withdraw(*, advice: RemittanceAdvice, user: User, request=
             account=locked.account,
             actor=user,
             action="payment.remittance_withdrawn",
-            summary=f"{locked.get_method_display()} of {locked.amount} {locked.currency} announced for "
-            f"{locked.invoice.number} withdrawn",
+            params={
+                "method": locked.method,
+                "amount": str(locked.amount),
+                "currency": locked.currency,
+                "invoice": locked.invoice.number,
+            },
             target=locked.invoice.number,
             details={
                 "amount": str(locked.amount),
@@ -258,7 +267,12 @@ def _transfer_record(
             account=account,
             actor=actor,
             action="payment.offline_received",
-            summary=f"{payment.get_method_display()} of {amount} {currency} received ({payment.reference})",
+            params={
+                "method": payment.method,
+                "amount": str(amount),
+                "currency": currency,
+                "payment": payment.reference,
+            },
             target=payment.reference,
             details={
                 "bank_reference": bank_reference.strip(),

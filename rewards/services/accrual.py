@@ -172,7 +172,7 @@ def rewards_account_accrue(
             account=account,
             actor=None,
             action="rewards.deposited",
-            summary=f"{accrual.amount} {currency} of Support Rewards earned in {month:%Y-%m} deposited",
+            params={"amount": str(accrual.amount), "currency": currency, "month": f"{month:%Y-%m}"},
             target=f"{month:%Y-%m}",
             details={"accrual": accrual.pk, "lots": [lot.pk for lot in lots], "rate": str(rate)},
         )

@@ -73,7 +73,7 @@ def rewards_enroll(
         account=account,
         actor=actor,
         action="rewards.enrolled",
-        summary=f"Enrolled in Support Rewards at {rewards_account.rate:.0%} from {service_start:%Y-%m-%d}",
+        params={"rate": str(rewards_account.rate), "start_on": service_start.isoformat()},
         target=order_number,
     )
     return rewards_account
@@ -95,7 +95,6 @@ def rewards_code_rotate(
         account=rewards_account.account,
         actor=actor,
         action="rewards.code_rotated",
-        summary="A new Support Rewards redemption code was issued; the previous one no longer works",
         details={"reason": reason[:200]},
     )
     email_enqueue(kind=RewardsEmailKind.NEW_CODE, object_id=entry.pk)
@@ -167,7 +166,7 @@ def rewards_adjust(
         account=rewards_account.account,
         actor=actor,
         action="rewards.adjusted",
-        summary=f"Support Rewards adjusted by {amount} {rewards_account.currency}: {reason}",
+        params={"amount": str(amount), "currency": rewards_account.currency, "reason": reason},
         details={"amount": str(amount), "reason": reason},
     )
     return adjustments

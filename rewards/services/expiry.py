@@ -80,7 +80,7 @@ def rewards_expire_due(
                         account=accounts[account_id],
                         actor=None,
                         action="rewards.expired",
-                        summary=f"{amount} {currency} of Support Rewards expired ({count} lot(s))",
+                        params={"amount": str(amount), "currency": currency},
                         details={"lots": count, "amount": str(amount), "on": today.isoformat()},
                     )
 

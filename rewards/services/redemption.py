@@ -309,7 +309,7 @@ def _pay_from_lots(
         account=account,
         actor=user,
         action="rewards.redeemed",
-        summary=f"{total} {invoice.currency} of Support Rewards redeemed on {invoice.number}",
+        params={"amount": str(total), "currency": invoice.currency, "invoice": invoice.number},
         target=invoice.number,
         details={
             "payment": payment.reference,

@@ -337,3 +337,26 @@ def test_an_address_verified_through_an_invitation_still_claims_its_contract_acc
     )
     roles = dict(Membership.objects.filter(user__email="both@example.test").values_list("account_id", "role"))
     assert roles == {account.pk: Role.VIEWER, unclaimed.pk: Role.BILLING_CONTACT}
+
+
+def test_inviting_an_existing_member_is_refused_before_the_confirmation_step(
+    client_of, billing_contact, viewer
+):
+    """Issue 11, item 5: the refusal came only after the user had confirmed."""
+    response = client_of(billing_contact).post(
+        reverse("team_invite"), {"email": viewer.email, "role": "payer"}
+    )
+    body = response.content.decode()
+    assert "is already a member of this account" in body
+    assert "Send this invitation?" not in body
+    assert not Invitation.objects.exists()
+
+
+def test_a_pending_invitation_is_said_before_the_confirmation_step(client_of, billing_contact):
+    client = client_of(billing_contact)
+    client.post(reverse("team_invite"), {"email": "new@example.test", "role": "viewer", "confirmed": "1"})
+    body = client.post(
+        reverse("team_invite"), {"email": "new@example.test", "role": "viewer"}
+    ).content.decode()
+    assert "already has a pending invitation" in body and "Send this invitation?" not in body
+    assert Invitation.objects.count() == 1

@@ -82,3 +82,23 @@ def test_staff_cannot_delete_an_invoice_or_edit_an_issued_ones_amounts(staff):
     )
     invoice.refresh_from_db()
     assert invoice.total == Decimal("1200.00") and Invoice.objects.filter(pk=invoice.pk).exists()
+
+
+def test_cancel_without_a_reason_says_so(staff):
+    """Issue 11, item 5: the cancel form sent without a reason showed no error."""
+    invoice = InvoiceFactory(subtotal=Decimal("850.00"), tax=Decimal("170.00"))
+    for reason in ("", "   "):
+        response = staff.post(
+            CHANGELIST,
+            {
+                "action": "cancel_selected",
+                ACTION_CHECKBOX_NAME: [invoice.pk],
+                "confirm": "1",
+                "reason": reason,
+            },
+        )
+        body = response.content.decode()
+        assert response.status_code == 200
+        assert 'class="errornote"' in body and "This field is required." in body
+    invoice.refresh_from_db()
+    assert invoice.state != InvoiceState.CANCELLED

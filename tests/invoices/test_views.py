@@ -287,3 +287,17 @@ def test_a_link_to_an_invoice_of_the_users_other_account_switches_to_that_accoun
     assert response.redirect_chain == [(url, 302)]
     assert response.status_code == 200 and response.context["invoice"].number == "INV-B-1"
     assert client.session["current_account_id"] == other_account.pk
+
+
+def test_a_credit_memos_reason_is_not_shown_as_its_method(client, viewer, account):
+    """Issue 11, item 5: the reason appeared in the "Method" column of what was applied."""
+    import re
+
+    invoice = InvoiceFactory(account=account, number="INV-CM")
+    CreditMemoFactory(invoice=invoice, amount=Decimal("50.00"), reason="Duplicate line removed")
+    client.force_login(viewer)
+    body = client.get(reverse("invoices:detail", args=["INV-CM"])).content.decode()
+    row = re.search(r'<table class="data responsive" data-testid="applied">.*?</table>', body, re.S).group(0)
+    assert '<span class="applied-note" data-testid="applied-note">Duplicate line removed</span>' in row
+    method_cell = re.search(r"data-label=\"Method\">(.*?)</td>", row).group(1)
+    assert method_cell == "—"

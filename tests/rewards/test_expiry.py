@@ -42,7 +42,8 @@ def test_expiry_records_the_amount_that_expired_and_an_activity_entry():
     assert report.amount_by_currency == {"USD": Decimal("13.00")}
     entry = ActivityEntry.objects.get(action="rewards.expired")
     assert entry.account == rewards_account.account
-    assert "13.00 USD" in entry.summary
+    assert entry.params == {"amount": "13.00", "currency": "USD"}
+    assert "$13.00 of Support Rewards expired." in entry.sentence
 
 
 def test_a_second_expiry_run_changes_nothing():

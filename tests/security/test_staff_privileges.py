@@ -193,7 +193,7 @@ def test_an_invoice_resent_by_support_is_in_the_activity_log(client, support, ac
         {"action": "resend_selected", "_selected_action": [invoice.pk]},
     )
     entry = ActivityEntry.objects.get(account=account, action="invoice.resent")
-    assert entry.by_vendor_support and invoice.number in entry.summary
+    assert entry.by_vendor_support and invoice.number in entry.sentence
 
 
 def test_support_changes_to_a_membership_are_in_the_activity_log(client, support, account, viewer):
@@ -204,7 +204,7 @@ def test_support_changes_to_a_membership_are_in_the_activity_log(client, support
     )
     assert response.status_code == 302
     entry = ActivityEntry.objects.get(account=account, action="support.admin_changed")
-    assert entry.by_vendor_support and viewer.email in entry.summary
+    assert entry.by_vendor_support and viewer.email in entry.sentence
 
 
 def test_an_invoice_cancelled_by_support_shows_the_reason_to_the_customer(client, support, ap, account):

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0005_activity_entry_by_vendor_support'),
+        ('accounts', '0007_billing_contact_transfer_keeps_payers'),
     ]
 
     operations = [
