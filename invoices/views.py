@@ -282,7 +282,7 @@ def credit_memo_facturx(request, number: str, memo_number: str):
     memo.invoice = invoice_fresh(invoice)
     data, _xml = credit_memo_facturx_render(memo=memo)
     invoice_download_record(
-        invoice=invoice, actor=request.user, request=request, document=f"credit memo {memo.number}, Factur-X"
+        invoice=invoice, actor=request.user, request=request, document=f"{memo.number} Factur-X"
     )
     return _document_response(
         request, data=data, content_type="application/pdf", file_name=facturx_file_name(number=memo.number)

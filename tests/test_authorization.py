@@ -110,6 +110,20 @@ def _invitation_link(w: World) -> dict:
     return {"invitation_id": invitation.pk, "token": invitation_token(invitation)}
 
 
+def _credit_memo(w: World) -> dict:
+    from invoices.models import CreditMemo
+
+    invoice = w.invoice()
+    memo = CreditMemo.objects.create(
+        number=f"CM-{invoice.number}-1",
+        invoice=invoice,
+        amount=invoice.total,
+        currency=invoice.currency,
+        reason="x",
+    )
+    return {"number": invoice.number, "memo_number": memo.number}
+
+
 def _rewards_payment(w: World):
     from payments.ledger import payment_create
 
@@ -166,6 +180,9 @@ REGISTRY: dict[str, Case | list[Case]] = {
     "invoices:export": Case(),
     "invoices:detail": Case(kwargs=lambda w: {"number": w.invoice().number}, outsider=404),
     "invoices:pdf": Case(kwargs=lambda w: {"number": w.invoice().number}, outsider=404),
+    "invoices:facturx": Case(kwargs=lambda w: {"number": w.invoice().number}, outsider=404),
+    "invoices:xml": Case(kwargs=lambda w: {"number": w.invoice().number, "syntax": "cii"}, outsider=404),
+    "invoices:credit_memo_facturx": Case(kwargs=_credit_memo, outsider=404),
     # payments
     "payments:index": Case(),
     "payments:pay": Case(data=lambda w: {"invoice": w.invoice().number}, outsider=404, viewer=403),
