@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import time
 import uuid
 from pathlib import Path
 
@@ -126,59 +123,27 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
     from django.db import connection
 
     from portal.celery import app
+    from tests.workers import worker_start, worker_stop
 
     queue = f"test-{os.getpid()}-{uuid.uuid4().hex[:6]}"
     db = connection.settings_dict
     database_url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
     var_dir = tmp_path_factory.mktemp("worker-var")
     pidfile = tmp_path_factory.mktemp("worker") / "worker.pid"
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "REDIS_URL": settings.REDIS_URL,
-        "CELERY_QUEUE": queue,
-        "PORTAL_VAR_DIR": str(var_dir),  # the worker's file email backend writes to var_dir/mail
-    }
-    env.pop("EMAIL_URL", None)
-    log = open(pidfile.with_suffix(".log"), "w")  # noqa: SIM115
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "portal",
-            "worker",
-            "--pool=solo",
-            "-c",
-            "1",
-            "-Q",
-            queue,
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            f"--pidfile={pidfile}",
-            "-l",
-            "INFO",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
+    proc = worker_start(
+        queue=queue,
+        env={
+            "DATABASE_URL": database_url,
+            "REDIS_URL": settings.REDIS_URL,
+            "PORTAL_VAR_DIR": str(var_dir),  # the worker's file email backend writes to var_dir/mail
+        },
+        unset=("EMAIL_URL",),
+        log_path=pidfile.with_suffix(".log"),
+        pidfile=pidfile,
     )
-    deadline = time.time() + 30
-    while time.time() < deadline and "ready" not in pidfile.with_suffix(".log").read_text():
-        if proc.poll() is not None:
-            raise RuntimeError(pidfile.with_suffix(".log").read_text())
-        time.sleep(0.2)
     app.conf.task_default_queue = queue
     yield {"queue": queue, "mail_dir": var_dir / "mail", "log": pidfile.with_suffix(".log")}
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+    worker_stop(proc)
 
 
 @pytest.fixture

@@ -29,7 +29,8 @@ from notifications.models import OutboxEmail, OutboxStatus
 from notifications.tasks import outbox_sweep
 from tests.factories import CustomerAccountFactory
 from tests.invoices.factories import InvoiceFactory
-from tests.notifications.conftest import closed_port, worker_start, worker_stop
+from tests.notifications.conftest import closed_port
+from tests.workers import worker_start, worker_stop
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 

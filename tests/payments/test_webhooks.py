@@ -4,7 +4,6 @@ import datetime
 import json
 import time
 import uuid
-from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -13,30 +12,10 @@ from accounts.models import ActivityEntry
 from payments.models import Allocation, PaymentEvent, PaymentMethod, PaymentStatus, WebhookEvent
 from payments.services import online
 from tests.fakes.paypal import webhook_signature
-from tests.invoices.factories import InvoiceFactory
 from tests.payments.conftest import stripe_amount, stripe_event
+from tests.payments.webhook_fixtures import webhook_card_payment, webhook_invoice  # noqa: F401 — fixtures
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def invoice(account):
-    return InvoiceFactory(account=account, subtotal=Decimal("2500.00"), tax=Decimal("500.00"))
-
-
-@pytest.fixture
-def payment(payer, account, invoice):
-    payment = online.payment_start(
-        user=payer,
-        account=account,
-        invoice_numbers=[invoice.number],
-        amount=None,
-        method=PaymentMethod.CARD,
-        idempotency_key="wh-1",
-    )
-    payment.provider_reference = "pi_webhook_1"
-    payment.save(update_fields=["provider_reference"])
-    return payment
 
 
 def intent(payment, status):

@@ -8,7 +8,6 @@ import datetime
 import json
 import time
 import uuid
-from decimal import Decimal
 
 import pytest
 import time_machine
@@ -17,31 +16,11 @@ from django.urls import reverse
 from payments.models import Allocation, PaymentMethod, PaymentStatus, WebhookEvent, WebhookEventStatus
 from payments.services import online
 from tests.factories import staff_sign_in, staff_user
-from tests.invoices.factories import InvoiceFactory
 from tests.payments.conftest import stripe_signature
 from tests.payments.test_webhooks import post_paypal
+from tests.payments.webhook_fixtures import webhook_card_payment, webhook_invoice  # noqa: F401 — fixtures
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def invoice(account):
-    return InvoiceFactory(account=account, subtotal=Decimal("2500.00"), tax=Decimal("500.00"))
-
-
-@pytest.fixture
-def payment(payer, account, invoice):
-    payment = online.payment_start(
-        user=payer,
-        account=account,
-        invoice_numbers=[invoice.number],
-        amount=None,
-        method=PaymentMethod.CARD,
-        idempotency_key="wh-doors-1",
-    )
-    payment.provider_reference = "pi_doors_1"
-    payment.save(update_fields=["provider_reference"])
-    return payment
 
 
 @pytest.fixture
@@ -119,7 +98,9 @@ def test_a_signature_dated_301_seconds_ago_is_refused(payment, post_signed):
     "body",
     [
         pytest.param(lambda p: [succeeded(p)], id="json-array"),
-        pytest.param(lambda p: {**succeeded(p), "data": {"object": "pi_doors_1"}}, id="string-data-object"),
+        pytest.param(
+            lambda p: {**succeeded(p), "data": {"object": p.provider_reference}}, id="string-data-object"
+        ),
         pytest.param(lambda p: succeeded(p, metadata="payment_reference"), id="string-metadata"),
         pytest.param(lambda p: {**succeeded(p), "id": "evt_" + "x" * 296}, id="300-character-id"),
         pytest.param(lambda p: succeeded(p, amount="300000"), id="string-amount"),
@@ -147,7 +128,7 @@ def test_a_signed_body_that_is_not_json_is_refused_and_recorded(payment, post_si
 
 
 def test_a_rejected_event_leaves_no_poison_the_next_event_is_applied(payment, post_signed):
-    post_signed({**succeeded(payment), "data": {"object": "pi_doors_1"}})
+    post_signed({**succeeded(payment), "data": {"object": payment.provider_reference}})
     assert post_signed(succeeded(payment)).status_code == 200
     payment.refresh_from_db()
     assert payment.status == PaymentStatus.SUCCEEDED
