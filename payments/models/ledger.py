@@ -88,9 +88,15 @@ class Payment(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["provider", "idempotency_key"], name="payment_idempotency_unique"
+                fields=["provider", "idempotency_key"],
+                name="payment_idempotency_unique",
+                violation_error_message=_("This payment was already recorded."),
             ),
-            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="payment_amount_positive",
+                violation_error_message=_("The payment amount must be more than zero."),
+            ),
         ]
         indexes = [models.Index(fields=["account", "-created_at"])]
 
@@ -130,10 +136,15 @@ class Allocation(models.Model):
         verbose_name_plural = _("allocations")
         ordering = ["created_at", "id"]
         constraints = [
-            models.CheckConstraint(condition=~Q(amount=0), name="allocation_amount_not_zero"),
+            models.CheckConstraint(
+                condition=~Q(amount=0),
+                name="allocation_amount_not_zero",
+                violation_error_message=_("An allocation cannot be zero."),
+            ),
             models.CheckConstraint(
                 condition=Q(amount__gt=0, reverses__isnull=True) | Q(amount__lt=0, reverses__isnull=False),
                 name="allocation_negative_only_as_reversal",
+                violation_error_message=_("Only a reversal can take an amount back from an invoice."),
             ),
         ]
 
@@ -169,8 +180,16 @@ class AccountCredit(models.Model):
         verbose_name_plural = _("account credit")
         ordering = ["created_at", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(balance_after__gte=0), name="account_credit_never_negative"),
-            models.CheckConstraint(condition=~Q(amount=0), name="account_credit_amount_not_zero"),
+            models.CheckConstraint(
+                condition=Q(balance_after__gte=0),
+                name="account_credit_never_negative",
+                violation_error_message=_("The account credit cannot go below zero."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(amount=0),
+                name="account_credit_amount_not_zero",
+                violation_error_message=_("A credit entry cannot be zero."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -208,12 +227,17 @@ class Refund(models.Model):
         verbose_name_plural = _("refunds")
         ordering = ["-created_at"]
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="refund_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="refund_amount_positive",
+                violation_error_message=_("The refund amount must be more than zero."),
+            ),
             # One refund in flight per account and currency: a second request waits for staff.
             models.UniqueConstraint(
                 fields=["account", "currency"],
                 condition=Q(status__in=["requested", "approved"]),
                 name="refund_one_open_per_currency",
+                violation_error_message=_("This account already has an open refund in this currency."),
             ),
         ]
 
