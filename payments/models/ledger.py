@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from accounts.models import CustomerAccount
 from invoices.models import MONEY, Invoice
@@ -74,6 +75,9 @@ class Payment(models.Model):
         _("status"), max_length=20, choices=PaymentStatus.choices, default=PaymentStatus.PENDING
     )
     failure_message = models.CharField(_("failure reason"), max_length=500, blank=True)
+    # A failed payment the payer gave up themselves (cancelled at PayPal): shown as "Cancelled", not
+    # "Failed"; for the ledger it is a failed payment all the same (its hold is released the same way).
+    cancelled_by_payer = models.BooleanField(_("cancelled by the payer"), default=False)
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -102,6 +106,19 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} {self.amount} {self.currency} ({self.status})"
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == PaymentStatus.FAILED and self.cancelled_by_payer
+
+    @property
+    def status_badge(self) -> str:
+        """The status as the badge shows it: a payment the payer cancelled reads "cancelled"."""
+        return "cancelled" if self.is_cancelled else str(self.status)
+
+    @property
+    def status_label(self) -> str:
+        return pgettext("payment", "Cancelled") if self.is_cancelled else str(self.get_status_display())
 
 
 class PaymentEvent(models.Model):
