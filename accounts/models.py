@@ -54,7 +54,13 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
-        constraints = [models.UniqueConstraint(Lower("email"), name="user_email_ci_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                name="user_email_ci_unique",
+                violation_error_message=_("A user with this email address already exists."),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.email
@@ -136,10 +142,14 @@ class CustomerAccount(models.Model):
         ordering = ["legal_name"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(currency__regex=r"^[A-Z]{3}$"), name="account_currency_iso"
+                condition=models.Q(currency__regex=r"^[A-Z]{3}$"),
+                name="account_currency_iso",
+                violation_error_message=_("The currency must be a three-letter ISO code, such as EUR."),
             ),
             models.CheckConstraint(
-                condition=models.Q(country__regex=r"^[A-Z]{2}$"), name="account_country_iso"
+                condition=models.Q(country__regex=r"^[A-Z]{2}$"),
+                name="account_country_iso",
+                violation_error_message=_("The country must be a two-letter ISO code, such as FR."),
             ),
         ]
 
@@ -187,7 +197,11 @@ class Membership(models.Model):
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
         constraints = [
-            models.UniqueConstraint(fields=["user", "account"], name="membership_user_account_unique")
+            models.UniqueConstraint(
+                fields=["user", "account"],
+                name="membership_user_account_unique",
+                violation_error_message=_("This person is already a member of this account."),
+            )
         ]
         ordering = ["account__legal_name", "user__email"]
 
@@ -214,7 +228,11 @@ class AccountContact(models.Model):
         verbose_name = _("account contact")
         verbose_name_plural = _("account contacts")
         constraints = [
-            models.UniqueConstraint(fields=["account", "kind"], name="contact_account_kind_unique")
+            models.UniqueConstraint(
+                fields=["account", "kind"],
+                name="contact_account_kind_unique",
+                violation_error_message=_("This account already has a contact of this kind."),
+            )
         ]
 
     def __str__(self) -> str:
@@ -322,10 +340,12 @@ class Invitation(models.Model):
                 Lower("email"),
                 condition=models.Q(accepted_at__isnull=True, revoked_at__isnull=True),
                 name="invitation_one_open_per_email",
+                violation_error_message=_("An invitation is already open for this email address."),
             ),
             models.CheckConstraint(
                 condition=~models.Q(accepted_at__isnull=False, revoked_at__isnull=False),
                 name="invitation_not_accepted_and_revoked",
+                violation_error_message=_("An invitation cannot be both accepted and revoked."),
             ),
         ]
 
@@ -375,7 +395,13 @@ class BillingContactGrant(models.Model):
         verbose_name = _("billing-contact grant by staff")
         verbose_name_plural = _("billing-contact grants by staff")
         ordering = ["-created_at"]
-        constraints = [models.CheckConstraint(condition=~models.Q(reason=""), name="grant_reason_required")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(reason=""),
+                name="grant_reason_required",
+                violation_error_message=_("Give a reason for the grant."),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_mode_display()}: {self.user} → {self.account}"

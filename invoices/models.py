@@ -128,17 +128,31 @@ class Invoice(models.Model):
         verbose_name_plural = _("invoices")
         ordering = ["-issue_date", "-id"]
         constraints = [
-            models.CheckConstraint(condition=Q(amount_due__gte=0), name="invoice_amount_due_not_negative"),
             models.CheckConstraint(
-                condition=Q(amount_due__lte=F("total")), name="invoice_amount_due_within_total"
+                condition=Q(amount_due__gte=0),
+                name="invoice_amount_due_not_negative",
+                violation_error_message=_("The amount due cannot be negative."),
             ),
             models.CheckConstraint(
-                condition=Q(total=F("subtotal") + F("tax")), name="invoice_total_is_subtotal_plus_tax"
+                condition=Q(amount_due__lte=F("total")),
+                name="invoice_amount_due_within_total",
+                violation_error_message=_("The amount due cannot be more than the invoice total."),
             ),
             models.CheckConstraint(
-                condition=Q(due_date__gte=F("issue_date")), name="invoice_due_after_issue"
+                condition=Q(total=F("subtotal") + F("tax")),
+                name="invoice_total_is_subtotal_plus_tax",
+                violation_error_message=_("The total must equal the subtotal plus the tax."),
             ),
-            models.CheckConstraint(condition=Q(currency__regex=r"^[A-Z]{3}$"), name="invoice_currency_iso"),
+            models.CheckConstraint(
+                condition=Q(due_date__gte=F("issue_date")),
+                name="invoice_due_after_issue",
+                violation_error_message=_("The due date cannot be before the issue date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(currency__regex=r"^[A-Z]{3}$"),
+                name="invoice_currency_iso",
+                violation_error_message=_("The currency must be a three-letter ISO code, such as EUR."),
+            ),
         ]
         indexes = [
             models.Index(fields=["account", "-issue_date", "-id"]),
@@ -207,7 +221,11 @@ class InvoiceEvent(models.Model):
         verbose_name_plural = _("invoice status changes")
         ordering = ["created_at", "id"]
         constraints = [
-            models.CheckConstraint(condition=~Q(from_state=F("to_state")), name="invoice_event_changes_state")
+            models.CheckConstraint(
+                condition=~Q(from_state=F("to_state")),
+                name="invoice_event_changes_state",
+                violation_error_message=_("A status change must move the invoice to another status."),
+            )
         ]
 
     def __str__(self) -> str:
@@ -243,6 +261,7 @@ class InvoiceLine(models.Model):
                 | Q(service_start__isnull=True)
                 | Q(service_end__gte=F("service_start")),
                 name="line_service_period_ordered",
+                violation_error_message=_("The service period must end on or after its start."),
             ),
         ]
 
@@ -277,7 +296,13 @@ class CreditMemo(models.Model):
         verbose_name = _("credit memo")
         verbose_name_plural = _("credit memos")
         ordering = ["-issued_at"]
-        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="credit_memo_amount_positive")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="credit_memo_amount_positive",
+                violation_error_message=_("The credit memo amount must be more than zero."),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.number

@@ -56,10 +56,14 @@ class RewardsAccount(models.Model):
         ordering = ["account__legal_name"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(rate__in=[Decimal("0.25"), Decimal("0.33")]), name="rewards_rate_known"
+                condition=Q(rate__in=[Decimal("0.25"), Decimal("0.33")]),
+                name="rewards_rate_known",
+                violation_error_message=_("The rewards rate must be 0.25 or 0.33."),
             ),
             models.CheckConstraint(
-                condition=Q(code__regex=r"^[A-Z0-9]{12,32}$"), name="rewards_code_normalised"
+                condition=Q(code__regex=r"^[A-Z0-9]{12,32}$"),
+                name="rewards_code_normalised",
+                violation_error_message=_("The rewards code must be 12 to 32 capital letters or digits."),
             ),
         ]
 
@@ -104,11 +108,18 @@ class ConsumptionRecord(models.Model):
             models.UniqueConstraint(
                 fields=["account", "subscription_number", "service", "period_start"],
                 name="consumption_natural_key",
+                violation_error_message=_("This consumption was already recorded for this period."),
             ),
             models.CheckConstraint(
-                condition=Q(period_end__gte=F("period_start")), name="consumption_period_ordered"
+                condition=Q(period_end__gte=F("period_start")),
+                name="consumption_period_ordered",
+                violation_error_message=_("The period must end on or after its start."),
             ),
-            models.CheckConstraint(condition=Q(amount__gte=0), name="consumption_amount_not_negative"),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0),
+                name="consumption_amount_not_negative",
+                violation_error_message=_("The consumption amount cannot be negative."),
+            ),
         ]
         indexes = [models.Index(fields=["month", "account"])]
 
@@ -131,8 +142,16 @@ class RewardAccrual(models.Model):
         verbose_name_plural = _("monthly accruals")
         ordering = ["-month"]
         constraints = [
-            models.UniqueConstraint(fields=["rewards_account", "month"], name="accrual_once_per_month"),
-            models.CheckConstraint(condition=Q(amount__gte=0), name="accrual_amount_not_negative"),
+            models.UniqueConstraint(
+                fields=["rewards_account", "month"],
+                name="accrual_once_per_month",
+                violation_error_message=_("Rewards were already accrued for this month."),
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0),
+                name="accrual_amount_not_negative",
+                violation_error_message=_("The accrued amount cannot be negative."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -177,21 +196,36 @@ class RewardLot(models.Model):
         verbose_name_plural = _("reward lots")
         ordering = ["expires_on", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="lot_amount_positive"),
-            models.CheckConstraint(condition=Q(remaining__gte=0), name="lot_remaining_not_negative"),
             models.CheckConstraint(
-                condition=Q(remaining__lte=F("amount")), name="lot_remaining_within_amount"
+                condition=Q(amount__gt=0),
+                name="lot_amount_positive",
+                violation_error_message=_("The deposited amount must be more than zero."),
             ),
             models.CheckConstraint(
-                condition=~Q(status="expired") | Q(remaining=0), name="lot_expired_has_nothing_left"
+                condition=Q(remaining__gte=0),
+                name="lot_remaining_not_negative",
+                violation_error_message=_("The remaining amount cannot be negative."),
             ),
             models.CheckConstraint(
-                condition=Q(expires_on__gt=F("deposited_on")), name="lot_expires_after_deposit"
+                condition=Q(remaining__lte=F("amount")),
+                name="lot_remaining_within_amount",
+                violation_error_message=_("The remaining amount cannot be more than the deposited amount."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="expired") | Q(remaining=0),
+                name="lot_expired_has_nothing_left",
+                violation_error_message=_("An expired deposit cannot have anything left."),
+            ),
+            models.CheckConstraint(
+                condition=Q(expires_on__gt=F("deposited_on")),
+                name="lot_expires_after_deposit",
+                violation_error_message=_("A deposit must expire after the day it was made."),
             ),
             models.UniqueConstraint(
                 fields=["accrual", "subscription_number"],
                 condition=Q(accrual__isnull=False),
                 name="lot_once_per_accrual_and_subscription",
+                violation_error_message=_("This accrual was already deposited for this subscription."),
             ),
         ]
         indexes = [
@@ -223,8 +257,16 @@ class Redemption(models.Model):
         verbose_name_plural = _("redemptions")
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="redemption_amount_positive"),
-            models.UniqueConstraint(fields=["payment", "lot"], name="redemption_once_per_lot_and_payment"),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="redemption_amount_positive",
+                violation_error_message=_("The redeemed amount must be more than zero."),
+            ),
+            models.UniqueConstraint(
+                fields=["payment", "lot"],
+                name="redemption_once_per_lot_and_payment",
+                violation_error_message=_("This deposit was already used for this payment."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -243,7 +285,13 @@ class RewardExpiry(models.Model):
         verbose_name = _("expiry")
         verbose_name_plural = _("expiries")
         ordering = ["-expired_on", "-id"]
-        constraints = [models.CheckConstraint(condition=Q(amount__gte=0), name="expiry_amount_not_negative")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gte=0),
+                name="expiry_amount_not_negative",
+                violation_error_message=_("The expired amount cannot be negative."),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.lot}: {self.amount} expired"
@@ -283,8 +331,16 @@ class RewardAdjustment(models.Model):
         verbose_name_plural = _("adjustments")
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.CheckConstraint(condition=~Q(amount=0), name="adjustment_amount_not_zero"),
-            models.CheckConstraint(condition=~Q(reason=""), name="adjustment_reason_required"),
+            models.CheckConstraint(
+                condition=~Q(amount=0),
+                name="adjustment_amount_not_zero",
+                violation_error_message=_("An adjustment cannot be zero."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(reason=""),
+                name="adjustment_reason_required",
+                violation_error_message=_("Give a reason for the adjustment."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -338,7 +394,9 @@ class ProductFamily(models.Model):
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(rewards_eligible=True) | ~Q(refusal=""), name="product_family_refusal_says_why"
+                condition=Q(rewards_eligible=True) | ~Q(refusal=""),
+                name="product_family_refusal_says_why",
+                violation_error_message=_("Say why a product family cannot take rewards."),
             ),
         ]
 

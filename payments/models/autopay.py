@@ -21,7 +21,11 @@ class ProviderCustomer(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["account", "provider"], name="provider_customer_once"),
+            models.UniqueConstraint(
+                fields=["account", "provider"],
+                name="provider_customer_once",
+                violation_error_message=_("This account already has a customer record with this provider."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -50,7 +54,11 @@ class SavedPaymentMethod(models.Model):
         verbose_name_plural = _("saved payment methods")
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["provider", "provider_method_id"], name="saved_method_once"),
+            models.UniqueConstraint(
+                fields=["provider", "provider_method_id"],
+                name="saved_method_once",
+                violation_error_message=_("This payment method is already saved."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -89,7 +97,13 @@ class AutoPayRun(models.Model):
         verbose_name = _("automatic payment run")
         verbose_name_plural = _("automatic payment runs")
         constraints = [
-            models.UniqueConstraint(fields=["invoice", "due_date"], name="autopay_once_per_due_date"),
+            models.UniqueConstraint(
+                fields=["invoice", "due_date"],
+                name="autopay_once_per_due_date",
+                violation_error_message=_(
+                    "This invoice was already charged automatically for this due date."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from accounts.models import CustomerAccount
 from invoices.models import MONEY, Invoice
@@ -74,6 +75,9 @@ class Payment(models.Model):
         _("status"), max_length=20, choices=PaymentStatus.choices, default=PaymentStatus.PENDING
     )
     failure_message = models.CharField(_("failure reason"), max_length=500, blank=True)
+    # A failed payment the payer gave up themselves (cancelled at PayPal): shown as "Cancelled", not
+    # "Failed"; for the ledger it is a failed payment all the same (its hold is released the same way).
+    cancelled_by_payer = models.BooleanField(_("cancelled by the payer"), default=False)
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -88,14 +92,33 @@ class Payment(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["provider", "idempotency_key"], name="payment_idempotency_unique"
+                fields=["provider", "idempotency_key"],
+                name="payment_idempotency_unique",
+                violation_error_message=_("This payment was already recorded."),
             ),
-            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="payment_amount_positive",
+                violation_error_message=_("The payment amount must be more than zero."),
+            ),
         ]
         indexes = [models.Index(fields=["account", "-created_at"])]
 
     def __str__(self) -> str:
         return f"{self.reference} {self.amount} {self.currency} ({self.status})"
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == PaymentStatus.FAILED and self.cancelled_by_payer
+
+    @property
+    def status_badge(self) -> str:
+        """The status as the badge shows it: a payment the payer cancelled reads "cancelled"."""
+        return "cancelled" if self.is_cancelled else str(self.status)
+
+    @property
+    def status_label(self) -> str:
+        return pgettext("payment", "Cancelled") if self.is_cancelled else str(self.get_status_display())
 
 
 class PaymentEvent(models.Model):
@@ -130,10 +153,15 @@ class Allocation(models.Model):
         verbose_name_plural = _("allocations")
         ordering = ["created_at", "id"]
         constraints = [
-            models.CheckConstraint(condition=~Q(amount=0), name="allocation_amount_not_zero"),
+            models.CheckConstraint(
+                condition=~Q(amount=0),
+                name="allocation_amount_not_zero",
+                violation_error_message=_("An allocation cannot be zero."),
+            ),
             models.CheckConstraint(
                 condition=Q(amount__gt=0, reverses__isnull=True) | Q(amount__lt=0, reverses__isnull=False),
                 name="allocation_negative_only_as_reversal",
+                violation_error_message=_("Only a reversal can take an amount back from an invoice."),
             ),
         ]
 
@@ -169,8 +197,16 @@ class AccountCredit(models.Model):
         verbose_name_plural = _("account credit")
         ordering = ["created_at", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(balance_after__gte=0), name="account_credit_never_negative"),
-            models.CheckConstraint(condition=~Q(amount=0), name="account_credit_amount_not_zero"),
+            models.CheckConstraint(
+                condition=Q(balance_after__gte=0),
+                name="account_credit_never_negative",
+                violation_error_message=_("The account credit cannot go below zero."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(amount=0),
+                name="account_credit_amount_not_zero",
+                violation_error_message=_("A credit entry cannot be zero."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -208,12 +244,17 @@ class Refund(models.Model):
         verbose_name_plural = _("refunds")
         ordering = ["-created_at"]
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="refund_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="refund_amount_positive",
+                violation_error_message=_("The refund amount must be more than zero."),
+            ),
             # One refund in flight per account and currency: a second request waits for staff.
             models.UniqueConstraint(
                 fields=["account", "currency"],
                 condition=Q(status__in=["requested", "approved"]),
                 name="refund_one_open_per_currency",
+                violation_error_message=_("This account already has an open refund in this currency."),
             ),
         ]
 

@@ -60,17 +60,23 @@ class RemittanceAdvice(models.Model):
         verbose_name_plural = _("remittance advices")
         ordering = ["-paid_on", "-id"]
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="remittance_advice_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="remittance_advice_amount_positive",
+                violation_error_message=_("The transfer amount must be more than zero."),
+            ),
             # A double submit of the same advice records it once.
             models.UniqueConstraint(
                 fields=["invoice", "method", "paid_on", "amount", "customer_reference"],
                 name="remittance_advice_once",
+                violation_error_message=_("This transfer was already announced."),
             ),
             models.CheckConstraint(
                 condition=Q(status="announced", payment__isnull=True)
                 | Q(status="reconciled", payment__isnull=False)
                 | Q(status="withdrawn", payment__isnull=True, withdrawn_at__isnull=False),
                 name="remittance_advice_reconciled_has_payment",
+                violation_error_message=_("A reconciled transfer must be linked to its payment."),
             ),
         ]
         indexes = [models.Index(fields=["account", "status"])]

@@ -29,7 +29,11 @@ class CountryPaymentOptions(models.Model):
         verbose_name_plural = _("country payment options")
         ordering = ["country"]
         constraints = [
-            models.CheckConstraint(condition=Q(country__regex=r"^[A-Z]{2}$"), name="country_options_iso")
+            models.CheckConstraint(
+                condition=Q(country__regex=r"^[A-Z]{2}$"),
+                name="country_options_iso",
+                violation_error_message=_("The country must be a two-letter ISO code, such as FR."),
+            )
         ]
 
     def __str__(self) -> str:
@@ -54,10 +58,14 @@ class CardLimit(models.Model):
         ordering = ["currency"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(currency__regex=r"^[A-Z]{3}$"), name="card_limit_currency_iso"
+                condition=Q(currency__regex=r"^[A-Z]{3}$"),
+                name="card_limit_currency_iso",
+                violation_error_message=_("The currency must be a three-letter ISO code, such as EUR."),
             ),
             models.CheckConstraint(
-                condition=Q(max_amount__gt=F("card_only_below")), name="card_limit_above_card_only"
+                condition=Q(max_amount__gt=F("card_only_below")),
+                name="card_limit_above_card_only",
+                violation_error_message=_("The card limit must be above the card-only threshold."),
             ),
         ]
 
@@ -99,7 +107,11 @@ class WebhookEvent(models.Model):
         verbose_name_plural = _("webhook events")
         ordering = ["-received_at"]
         constraints = [
-            models.UniqueConstraint(fields=["provider", "event_id"], name="webhook_event_once"),
+            models.UniqueConstraint(
+                fields=["provider", "event_id"],
+                name="webhook_event_once",
+                violation_error_message=_("This provider event was already received."),
+            ),
         ]
 
     def __str__(self) -> str:

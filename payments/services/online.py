@@ -333,9 +333,17 @@ def payment_mark_processing(*, payment: Payment, note: str = "") -> Payment:
 
 @transaction.atomic
 def payment_fail(
-    *, payment: Payment, message: str, actor: User | None = None, request: HttpRequest | None = None
+    *,
+    payment: Payment,
+    message: str,
+    cancelled_by_payer: bool = False,
+    actor: User | None = None,
+    request: HttpRequest | None = None,
 ) -> Payment:
-    """The money did not come (declined, cancelled) or came back (a debit returned): reopen what it paid."""
+    """The money did not come (declined, cancelled) or came back (a debit returned): reopen what it paid.
+
+    `cancelled_by_payer`: the payer gave up (at PayPal); the payment shows as "Cancelled".
+    """
     locked = Payment.objects.select_for_update().get(pk=payment.pk)
     was = locked.status
     if was in (PaymentStatus.FAILED, PaymentStatus.REFUNDED):
@@ -343,6 +351,9 @@ def payment_fail(
     if was == PaymentStatus.SUCCEEDED and locked.method not in DEBIT_METHODS:
         return locked  # a card or PayPal payment does not fail after success: refunds and disputes do
     locked = payment_transition(payment=locked, to_status=PaymentStatus.FAILED, note=message)
+    if cancelled_by_payer:
+        locked.cancelled_by_payer = True
+        locked.save(update_fields=["cancelled_by_payer"])
     if was == PaymentStatus.SUCCEEDED:
         payment_reverse_allocations(payment=locked, reason=message, actor=actor)
     activity_record(

@@ -185,5 +185,9 @@ def payment_paypal_cancel(
         if locked.status != PaymentStatus.PENDING or order_id != locked.provider_reference:
             return locked
         return payment_fail(
-            payment=locked, message="Cancelled in PayPal: nothing was charged.", actor=actor, request=request
+            payment=locked,
+            message="Cancelled in PayPal: nothing was charged.",
+            cancelled_by_payer=True,
+            actor=actor,
+            request=request,
         )

@@ -107,3 +107,28 @@ def test_filters_work_without_javascript(browser, live_server, billing_contact, 
     page.get_by_role("button", name="Apply").click()
     expect(page.get_by_test_id("result-count")).to_have_text("1 invoice")
     context.close()
+
+
+def test_filtering_logs_no_content_security_policy_violation(sign_in, billing_contact, invoices, live_server):
+    page = sign_in(billing_contact)
+    console = []
+    page.on("console", lambda message: console.append(f"{message.type}: {message.text}"))
+    page.on("pageerror", lambda error: console.append(f"pageerror: {error}"))
+    page.add_init_script(
+        "document.addEventListener('securitypolicyviolation', function (event) {"
+        " console.error('CSP violation: ' + event.violatedDirective + ' ' + event.blockedURI); });"
+    )
+    page.goto(f"{live_server.url}/invoices/")
+    expect(page.get_by_test_id("result-count")).to_have_text("31 invoices")
+    page.get_by_label("Status").select_option("overdue")
+    expect(page.get_by_test_id("result-count")).to_have_text("1 invoice")
+    page.get_by_label("Status").select_option("")
+    expect(page.get_by_test_id("result-count")).to_have_text("31 invoices")
+    page.get_by_label("Search").fill("ORD-55012")
+    expect(page.get_by_test_id("result-count")).to_have_text("1 invoice")
+    page.get_by_role("link", name="Total").click()
+    expect(page.get_by_test_id("result-count")).to_have_text("1 invoice")
+    page.wait_for_timeout(300)
+
+    violations = [line for line in console if "Content Security Policy" in line or "CSP violation" in line]
+    assert violations == [], console

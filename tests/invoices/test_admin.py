@@ -102,3 +102,36 @@ def test_cancel_without_a_reason_says_so(staff):
         assert 'class="errornote"' in body and "This field is required." in body
     invoice.refresh_from_db()
     assert invoice.state != InvoiceState.CANCELLED
+
+
+def test_an_invalid_invoice_in_the_add_form_reads_as_a_sentence_not_a_constraint_name(staff):
+    from tests.factories import CustomerAccountFactory
+
+    account = CustomerAccountFactory()
+    page = staff.get(reverse("admin:invoices_invoice_add"))
+    data = {
+        "number": "INV-BAD-1",
+        "account": account.pk,
+        "kind": page.context["adminform"].form.fields["kind"].choices[1][0],
+        "issue_date": "2026-03-10",
+        "payment_terms_days": "30",
+        "due_date": "2026-03-01",
+        "currency": "EUR",
+        "subtotal": "100.00",
+        "tax": "20.00",
+        "total": "120.00",
+        "language": "en",
+    }
+    for inline in page.context["inline_admin_formsets"]:
+        management = inline.formset.management_form
+        for name in management.fields:
+            data[management.add_prefix(name)] = management.initial.get(name, 0)
+        data[management.add_prefix("TOTAL_FORMS")] = 0
+
+    response = staff.post(reverse("admin:invoices_invoice_add"), data)
+
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "The due date cannot be before the issue date." in text
+    assert "invoice_due_after_issue" not in text
+    assert not Invoice.objects.filter(number="INV-BAD-1").exists()

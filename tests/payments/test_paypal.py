@@ -162,3 +162,25 @@ def test_approved_order_whose_payer_never_returns_is_captured_by_the_webhook(
         charge.payment_paypal_capture(payment=payment, order_id=back["token"]).payment.status == "succeeded"
     )
     assert Allocation.objects.count() == 2
+
+
+def test_a_payment_cancelled_at_paypal_reads_cancelled_not_failed(client_of, payer, invoices, paypal_fake):
+    from payments.holds import invoices_held
+
+    client = client_of(payer)
+    response = client.post(
+        reverse("payments:pay"),
+        {"invoice": [i.number for i in invoices], "method": "paypal", "token": "tok-cx"},
+    )
+    back = approve(response.url, "cancel")
+    client.get(back["path"], {"token": back["token"]})
+    payment = Payment.objects.get()
+    assert payment.status == PaymentStatus.FAILED and payment.cancelled_by_payer
+
+    confirmation = client.get(reverse("payments:confirmation", args=[payment.reference])).content.decode()
+    history = client.get(reverse("payments:index")).content.decode()
+    for page in (confirmation, history):
+        assert '<span class="badge badge--cancelled">Cancelled</span>' in page
+        assert "badge--failed" not in page
+    assert "You cancelled this payment" in confirmation
+    assert invoices_held(invoices=invoices) == {}  # released exactly as a failed payment's
