@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from accounts import selectors, services
+from accounts import contact_services, selectors
 from accounts.decorators import account_required
 from accounts.forms import AccountContactForm, BillingDetailsForm
 from accounts.models import ContactKind
@@ -54,7 +54,7 @@ def team_contacts(request):
         if form.is_valid():
             data = form.cleaned_data
             if which == ContactKind.BILLING:
-                services.contact_billing_update(
+                contact_services.contact_billing_update(
                     actor=request.user,
                     account=account,
                     name=data["name"],
@@ -62,7 +62,7 @@ def team_contacts(request):
                     request=request,
                 )
             else:
-                services.contact_update(
+                contact_services.contact_update(
                     actor=request.user,
                     account=account,
                     kind=which,

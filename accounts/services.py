@@ -135,7 +135,7 @@ class LastBillingContactError(TeamError):
     pass
 
 
-def _account_lock(account: CustomerAccount) -> CustomerAccount:
+def account_row_lock(account: CustomerAccount) -> CustomerAccount:
     """Every team change locks the account row first, so two concurrent changes cannot both remove
     what each believes is "another" billing contact."""
     return CustomerAccount.objects.select_for_update().get(pk=account.pk)
@@ -143,7 +143,7 @@ def _account_lock(account: CustomerAccount) -> CustomerAccount:
 
 def _membership_lock(membership: Membership) -> tuple[CustomerAccount, Membership]:
     """The account row, then the membership row (with its user), both locked."""
-    account = _account_lock(membership.account)
+    account = account_row_lock(membership.account)
     locked = Membership.objects.select_for_update(of=("self",)).select_related("user").get(pk=membership.pk)
     return account, locked
 
@@ -213,134 +213,6 @@ def membership_remove(*, actor: User, membership: Membership, request=None) -> N
     )
 
 
-# --- contacts -------------------------------------------------------------------
-
-
-def _contact_snapshot(contact: AccountContact | None) -> dict:
-    if contact is None:
-        return {}
-    return {"name": contact.name, "email": contact.email, "phone": contact.phone}
-
-
-def _contact_lock(*, account: CustomerAccount, kind: str) -> tuple[AccountContact | None, dict]:
-    """Lock the account, then its contact of `kind` (if any); return it with its details before the change."""
-    _account_lock(account)
-    contact = AccountContact.objects.select_for_update().filter(account=account, kind=kind).first()
-    return contact, _contact_snapshot(contact)
-
-
-def _contact_change_record(
-    *, account: CustomerAccount, actor: User, kind: str, before: dict, after: dict, params: dict, request
-) -> None:
-    activity_record(
-        account=account,
-        actor=actor,
-        action=activity.CONTACT_CHANGED,
-        params={"kind": str(kind), **params},
-        target=kind,
-        details={"kind": str(kind), "before": before, "after": after},
-        request=request,
-    )
-
-
-@transaction.atomic
-def contact_billing_update(
-    *, actor: User, account: CustomerAccount, name: str, phone: str, request=None
-) -> AccountContact:
-    """The signed-in billing contact updates their details as the account's invoice recipient.
-
-    The email is always the user's own verified primary address: a new address goes through
-    allauth's add-verify-make-primary flow (billing_contact_email_sync follows it).
-    """
-    contact, before = _contact_lock(account=account, kind=ContactKind.BILLING)
-    contact = contact or AccountContact(account=account, kind=ContactKind.BILLING)
-    contact.name, contact.phone, contact.email = name.strip(), phone.strip(), actor.email
-    after = _contact_snapshot(contact)
-    if after == before:
-        return contact
-    contact.save()
-    _contact_change_record(
-        account=account,
-        actor=actor,
-        kind=ContactKind.BILLING,
-        before=before,
-        after=after,
-        params=(
-            {"variant": "email_moved", "old_email": before["email"], "email": contact.email}
-            if before.get("email") and before["email"].lower() != contact.email.lower()
-            else {"variant": "updated", "email": contact.email}
-        ),
-        request=request,
-    )
-    return contact
-
-
-@transaction.atomic
-def contact_update(
-    *, actor: User, account: CustomerAccount, kind: str, name: str, email: str, phone: str, request=None
-) -> AccountContact | None:
-    """Set or clear (empty email) a dunning or account contact, who receive invoice emails in copy."""
-    kind = ContactKind(kind)
-    if kind == ContactKind.BILLING:
-        raise TeamError(_("The billing contact is updated from their own details."))
-    contact, before = _contact_lock(account=account, kind=kind)
-    email = email.strip().lower()
-    if not email:
-        if contact is None:
-            return None
-        contact.delete()
-        contact, after = None, {}
-    else:
-        contact = contact or AccountContact(account=account, kind=kind)
-        contact.name, contact.email, contact.phone = name.strip(), email, phone.strip()
-        after = _contact_snapshot(contact)
-        if after == before:
-            return contact
-        contact.save()
-    _contact_change_record(
-        account=account,
-        actor=actor,
-        kind=kind,
-        before=before,
-        after=after,
-        params={"variant": "removed"} if not after else {"variant": "set", "email": after["email"]},
-        request=request,
-    )
-    return contact
-
-
-@transaction.atomic
-def billing_contact_email_sync(*, user: User, old_email: str, new_email: str, request=None) -> int:
-    """After a billing contact verified a new primary address, invoices go to it.
-
-    Only billing-contact rows that held the user's previous address move, so a second billing
-    contact's row is never taken over. Returns how many rows moved.
-    """
-    if not old_email or old_email.lower() == new_email.lower():
-        return 0
-    rows = AccountContact.objects.select_for_update().filter(
-        kind=ContactKind.BILLING,
-        email__iexact=old_email,
-        account__memberships__user=user,
-        account__memberships__role=Role.BILLING_CONTACT,
-    )
-    moved = 0
-    for contact in rows:
-        contact.email = new_email.lower()
-        contact.save(update_fields=["email"])
-        moved += 1
-        _contact_change_record(
-            account=contact.account,
-            actor=user,
-            kind=ContactKind.BILLING,
-            before={"email": old_email},
-            after={"email": new_email},
-            params={"variant": "email_moved", "old_email": old_email, "email": new_email},
-            request=request,
-        )
-    return moved
-
-
 # --- support staff ---------------------------------------------------------------
 
 
@@ -368,7 +240,7 @@ def billing_contact_grant(
     if user.is_staff:
         raise TeamError(_("Vendor staff cannot be members of a customer account."))
     mode = BillingContactGrantMode(mode)
-    account = _account_lock(account)
+    account = account_row_lock(account)
     previous = list(
         Membership.objects.select_for_update()
         .filter(account=account, role=Role.BILLING_CONTACT)

@@ -4,7 +4,7 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.signals import authenticator_added
 from django.dispatch import receiver
 
-from accounts import invitations, services
+from accounts import contact_services, invitation_session, services
 from accounts.middleware import current_account_of
 
 
@@ -31,7 +31,7 @@ def finish_invitation_on_sign_in(request, user, **kwargs):
     Connected before record_sign_in, so this first sign-in is logged on the account just joined too.
     """
     if request is not None:
-        invitations.pending_invitation_finish(request, user=user)
+        invitation_session.pending_invitation_finish(request, user=user)
 
 
 @receiver(user_logged_in)
@@ -55,7 +55,7 @@ def record_sign_in(request, user, **kwargs):
 def finish_invitation_on_email_confirmed(request, email_address, **kwargs):
     """The invited address was added to an existing sign-in and just verified."""
     if request is not None and getattr(request, "user", None) == email_address.user:
-        invitations.pending_invitation_finish(request, user=email_address.user)
+        invitation_session.pending_invitation_finish(request, user=email_address.user)
 
 
 @receiver(email_changed)
@@ -63,7 +63,7 @@ def move_billing_contact_email(request, user, from_email_address, to_email_addre
     """A billing contact made a newly verified address primary: invoice emails follow it."""
     if to_email_address is None or not to_email_address.verified or from_email_address is None:
         return
-    services.billing_contact_email_sync(
+    contact_services.billing_contact_email_sync(
         user=user, old_email=from_email_address.email, new_email=to_email_address.email, request=request
     )
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts import invitations, selectors, services
+from accounts import invitation_session, invitations, selectors, services
 from accounts.decorators import account_required
 from accounts.forms import InviteForm, RoleChangeForm
 from accounts.middleware import SESSION_KEY
@@ -319,7 +319,7 @@ def invitation_accept(request, invitation_id: int, token: str):
     if not user.is_authenticated:
         # Kept for after sign-in / sign-up (accounts.signals finishes it). Signing up with the invited
         # address through this link counts as verified: the person proved they read that mailbox.
-        invitations.pending_invitation_store(request, invitation=invitation, token=token)
+        invitation_session.pending_invitation_store(request, invitation=invitation, token=token)
         get_adapter(request).stash_verified_email(request, invitation.email)
         has_sign_in = User.objects.filter(email__iexact=invitation.email).exists()
         return render(
@@ -332,7 +332,7 @@ def invitation_accept(request, invitation_id: int, token: str):
             },
         )
     if not invitations.user_has_verified_email(user=user, email=invitation.email):
-        invitations.pending_invitation_store(request, invitation=invitation, token=token)
+        invitation_session.pending_invitation_store(request, invitation=invitation, token=token)
         return render(request, "accounts/invitation_accept.html", {**context, "wrong_email": True})
     if request.method == "POST":
         try:

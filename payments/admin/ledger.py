@@ -26,8 +26,8 @@ from payments.models import (
     RemittanceAdvice,
 )
 from payments.offline_forms import RefundApproveForm, TransferReconcileForm
-from payments.services.credit import refund_approve, refund_is_by_card, refund_reject
 from payments.services.offline import transfer_reconcile
+from payments.services.refunds import refund_approve, refund_is_by_card, refund_reject
 
 
 class AllocationInline(ReadOnlyMixin, admin.TabularInline):

@@ -12,13 +12,8 @@ from invoices.models import CreditMemo, Invoice, InvoiceState
 from payments.ledger import account_credit_balance, payment_allocate
 from payments.models import AccountCredit, Allocation, Payment, PaymentMethod, PaymentProvider, Refund
 from payments.services.cancellation import invoice_reissue_with_paid_amount
-from payments.services.credit import (
-    CreditError,
-    account_credit_apply,
-    refund_approve,
-    refund_reject,
-    refund_request,
-)
+from payments.services.credit import CreditError, account_credit_apply, refund_request
+from payments.services.refunds import refund_approve, refund_reject
 from tests.factories import staff_sign_in, staff_user
 from tests.invoices.factories import InvoiceFactory
 from tests.payments.factories import PaymentFactory
@@ -298,7 +293,7 @@ def test_reissue_refuses_another_currency(account, billing_contact):
 
 
 def test_credit_larger_than_the_card_payment_is_refunded_by_bank_transfer(account, billing_contact):
-    from payments.services.credit import refund_is_by_card
+    from payments.services.refunds import refund_is_by_card
 
     pay(account, "300.00", method=PaymentMethod.BANK_TRANSFER, provider=PaymentProvider.OFFLINE)
     pay(account, "100.00", provider_reference="pi_small")  # a card payment, newest, smaller than the credit
@@ -355,7 +350,7 @@ def test_parallel_credit_applications_use_the_credit_once(account, billing_conta
 
 
 def test_a_card_is_never_refunded_beyond_what_it_was_charged(account, billing_contact):
-    from payments.services.credit import refund_is_by_card
+    from payments.services.refunds import refund_is_by_card
 
     card = pay(account, "300.00", provider_reference="pi_once")
     Refund.objects.create(
