@@ -61,9 +61,12 @@ INSTALLED_APPS = [
     "notifications",
     "accounts",
     "invoices",
+    "orders",
     "payments",
     "rewards",
     "checkout",
+    "support",
+    "api",
     "portal",
 ]
 

@@ -1,0 +1,1 @@
+"""The REST API (OpenAPI), personal access tokens and outbound webhooks."""

@@ -1,0 +1,1 @@
+"""Orders, subscriptions, billing plans (the schedule engine) and usage."""

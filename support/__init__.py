@@ -1,0 +1,1 @@
+"""Disputes, billing-support requests with attachments, help articles and the billing assistant."""
