@@ -251,3 +251,9 @@ def test_bursting_is_capped_at_twice_the_subscription():
     (line,) = usage_plan_compute(terms=terms(12), usage=[record])
     assert (line.rule, line.amount, line.due_on) == (Rule.BURSTING, D("20.00"), datetime.date(2027, 4, 1))
     assert line.details["cap"] == "8" and line.details["capped"] == "1"
+
+
+def test_a_line_never_takes_more_than_is_left_so_no_line_is_negative():
+    # 0.02 over 10 months quarterly: 0.006 a quarter rounds to 0.01; the third quarter would pass the total.
+    plan = plan_compute(terms=terms(10, "quarterly"), products=[product(value="0.02")])
+    assert [line.amount for line in plan] == [D("0.01"), D("0.01"), D("0.00"), D("0.00")]
