@@ -38,6 +38,8 @@ class OrderError(Exception):
 def order_status_refresh(*, order: Order, today: datetime.date) -> Order:
     """Move the order along booked → provisioning → partly provisioned → provisioned → invoiced from its
     products and invoices, stamping the day each status is first reached (never moved back)."""
+    if order.status == OrderStatus.INVOICED:
+        return order  # the last status: nothing moves any more
     lines = list(order.lines.all())
     provisioned = [line.provisioned_on for line in lines if line.provisioned_on is not None]
     if provisioned:
