@@ -22,6 +22,7 @@ TEXTS = {
         "arithmetic": "$48,000.00 × 11 ÷ 24 months = $22,000.00.",
         "link": "See the subscription's billing plan and upcoming invoices",
         "upcoming": "$48,000.00",
+        "progress": "2 of 2 products provisioned",
     },
     "fr": {
         "why": "Pourquoi ce montant\u202f?",
@@ -29,6 +30,7 @@ TEXTS = {
         "arithmetic": "48\u202f000,00\u00a0$US × 11 ÷ 24 mois = 22\u202f000,00\u00a0$US.",
         "link": "Voir le plan de facturation de l’abonnement et les prochaines factures",
         "upcoming": "48\u202f000,00\u00a0$US",
+        "progress": "2 produits provisionnés sur 2",
     },
 }
 
@@ -77,4 +79,12 @@ def test_billing_contact_reads_why_this_amount_then_the_plan(
     expect(page.get_by_test_id("plan-timeline")).to_be_visible()
     upcoming = page.get_by_test_id("upcoming-invoices")
     expect(upcoming).to_contain_text(text["upcoming"])  # year two: PaaS 24 000 + SaaS 24 000
+    assert not serious_violations(page)
+
+    page.get_by_role("link", name="ORD-COTERM").first.click()
+    expect(page.get_by_text(text["progress"])).to_be_visible()
+    expect(page.get_by_test_id("order-invoices").get_by_role("link")).to_have_count(2)  # PaaS, then SaaS
+    assert not serious_violations(page)
+    page.goto(f"{live_server.url}/orders/")
+    expect(page.get_by_test_id("order-row")).to_have_count(1)
     assert not serious_violations(page)
