@@ -338,7 +338,7 @@ def request_close(
 ) -> SupportRequest:
     """Resolve or refuse a request with its outcome and staff's message to the customer (emailed)."""
     locked = (
-        SupportRequest.objects.select_for_update()
+        SupportRequest.objects.select_for_update(of=("self",))
         .select_related("account", "invoice")
         .get(pk=support_request.pk)
     )
