@@ -44,7 +44,11 @@ def test_billing_contact_disputes_two_lines_and_sees_the_credit_memo_in_french(
     invoice = InvoiceFactory(account=account, subtotal=Decimal("3000.00"), tax=Decimal("0.00"))
     for position, product in enumerate(["Base de données", "Stockage objet", "Sauvegarde"], start=1):
         InvoiceLineFactory(
-            invoice=invoice, position=position, description=product, amount=Decimal("1000.00"), tax=Decimal("0.00")
+            invoice=invoice,
+            position=position,
+            description=product,
+            amount=Decimal("1000.00"),
+            tax=Decimal("0.00"),
         )
     page = sign_in(billing_contact)
     page.get_by_role("button", name="Français").click()
@@ -73,7 +77,9 @@ def test_billing_contact_disputes_two_lines_and_sees_the_credit_memo_in_french(
     staff_context, staff = _staff_page(browser, live_server)
     staff.goto(f"{live_server.url}{reverse('admin:support_supportrequest_change', args=[req.pk])}")
     expect(staff.locator("body")).to_contain_text("Ces deux services sont déjà facturés")
-    staff.locator("#support-reply textarea[name=body]").fill("Nous avons vérifié : les deux lignes sont en double.")
+    staff.locator("#support-reply textarea[name=body]").fill(
+        "Nous avons vérifié : les deux lignes sont en double."
+    )
     staff.locator("#support-reply input[type=submit]").click()
     expect(staff.locator(".messagelist")).to_contain_text("Message recorded.")
     staff.locator("#support-resolve select[name=outcome]").select_option("credit_memo")
