@@ -139,6 +139,14 @@ class StripeBrowser:
             {"client_secret": client_secret},
         )
 
+    def three_d_secure_challenges(self, payment_reference: str) -> list[dict]:
+        """The 3-D Secure windows the fake asked for, for the intents (setup or payment) of our payment."""
+        import json
+
+        url = f"{self.base_url}/_config/three_d_secure?payment_reference={payment_reference}"
+        with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 — loopback
+            return json.loads(response.read())["challenges"]
+
     def payment_intents(self) -> list[dict]:
         import json
 
