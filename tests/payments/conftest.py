@@ -131,6 +131,25 @@ class StripeBrowser:
         )
         return seti
 
+    def confirm_payment_with_card(self, client_secret: str, number: str = "4242424242424242") -> dict:
+        """confirmCardPayment(client_secret, {payment_method: {card}}): the PaymentIntent confirmed with the
+        card; a card that asks for 3-D Secure leaves it `requires_action` (its window, confirm_card_payment,
+        is the test's to answer). Returns the PaymentIntent, or Stripe's error (a decline names the intent)."""
+        pi = client_secret.split("_secret_")[0]
+        card = {"number": number, "exp_month": "12", "exp_year": "2030", "cvc": "123"}
+        return self._post(
+            f"/v1/payment_intents/{pi}/confirm",
+            {
+                "client_secret": client_secret,
+                "use_stripe_sdk": True,
+                "payment_method_data": {
+                    "type": "card",
+                    "card": card,
+                    "billing_details": {"email": "p@x.test"},
+                },
+            },
+        )
+
     def confirm_card_payment(self, client_secret: str, success: bool = True) -> dict:
         """confirmCardPayment: the 3-D Secure modal, completed or failed."""
         pi = client_secret.split("_secret_")[0]
