@@ -136,6 +136,7 @@ def card_payment_support() -> None:
       Stripe's test mode: 4242… is charged at once, 4000002500003155 and 4000000000003220 ask for 3-D Secure
       (once), decline cards (…0002, …0341) leave the intent `requires_payment_method` with the decline as
       `last_payment_error`; an invalid card is a `validation_error` that leaves the intent untouched;
+      `setup_future_usage` is recorded on the intent (the card stays on the customer);
     - GET /v1/payment_intents/{id} with the publishable key and the client secret (Stripe.js reads it);
     - Stripe.js's stand-in (localstripe's, with fakes_stripe.js appended): confirmCardPayment with card
       details, and a `localstripe:three-d-secure` event on window each time a 3-D Secure window opens;
@@ -179,6 +180,7 @@ def card_payment_support() -> None:
         client_secret: str | None = None,
         use_stripe_sdk: object = None,
         return_url: str | None = None,
+        setup_future_usage: str | None = None,
         **kwargs,
     ) -> PaymentIntent:
         if kwargs:
@@ -208,6 +210,10 @@ def card_payment_support() -> None:
             raise UserError(
                 400, "You must provide a payment method.", {"code": "payment_intent_unexpected_state"}
             )
+        if setup_future_usage is not None:
+            if setup_future_usage not in ("off_session", "on_session"):
+                raise UserError(400, "Bad request")
+            intent.setup_future_usage = setup_future_usage  # the card stays attached to the customer
         try:
             intent._confirm(on_failure_now=intent._report_failure)
         except UserError as error:  # declined: the intent waits for another payment method, as at Stripe

@@ -53,6 +53,9 @@
       } else {
         body.payment_method_data = cardData(method);
       }
+      if (data.setup_future_usage) {
+        body.setup_future_usage = data.setup_future_usage;
+      }
       answer = await call("POST", "/v1/payment_intents/" + pi + "/confirm", body);
     } else {
       answer = await call("GET", "/v1/payment_intents/" + pi + "?" + new URLSearchParams(auth));
