@@ -66,9 +66,10 @@ class GatewayResult:
 
     `status` is a PaymentStatus value: pending (the payer must act: `client_secret` for 3-D Secure, or
     for the card details when `needs_payment_method`; `redirect_url` to approve at the provider;
-    `approved` when the payer did and our confirm call finishes it), processing (a debit on its way), succeeded, failed (`failure_message`, English,
-    translated for display by providers.messages; `cancelled` when the provider object is cancelled,
-    voided or expired, so that nothing can be charged on it any more).
+    `approved` when the payer did and our confirm call finishes it), processing (a debit on its way),
+    succeeded, failed (`failure_message`, English, translated for display by providers.messages;
+    `cancelled` when the provider object is cancelled, voided or expired, so that nothing can be charged
+    on it any more).
     """
 
     provider_reference: str
