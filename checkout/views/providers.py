@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from django.conf import settings
@@ -69,10 +70,11 @@ def _after_charge(
     payment = outcome.payment
     if payment.status in (PaymentStatus.SUCCEEDED, PaymentStatus.PROCESSING):
         return redirect("payments:confirmation", payment.reference)
+    secret = "payment_secret" if outcome.needs_payment_method else "action_secret"
     context = _stripe_context(
         payment,
-        action_secret=outcome.client_secret,
         error=provider_message_display(outcome.error or ""),
+        **{secret: outcome.client_secret},
         **extra,
     )
     return render(request, template, context)
@@ -81,39 +83,28 @@ def _after_charge(
 @require_http_methods(["GET", "POST"])
 @login_required
 def pay_card(request: HttpRequest, reference: str) -> HttpResponse:
-    """Card details go from Stripe.js to Stripe (SetupIntent); the server then charges the payment method."""
+    """The PaymentIntent is created here from our payment row; Stripe.js confirms it with the card details
+    (they go from the browser to Stripe only), with 3-D Secure there when the bank asks, then posts to
+    pay_card_complete. A reload (or a POST from an older page) reads where the PaymentIntent stands."""
     if _payer_account(request) is None:
         return render(request, "portal/no_access.html")
     payment = _payment(request, reference)
     if payment.method != PaymentMethod.CARD:
         raise Http404
     template = "checkout/pay_card.html"
+    if payment.status != PaymentStatus.PENDING:
+        return _after_charge(request, charge.ChargeOutcome(payment, error=payment.failure_message), template)
     try:
-        if request.method == "POST":
-            outcome = charge.payment_stripe_charge(
-                payment=payment,
-                setup_intent_id=request.POST.get("setup_intent", ""),
-                actor=_user(request),
-                request=request,
-            )
-            return _after_charge(request, outcome, template)
-        if payment.status != PaymentStatus.PENDING:
-            return _after_charge(
-                request, charge.ChargeOutcome(payment, error=payment.failure_message), template
-            )
-        if payment.provider_reference:  # charged already, waiting for 3-D Secure: read where it stands
-            outcome = charge.payment_stripe_refresh(payment=payment, actor=_user(request))
-            return _after_charge(request, outcome, template)
-        secret = charge.payment_setup_start(payment=payment)
+        outcome = charge.payment_card_intent(payment=payment, actor=_user(request), request=request)
     except GatewayError:
         return render(request, template, _stripe_context(payment, error=str(GATEWAY_DOWN)))
-    return render(request, template, _stripe_context(payment, setup_secret=secret))
+    return _after_charge(request, outcome, template)
 
 
 @require_POST
 @login_required
 def pay_card_complete(request: HttpRequest, reference: str) -> HttpResponse:
-    """After 3-D Secure in the browser: read the PaymentIntent's outcome."""
+    """After Stripe.js confirmed the PaymentIntent (and 3-D Secure, if asked): read and apply its outcome."""
     if _payer_account(request) is None:
         return render(request, "portal/no_access.html")
     payment = _payment(request, reference)
@@ -121,11 +112,9 @@ def pay_card_complete(request: HttpRequest, reference: str) -> HttpResponse:
         outcome = charge.payment_stripe_refresh(payment=payment, actor=_user(request), request=request)
     except GatewayError:
         return render(request, "checkout/pay_card.html", _stripe_context(payment, error=str(GATEWAY_DOWN)))
-    if outcome.payment.status == PaymentStatus.PENDING:
-        outcome = charge.ChargeOutcome(
-            outcome.payment,
-            client_secret=outcome.client_secret,
-            error=_("Your bank has not confirmed the payment yet. Nothing was charged."),
+    if outcome.payment.status == PaymentStatus.PENDING and not outcome.needs_payment_method:
+        outcome = replace(
+            outcome, error=_("Your bank has not confirmed the payment yet. Nothing was charged.")
         )
     return _after_charge(request, outcome, "checkout/pay_card.html")
 

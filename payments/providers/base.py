@@ -52,6 +52,9 @@ class StartParams:
     payment_method_id: str = ""  # Stripe card or mandate (saved, or from a SetupIntent)
     method_type: str = ""  # Stripe payment_method_types entry: card, sepa_debit, us_bank_account
     off_session: bool = False  # nobody at the keyboard (automatic payment, debit)
+    # Stripe card typed by the payer: the PaymentIntent is created unconfirmed and the browser confirms it
+    # with the card details (Stripe.js), so that 3-D Secure, when the bank wants it, is asked there once.
+    confirm_in_browser: bool = False
     return_url: str = ""  # PayPal: where the payer comes back after approving
     cancel_url: str = ""  # PayPal: where the payer comes back after cancelling
     description: str = ""
@@ -61,11 +64,12 @@ class StartParams:
 class GatewayResult:
     """A provider's answer about one payment, in our terms.
 
-    `status` is a PaymentStatus value: pending (the payer must act: `client_secret` for 3-D Secure,
-    `redirect_url` to approve at the provider; `approved` when the payer did and our confirm call
-    finishes it), processing (a debit on its way), succeeded, failed (`failure_message`, English,
-    translated for display by providers.messages; `cancelled` when the provider object is cancelled,
-    voided or expired, so that nothing can be charged on it any more).
+    `status` is a PaymentStatus value: pending (the payer must act: `client_secret` for 3-D Secure, or
+    for the card details when `needs_payment_method`; `redirect_url` to approve at the provider;
+    `approved` when the payer did and our confirm call finishes it), processing (a debit on its way),
+    succeeded, failed (`failure_message`, English, translated for display by providers.messages;
+    `cancelled` when the provider object is cancelled, voided or expired, so that nothing can be charged
+    on it any more).
     """
 
     provider_reference: str
@@ -75,6 +79,7 @@ class GatewayResult:
     failure_message: str = ""
     cancelled: bool = False
     approved: bool = False
+    needs_payment_method: bool = False
 
     @property
     def is_final(self) -> bool:

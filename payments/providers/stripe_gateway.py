@@ -1,5 +1,9 @@
 """Stripe: PaymentIntents (card, SEPA debit), SetupIntents (saved card or mandate), refunds, webhooks.
 
+A card the payer types is never confirmed here: the PaymentIntent is created from our row and confirmed
+once by Stripe.js in the browser with the card details (3-D Secure, when the bank asks, happens there).
+Saved cards and debit mandates are confirmed here with the payment method we hold.
+
 Amounts leave here in minor units; our payment row's idempotency key goes with every create call
 (real Stripe honours it; the row itself, written and locked before the call, is what stops a
 second charge where the key is ignored, as localstripe does).
@@ -144,10 +148,14 @@ def _result(intent: Any) -> GatewayResult:
         return GatewayResult(
             intent.id, PaymentStatus.FAILED, failure_message=CANCELLED_MESSAGE, cancelled=True
         )
-    if status == "requires_payment_method":
-        error = intent.last_payment_error
-        message = (error.message if error else "") or DECLINED_FALLBACK
+    error = intent.last_payment_error
+    if status == "requires_payment_method" and error:  # declined, or 3-D Secure failed
+        message = error.message or DECLINED_FALLBACK
         return GatewayResult(intent.id, PaymentStatus.FAILED, failure_message=message)
+    if status in ("requires_payment_method", "requires_confirmation"):  # the payer has not given a card yet
+        return GatewayResult(
+            intent.id, PaymentStatus.PENDING, client_secret=intent.client_secret, needs_payment_method=True
+        )
     return GatewayResult(intent.id, PaymentStatus.PENDING)
 
 
@@ -155,20 +163,22 @@ class StripeGateway:
     provider: str = PaymentProvider.STRIPE
 
     def start(self, *, payment: Payment, params: StartParams) -> GatewayResult:
-        """Create and confirm the PaymentIntent of our payment row; a decline is a failed result."""
-        if not params.payment_method_id:
-            return GatewayResult("", PaymentStatus.FAILED, failure_message=NOT_CONFIRMED)
+        """Create the PaymentIntent of our payment row: confirmed here with a payment method we hold (a
+        decline is a failed result), or, `confirm_in_browser`, left for Stripe.js to confirm with the card
+        the payer types (a pending result with the client secret)."""
         body: dict[str, Any] = {
             "amount": to_minor_units(payment.amount, payment.currency),
             "currency": payment.currency.lower(),
             "customer": params.customer_id,
-            "payment_method": params.payment_method_id,
             "payment_method_types": [params.method_type],
-            "confirm": True,
             "metadata": {"payment_reference": payment.reference, "account": payment.account.customer_number},
         }
-        if params.off_session:
-            body["off_session"] = True
+        if not params.confirm_in_browser:
+            if not params.payment_method_id:
+                return GatewayResult("", PaymentStatus.FAILED, failure_message=NOT_CONFIRMED)
+            body.update(payment_method=params.payment_method_id, confirm=True)
+            if params.off_session:
+                body["off_session"] = True
         try:
             intent = stripe_client().v1.payment_intents.create(
                 params=body,  # type: ignore[arg-type]

@@ -1,5 +1,5 @@
-"""Charging online through the gateways: Stripe (card, SEPA debit; SetupIntent then PaymentIntent) and
-PayPal (Orders v2).
+"""Charging online through the gateways: Stripe (a typed card: a PaymentIntent confirmed in the browser;
+saved cards and debit mandates: SetupIntent, then a PaymentIntent confirmed here) and PayPal (Orders v2).
 
 Each provider call for a payment happens under the lock of our Payment row: a second request for the
 same payment waits, then finds the provider reference and only reads the provider's state. Lock order
@@ -8,7 +8,7 @@ everywhere: the payment row, then (when settling) the invoices.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
@@ -31,8 +31,11 @@ STRIPE_METHOD_TYPE: dict[str, str] = {
 @dataclass(frozen=True)
 class ChargeOutcome:
     payment: Payment
-    client_secret: str = ""  # the browser finishes 3-D Secure with it
+    # The browser confirms the PaymentIntent with it: with the card details when `needs_payment_method`,
+    # else it finishes 3-D Secure.
+    client_secret: str = ""
     error: str = ""
+    needs_payment_method: bool = False
 
 
 def _outcome(payment: Payment, result: GatewayResult | None = None) -> ChargeOutcome:
@@ -41,7 +44,20 @@ def _outcome(payment: Payment, result: GatewayResult | None = None) -> ChargeOut
         payment,
         client_secret=result.client_secret if pending and result is not None else "",
         error=payment.failure_message if payment.status == PaymentStatus.FAILED else "",
+        needs_payment_method=pending and result is not None and result.needs_payment_method,
     )
+
+
+def _declined_intent_cancel(*, payment: Payment, result: GatewayResult) -> GatewayResult:
+    """A card declined (or 3-D Secure failed) leaves its PaymentIntent waiting for another card, and the
+    browser holds its client secret: cancel it at Stripe before our row fails and its hold ends. If Stripe
+    says it was paid meanwhile (another tab), that answer is the one applied."""
+    if result.status != PaymentStatus.FAILED or result.cancelled or not payment.provider_reference:
+        return result
+    ended = gateway_for(PaymentProvider.STRIPE).cancel(payment=payment)
+    if ended.status == PaymentStatus.FAILED:
+        return replace(result, cancelled=ended.cancelled)
+    return ended
 
 
 def payment_provider_apply(
@@ -89,6 +105,34 @@ def payment_setup_start(*, payment: Payment) -> str:
     return secret
 
 
+def payment_card_intent(
+    *, payment: Payment, actor: User | None = None, request: HttpRequest | None = None
+) -> ChargeOutcome:
+    """The PaymentIntent of a card payment, for Stripe.js to confirm once with the card the payer types.
+
+    Created once, under our row's lock, from our row's amount and with its idempotency key; a second call
+    (a reload, another tab) reads where it stands instead."""
+    gateway = gateway_for(PaymentProvider.STRIPE)
+    customer_id = stripe_customer_ensure(account=payment.account)
+    with transaction.atomic():
+        locked = Payment.objects.select_for_update().select_related("account").get(pk=payment.pk)
+        if locked.status != PaymentStatus.PENDING or locked.method != PaymentMethod.CARD:
+            return _outcome(locked)
+        if locked.provider_reference:
+            result = _declined_intent_cancel(payment=locked, result=gateway.confirm(payment=locked))
+        else:
+            result = gateway.start(
+                payment=locked,
+                params=StartParams(
+                    customer_id=customer_id,
+                    method_type=STRIPE_METHOD_TYPE[locked.method],
+                    confirm_in_browser=True,
+                ),
+            )
+        locked = payment_provider_apply(payment=locked, result=result, actor=actor, request=request)
+    return _outcome(locked, result)
+
+
 def payment_stripe_charge(
     *,
     payment: Payment,
@@ -129,12 +173,14 @@ def payment_stripe_charge(
 def payment_stripe_refresh(
     *, payment: Payment, actor: User | None = None, request: HttpRequest | None = None
 ) -> ChargeOutcome:
-    """After 3-D Secure in the browser: read the PaymentIntent and apply its state."""
+    """After the browser confirmed the PaymentIntent (card details, 3-D Secure): read it and apply its state."""
     result = None
     with transaction.atomic():
         locked = Payment.objects.select_for_update().get(pk=payment.pk)
         if locked.status == PaymentStatus.PENDING and locked.provider_reference:
             result = gateway_for(PaymentProvider.STRIPE).confirm(payment=locked)
+            if locked.method == PaymentMethod.CARD:
+                result = _declined_intent_cancel(payment=locked, result=result)
             locked = payment_result_apply(payment=locked, result=result, actor=actor, request=request)
     return _outcome(locked, result)
 

@@ -1,5 +1,7 @@
 // Stripe.js on the card, direct debit and automatic payment pages. Card details and IBANs go from
-// the browser to Stripe (SetupIntent); our server only receives the SetupIntent id and then charges.
+// the browser to Stripe only. Card payment: our server created the PaymentIntent, Stripe.js confirms it
+// with the card (3-D Secure there, once, when the bank asks) and our server then reads its outcome.
+// Debit mandates and saved cards: a SetupIntent, whose id our server receives and then charges.
 (function () {
   "use strict";
   // Pay page: a new amount may change the methods offered (policy), so ask the server again.
@@ -61,6 +63,34 @@
     card.mount(form.querySelector("[data-card-element]"));
     handleSetup(form, function () {
       return stripe.confirmCardSetup(form.getAttribute("data-card-setup"), { payment_method: { card: card } });
+    });
+  });
+
+  // Pay by card: one confirmCardPayment. An error Stripe answers about the PaymentIntent (declined, 3-D
+  // Secure failed) goes to our server, which records it; a card field not filled in stays on the page.
+  document.querySelectorAll("form[data-card-payment]").forEach(function (form) {
+    var card = stripe.elements().create("card");
+    card.mount(form.querySelector("[data-card-element]"));
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      if (form.getAttribute("aria-busy") === "true") {
+        return;
+      }
+      showError(form, "");
+      setBusy(form, true);
+      stripe.confirmCardPayment(form.getAttribute("data-card-payment"), {
+        payment_method: { card: card, billing_details: { email: form.getAttribute("data-billing-email") } },
+      }).then(function (result) {
+        if (result.error && !result.error.payment_intent) {
+          showError(form, result.error.message);
+          setBusy(form, false);
+          return;
+        }
+        HTMLFormElement.prototype.submit.call(form);
+      }, function (error) {
+        showError(form, (error && error.message) || String(error));
+        setBusy(form, false);
+      });
     });
   });
 

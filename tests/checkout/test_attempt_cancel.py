@@ -52,22 +52,22 @@ def card_3ds_left_open(client, invoice, stripe_browser, token="tab-1") -> tuple[
     response = submit(client, invoice, "card", token)
     payment = Payment.objects.get(idempotency_key=f"cc-{token}")
     assert response.url == reverse("payments:pay_card", args=[payment.reference])
-    card_page = client.get(response.url)
-    setup = stripe_browser.confirm_card_setup(card_page.context["setup_secret"], THREE_D_SECURE)
-    charged = client.post(response.url, {"setup_intent": setup})
-    assert charged.status_code == 200 and charged.context["action_secret"]  # the 3-D Secure window opens
+    secret = client.get(response.url).context["payment_secret"]
+    intent = stripe_browser.confirm_payment_with_card(secret, THREE_D_SECURE)
+    assert intent["status"] == "requires_action"  # the 3-D Secure window opens
     payment.refresh_from_db()
-    assert payment.status == PaymentStatus.PENDING and payment.provider_reference.startswith("pi_")
-    return payment, charged.context["action_secret"]
+    assert payment.status == PaymentStatus.PENDING and payment.provider_reference == intent["id"]
+    return payment, secret
 
 
 def pay_by_card(client, invoice, stripe_browser, token="tab-2"):
     response = submit(client, invoice, "card", token)
-    card_page = client.get(response.url)
-    setup = stripe_browser.confirm_card_setup(card_page.context["setup_secret"])
-    done = client.post(response.url, {"setup_intent": setup})
+    payment = Payment.objects.get(idempotency_key=f"cc-{token}")
+    stripe_browser.confirm_payment_with_card(client.get(response.url).context["payment_secret"])
+    done = client.post(reverse("payments:pay_card_complete", args=[payment.reference]))
     assert done.url.startswith("/payments/confirmation/")
-    return Payment.objects.get(idempotency_key=f"cc-{token}")
+    payment.refresh_from_db()
+    return payment
 
 
 def intents(stripe_browser) -> dict[str, str]:
@@ -390,8 +390,10 @@ def test_two_clicks_at_the_same_moment_cancel_once(payer, account, stripe_browse
         method=PaymentMethod.CARD,
         idempotency_key="tab-1",
     )
-    setup = stripe_browser.confirm_card_setup(charge.payment_setup_start(payment=payment), THREE_D_SECURE)
-    assert charge.payment_stripe_charge(payment=payment, setup_intent_id=setup).client_secret
+    intent = stripe_browser.confirm_payment_with_card(
+        charge.payment_card_intent(payment=payment).client_secret, THREE_D_SECURE
+    )
+    assert intent["status"] == "requires_action"
     results = race(2, lambda _i: payment_attempt_cancel(payment=payment, actor=payer))
     assert [result.status for result in results] == [PaymentStatus.FAILED, PaymentStatus.FAILED]
     assert ActivityEntry.objects.filter(action="payment.attempt_cancelled").count() == 1

@@ -1,6 +1,7 @@
 """Browser: pay an invoice by card through Stripe.js (localstripe's stand-in), see the confirmation and the closed invoice."""
 
 import copy
+import time
 from decimal import Decimal
 
 import pytest
@@ -72,10 +73,54 @@ def test_card_with_3d_secure_in_the_browser(sign_in, payer, account, live_server
     page.get_by_test_id("pay-continue").click()  # under 2 000 USD: card is the only method, already chosen
     fill_card(page, "4000002500003155")
     page.get_by_test_id("pay-card-submit").click()
-    page.get_by_role("button", name="Complete authentication").click()  # saving the card
-    page.get_by_role("button", name="Complete authentication").click()  # the payment itself
+    page.get_by_role("button", name="Complete authentication").click()
     page.wait_for_url("**/payments/confirmation/**")
     expect(page.get_by_test_id("confirmation-invoices")).to_contain_text("Closed")
+
+
+def count_three_d_secure_windows(page) -> list[dict]:
+    """Every 3-D Secure window the Stripe.js stand-in opens in this tab, across page loads: it dispatches
+    `localstripe:three-d-secure` (portal/fakes_stripe.js), which each page forwards to the test."""
+    windows: list[dict] = []
+    page.expose_function("threeDSecureOpened", lambda detail: windows.append(detail))
+    page.add_init_script(
+        'window.addEventListener("localstripe:three-d-secure", (e) => window.threeDSecureOpened(e.detail));'
+    )
+    return windows
+
+
+def complete_every_three_d_secure_window(
+    page, windows: list[dict], *, until: str, timeout: float = 20
+) -> None:
+    """Click "Complete authentication" in each window as its event arrives, until the page reaches `until`.
+
+    Both ends are final: a window stays open until it is answered, the confirmation page is the last."""
+    answered, deadline = 0, time.monotonic() + timeout
+    while until not in page.url:
+        if len(windows) > answered:
+            page.get_by_role("button", name="Complete authentication").click()
+            answered += 1
+        elif time.monotonic() > deadline:
+            raise AssertionError(f"{until} not reached after {answered} 3-D Secure windows: {page.url}")
+        else:
+            page.wait_for_timeout(50)  # lets Playwright deliver the page's events
+
+
+def test_card_with_3d_secure_asks_to_authenticate_once(
+    sign_in, payer, account, live_server, stripe_page_settings
+):
+    invoice = InvoiceFactory(account=account, subtotal=Decimal("1000.00"), tax=Decimal("0.00"))
+    page = sign_in(payer)
+    windows = count_three_d_secure_windows(page)
+    page.goto(f"{live_server.url}/payments/pay/?invoice={invoice.number}")
+    page.get_by_test_id("pay-continue").click()
+    fill_card(page, "4000002500003155")
+    page.get_by_test_id("pay-card-submit").click()
+    complete_every_three_d_secure_window(page, windows, until="/payments/confirmation/")
+    expect(page.get_by_test_id("confirmation-invoices")).to_contain_text("Closed")
+    payment = Payment.objects.get()
+    assert payment.status == PaymentStatus.SUCCEEDED
+    assert windows == [{"intent": payment.provider_reference}]
 
 
 def test_declined_card_shows_the_reason_in_the_browser(
@@ -138,10 +183,7 @@ def test_3d_secure_window_closed_then_cancel_the_attempt_and_pay_again(
     page.get_by_test_id("pay-continue").click()
     fill_card(page, "4000002500003155")
     page.get_by_test_id("pay-card-submit").click()
-    page.get_by_role("button", name="Complete authentication").click()  # saving the card
-    expect(
-        page.get_by_role("button", name="Complete authentication")
-    ).to_be_visible()  # the payment's 3-D Secure
+    expect(page.get_by_role("button", name="Complete authentication")).to_be_visible()  # 3-D Secure
     first = Payment.objects.get()
     page.goto(pay_url)  # the payer closed the window and came back to pay
 
@@ -168,3 +210,29 @@ def test_3d_secure_window_closed_then_cancel_the_attempt_and_pay_again(
     assert [pi["amount"] for pi in intents.values() if pi["status"] == "succeeded"] == [100000]
     invoice.refresh_from_db()
     assert invoice.amount_due == 0
+
+
+def test_an_incomplete_card_stays_on_the_page_and_change_amount_frees_the_invoice(
+    sign_in, payer, account, live_server, stripe_page_settings
+):
+    """A card field left incomplete never reaches the payment (Stripe.js says so on the page); "Change amount
+    or method" cancels the attempt at Stripe, so the invoice is payable again at once."""
+    invoice = InvoiceFactory(account=account, subtotal=Decimal("1000.00"), tax=Decimal("0.00"))
+    page = sign_in(payer)
+    page.goto(f"{live_server.url}/payments/pay/?invoice={invoice.number}")
+    page.get_by_test_id("pay-continue").click()
+    fill_card(page, "4242")
+    page.get_by_test_id("pay-card-submit").click()
+    expect(page.locator("[data-stripe-error]")).to_have_text("Your card details are incomplete or invalid.")
+    expect(page.get_by_test_id("pay-card-submit")).to_be_enabled()
+    payment = Payment.objects.get()
+    assert payment.status == PaymentStatus.PENDING
+
+    page.get_by_test_id("pay-card-change").click()
+    expect(page.locator(".messages")).to_contain_text(f"You cancelled the attempt {payment.reference}")
+    expect(page.get_by_test_id("attempts-in-flight")).to_have_count(0)
+    expect(page.get_by_test_id("pay-continue")).to_be_visible()
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.FAILED
+    [intent] = payment_fixtures.StripeBrowser(stripe_page_settings).payment_intents()
+    assert intent["id"] == payment.provider_reference and intent["status"] == "canceled"

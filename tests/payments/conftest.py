@@ -131,6 +131,25 @@ class StripeBrowser:
         )
         return seti
 
+    def confirm_payment_with_card(self, client_secret: str, number: str = "4242424242424242") -> dict:
+        """confirmCardPayment(client_secret, {payment_method: {card}}): the PaymentIntent confirmed with the
+        card; a card that asks for 3-D Secure leaves it `requires_action` (its window, confirm_card_payment,
+        is the test's to answer). Returns the PaymentIntent, or Stripe's error (a decline names the intent)."""
+        pi = client_secret.split("_secret_")[0]
+        card = {"number": number, "exp_month": "12", "exp_year": "2030", "cvc": "123"}
+        return self._post(
+            f"/v1/payment_intents/{pi}/confirm",
+            {
+                "client_secret": client_secret,
+                "use_stripe_sdk": True,
+                "payment_method_data": {
+                    "type": "card",
+                    "card": card,
+                    "billing_details": {"email": "p@x.test"},
+                },
+            },
+        )
+
     def confirm_card_payment(self, client_secret: str, success: bool = True) -> dict:
         """confirmCardPayment: the 3-D Secure modal, completed or failed."""
         pi = client_secret.split("_secret_")[0]
@@ -138,6 +157,14 @@ class StripeBrowser:
             f"/v1/payment_intents/{pi}/_authenticate?success={str(success).lower()}",
             {"client_secret": client_secret},
         )
+
+    def three_d_secure_challenges(self, payment_reference: str) -> list[dict]:
+        """The 3-D Secure windows the fake asked for, for the intents (setup or payment) of our payment."""
+        import json
+
+        url = f"{self.base_url}/_config/three_d_secure?payment_reference={payment_reference}"
+        with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 — loopback
+            return json.loads(response.read())["challenges"]
 
     def payment_intents(self) -> list[dict]:
         import json

@@ -15,7 +15,9 @@ from tests.invoices.factories import InvoiceFactory
 pytestmark = pytest.mark.django_db
 
 DECLINED_AT_CHARGE = "4000000000000341"
+DECLINED_GENERIC = "4000000000000002"
 THREE_D_SECURE = "4000002500003155"
+THREE_D_SECURE_REQUIRED = "4000000000003220"
 
 
 @pytest.fixture
@@ -35,9 +37,11 @@ def start(user, account, invoices, method=PaymentMethod.CARD, amount=None, key="
 
 
 def pay_by_card(payment, stripe_browser, number="4242424242424242", actor=None):
-    secret = charge.payment_setup_start(payment=payment)
-    setup_intent = stripe_browser.confirm_card_setup(secret, number)
-    return charge.payment_stripe_charge(payment=payment, setup_intent_id=setup_intent, actor=actor)
+    """What the card page does: our PaymentIntent, confirmed by Stripe.js with the card (a 3-D Secure window
+    it opens is left for the test to answer), then the outcome read back (pay_card_complete)."""
+    intent = charge.payment_card_intent(payment=payment, actor=actor)
+    stripe_browser.confirm_payment_with_card(intent.client_secret, number)
+    return charge.payment_stripe_refresh(payment=payment, actor=actor)
 
 
 def test_card_payment_closes_the_invoice_and_sends_a_confirmation(
@@ -57,11 +61,12 @@ def test_card_payment_closes_the_invoice_and_sends_a_confirmation(
     assert payer.email in mail.outbox[0].to
 
 
+@pytest.mark.parametrize("number", [DECLINED_AT_CHARGE, DECLINED_GENERIC])
 def test_declined_card_shows_the_bank_reason_and_leaves_the_invoice_untouched(
-    payer, account, invoice, stripe_browser
+    payer, account, invoice, stripe_browser, number
 ):
     payment = start(payer, account, [invoice])
-    outcome = pay_by_card(payment, stripe_browser, number=DECLINED_AT_CHARGE)
+    outcome = pay_by_card(payment, stripe_browser, number=number)
     assert outcome.payment.status == PaymentStatus.FAILED
     assert outcome.error == "Your card was declined."
     invoice.refresh_from_db()
@@ -82,6 +87,17 @@ def test_three_d_secure_is_completed_in_the_browser(payer, account, invoice, str
     assert invoice.amount_due == 0
 
 
+@pytest.mark.parametrize("number", [THREE_D_SECURE, THREE_D_SECURE_REQUIRED])
+def test_three_d_secure_asks_the_payer_once_per_payment(payer, account, invoice, stripe_browser, number):
+    """Issue 11: the payer authenticated when the card was saved (SetupIntent), then again for the payment."""
+    payment = start(payer, account, [invoice])
+    outcome = pay_by_card(payment, stripe_browser, number=number)
+    stripe_browser.confirm_card_payment(outcome.client_secret, success=True)  # the 3-D Secure window
+    assert charge.payment_stripe_refresh(payment=payment).payment.status == PaymentStatus.SUCCEEDED
+    challenges = stripe_browser.three_d_secure_challenges(payment.reference)
+    assert [c["object"] for c in challenges] == ["payment_intent"]
+
+
 def test_failed_three_d_secure_charges_nothing(payer, account, invoice, stripe_browser):
     payment = start(payer, account, [invoice])
     outcome = pay_by_card(payment, stripe_browser, number=THREE_D_SECURE)
@@ -96,13 +112,52 @@ def test_failed_three_d_secure_charges_nothing(payer, account, invoice, stripe_b
 def test_double_submit_creates_one_charge(payer, account, invoice, stripe_browser):
     payment = start(payer, account, [invoice])
     assert start(payer, account, [invoice]) == payment  # the same form token
-    secret = charge.payment_setup_start(payment=payment)
-    setup_intent = stripe_browser.confirm_card_setup(secret)
-    first = charge.payment_stripe_charge(payment=payment, setup_intent_id=setup_intent)
-    again = charge.payment_stripe_charge(payment=payment, setup_intent_id=setup_intent)
+    page = charge.payment_card_intent(payment=payment)
+    reloaded = charge.payment_card_intent(payment=payment)  # a reload or a second tab: the same intent
+    assert page.client_secret == reloaded.client_secret and page.needs_payment_method
+    assert stripe_browser.confirm_payment_with_card(page.client_secret)["status"] == "succeeded"
+    second_tab = stripe_browser.confirm_payment_with_card(reloaded.client_secret)
+    assert second_tab["error"]["code"] == "payment_intent_unexpected_state"  # Stripe charges it once
+    first = charge.payment_stripe_refresh(payment=payment)
+    again = charge.payment_stripe_refresh(payment=payment)
     assert first.payment.status == again.payment.status == PaymentStatus.SUCCEEDED
     assert len(stripe_browser.payment_intents()) == 1
     assert Allocation.objects.filter(payment=payment).count() == 1
+
+
+def test_the_payment_intent_is_made_from_the_server_amount_and_waits_for_the_card(
+    payer, account, invoice, stripe_browser
+):
+    payment = start(payer, account, [invoice], amount="1200.00")
+    page = charge.payment_card_intent(payment=payment)
+    [intent] = stripe_browser.payment_intents()
+    assert (intent["amount"], intent["currency"], intent["status"]) == (
+        120000,
+        "usd",
+        "requires_payment_method",
+    )
+    assert intent["metadata"]["payment_reference"] == payment.reference
+    payment.refresh_from_db()
+    assert payment.provider_reference == intent["id"] and page.client_secret == intent["client_secret"]
+    # Posted back before any card was confirmed: still waiting for the card, not a decline.
+    back = charge.payment_stripe_refresh(payment=payment)
+    assert back.payment.status == PaymentStatus.PENDING and back.needs_payment_method and not back.error
+    with pytest.raises(online.PaymentError, match="more than"):  # the attempt holds its amount
+        start(payer, account, [invoice], amount="1800.01", key="form-2")
+
+
+def test_a_declined_card_cancels_its_payment_intent_before_the_hold_ends(
+    payer, account, invoice, stripe_browser
+):
+    """The browser still holds the intent's client secret: another card must not be charged on a failed payment."""
+    payment = start(payer, account, [invoice])
+    outcome = pay_by_card(payment, stripe_browser, number=DECLINED_AT_CHARGE)
+    assert outcome.payment.status == PaymentStatus.FAILED
+    [intent] = stripe_browser.payment_intents()
+    assert intent["status"] == "canceled"
+    late = stripe_browser.confirm_payment_with_card(intent["client_secret"])  # e.g. from a second tab
+    assert "error" in late and charge.payment_stripe_refresh(payment=payment).payment.status == "failed"
+    assert online.payment_plan(invoices=[invoice]).total_available == Decimal("3000.00")
 
 
 def test_amount_comes_from_the_server_balance_never_more(payer, account, invoice):
@@ -158,10 +213,10 @@ def test_pay_by_card_through_the_pages(client_of, payer, invoice, stripe_browser
     payment = Payment.objects.get()
     assert response.url == reverse("payments:pay_card", args=[payment.reference])
     card_page = client.get(response.url)
-    secret = card_page.context["setup_secret"]
-    assert f'data-card-setup="{secret}"' in card_page.content.decode()
-    setup_intent = stripe_browser.confirm_card_setup(secret)
-    done = client.post(response.url, {"setup_intent": setup_intent})
+    secret = card_page.context["payment_secret"]
+    assert f'data-card-payment="{secret}"' in card_page.content.decode()
+    stripe_browser.confirm_payment_with_card(secret)
+    done = client.post(reverse("payments:pay_card_complete", args=[payment.reference]))
     assert done.url == reverse("payments:confirmation", args=[payment.reference])
     confirmation = client.get(done.url).content.decode()
     assert payment.reference in confirmation and invoice.number in confirmation and "Closed" in confirmation

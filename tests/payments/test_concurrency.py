@@ -108,9 +108,8 @@ def test_20_identical_requests_with_one_idempotency_key_create_one_payment_inten
         method=PaymentMethod.CARD,
         idempotency_key="same-form",
     )
-    setup_intent = stripe_browser.confirm_card_setup(charge.payment_setup_start(payment=first))
 
-    def submit(_i):
+    def submit(_i):  # the pay form posted again and again, each opening the card page
         payment = online.payment_start(
             user=payer,
             account=account,
@@ -119,11 +118,15 @@ def test_20_identical_requests_with_one_idempotency_key_create_one_payment_inten
             method=PaymentMethod.CARD,
             idempotency_key="same-form",
         )
-        return charge.payment_stripe_charge(payment=payment, setup_intent_id=setup_intent)
+        return charge.payment_card_intent(payment=payment)
 
     results = race(20, submit)
     assert not [r for r in results if isinstance(r, Exception)], results
     assert {r.payment.pk for r in results} == {first.pk}
+    assert len({r.client_secret for r in results}) == 1
     assert len(stripe_browser.payment_intents()) == 1
+    stripe_browser.confirm_payment_with_card(results[0].client_secret)
+    returns = race(20, lambda _i: charge.payment_stripe_refresh(payment=first))  # the return, many times
+    assert {r.payment.status for r in returns} == {PaymentStatus.SUCCEEDED}, returns
     assert Payment.objects.count() == 1
     assert Allocation.objects.filter(invoice=invoice).count() == 1

@@ -59,15 +59,16 @@ def charges(stripe_browser) -> list[int]:
 def test_hole_1_a_card_payment_still_holds_its_invoice_31_minutes_later(
     clock, payer, second_payer, account, stripe_browser
 ):
-    """Pay 500.00 by card (SetupIntent confirmed), age it 31 minutes, a second payer pays in full,
-    submit the first tab: one charge of 500.00, nothing to account credit."""
+    """Open the card page for 500.00 (its PaymentIntent made), age it 31 minutes, a second payer tries to
+    pay in full, the first tab confirms its card: one charge of 500.00, nothing to account credit."""
     invoice = InvoiceFactory(account=account, subtotal=Decimal("500.00"), tax=Decimal("0.00"))
     first = start(payer, account, [invoice])
-    setup_intent = stripe_browser.confirm_card_setup(charge.payment_setup_start(payment=first))
+    page = charge.payment_card_intent(payment=first)
     clock.shift(datetime.timedelta(minutes=31))
     with pytest.raises(PaymentError, match="Nothing is left"):
         start(second_payer, account, [invoice], key="tab-2")
-    outcome = charge.payment_stripe_charge(payment=first, setup_intent_id=setup_intent)
+    stripe_browser.confirm_payment_with_card(page.client_secret)
+    outcome = charge.payment_stripe_refresh(payment=first)
     assert outcome.payment.status == PaymentStatus.SUCCEEDED
     assert charges(stripe_browser) == [50000]
     assert not AccountCredit.objects.exists()
@@ -78,18 +79,17 @@ def test_hole_1_a_card_payment_still_holds_its_invoice_31_minutes_later(
 def test_hole_1_after_the_cleanup_the_first_tab_can_no_longer_charge(
     clock, payer, second_payer, account, stripe_browser
 ):
-    """The cleanup gives up an attempt that never reached Stripe; the first tab's submit then charges nothing."""
+    """The cleanup cancels the waiting PaymentIntent at Stripe; the first tab's card then charges nothing."""
     invoice = InvoiceFactory(account=account, subtotal=Decimal("500.00"), tax=Decimal("0.00"))
     first = start(payer, account, [invoice])
-    first_setup = stripe_browser.confirm_card_setup(charge.payment_setup_start(payment=first))
+    first_page = charge.payment_card_intent(payment=first)
     clock.shift(datetime.timedelta(minutes=31))
     assert abandoned.payments_abandoned_expire() == 1
     second = start(second_payer, account, [invoice], key="tab-2")
-    second_setup = stripe_browser.confirm_card_setup(charge.payment_setup_start(payment=second))
-    assert charge.payment_stripe_charge(payment=second, setup_intent_id=second_setup).payment.status == (
-        PaymentStatus.SUCCEEDED
-    )
-    late = charge.payment_stripe_charge(payment=first, setup_intent_id=first_setup)
+    stripe_browser.confirm_payment_with_card(charge.payment_card_intent(payment=second).client_secret)
+    assert charge.payment_stripe_refresh(payment=second).payment.status == PaymentStatus.SUCCEEDED
+    assert "error" in stripe_browser.confirm_payment_with_card(first_page.client_secret)  # cancelled
+    late = charge.payment_stripe_refresh(payment=first)
     assert late.payment.status == PaymentStatus.FAILED
     assert charges(stripe_browser) == [50000]
     assert not AccountCredit.objects.exists()
@@ -100,9 +100,11 @@ def test_hole_1_a_payment_awaiting_3d_secure_is_cancelled_at_stripe_before_its_h
 ):
     invoice = InvoiceFactory(account=account, subtotal=Decimal("500.00"), tax=Decimal("0.00"))
     first = start(payer, account, [invoice])
-    setup = stripe_browser.confirm_card_setup(charge.payment_setup_start(payment=first), THREE_D_SECURE)
-    outcome = charge.payment_stripe_charge(payment=first, setup_intent_id=setup)
+    secret = charge.payment_card_intent(payment=first).client_secret
+    stripe_browser.confirm_payment_with_card(secret, THREE_D_SECURE)  # the 3-D Secure window opens
+    outcome = charge.payment_stripe_refresh(payment=first)
     assert outcome.payment.status == PaymentStatus.PENDING and outcome.client_secret
+    assert not outcome.needs_payment_method
     clock.shift(datetime.timedelta(minutes=31))
     with pytest.raises(PaymentError, match="Nothing is left"):
         start(second_payer, account, [invoice], key="tab-2")  # no clock alone ends a hold
@@ -121,9 +123,9 @@ def test_hole_1_a_3d_secure_payment_completed_before_the_cleanup_is_settled_not_
 ):
     invoice = InvoiceFactory(account=account, subtotal=Decimal("500.00"), tax=Decimal("0.00"))
     first = start(payer, account, [invoice])
-    setup = stripe_browser.confirm_card_setup(charge.payment_setup_start(payment=first), THREE_D_SECURE)
-    outcome = charge.payment_stripe_charge(payment=first, setup_intent_id=setup)
-    stripe_browser.confirm_card_payment(outcome.client_secret, success=True)  # the tab never reports back
+    secret = charge.payment_card_intent(payment=first).client_secret
+    stripe_browser.confirm_payment_with_card(secret, THREE_D_SECURE)
+    stripe_browser.confirm_card_payment(secret, success=True)  # the tab never reports back
     clock.shift(datetime.timedelta(minutes=31))
     abandoned.payments_abandoned_expire()
     first.refresh_from_db()
@@ -206,10 +208,11 @@ def test_hole_2_rewards_are_refused_while_a_card_payment_holds_the_invoice(payer
     lot = RewardLotFactory(rewards_account=RewardsAccountFactory(account=account), amount=Decimal("1000.00"))
     card = start(payer, account, [invoice])
     assert card.amount == Decimal("1080.00")
-    setup = stripe_browser.confirm_card_setup(charge.payment_setup_start(payment=card))
+    secret = charge.payment_card_intent(payment=card).client_secret
     with pytest.raises(RewardsError):
         rewards_redeem(user=payer, account=account, invoice=invoice, code=lot.rewards_account.code)
-    outcome = charge.payment_stripe_charge(payment=card, setup_intent_id=setup)
+    stripe_browser.confirm_payment_with_card(secret)
+    outcome = charge.payment_stripe_refresh(payment=card)
     assert outcome.payment.status == PaymentStatus.SUCCEEDED
     assert charges(stripe_browser) == [108000]
     assert not AccountCredit.objects.exists()
