@@ -13,8 +13,10 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 
+from accounts.admin import SupportActivityAdminMixin
 from accounts.models import AccountRepresentative, User
 from invoices.models import Invoice
 from support.attachments import attachment_bytes
@@ -271,14 +273,16 @@ class SupportRequestAdmin(admin.ModelAdmin):
         if file is None:
             raise Http404
         response = HttpResponse(attachment_bytes(file), content_type=file.content_type)
-        response["Content-Disposition"] = f'attachment; filename="{file.name.replace(chr(34), "")}"'
+        response["Content-Disposition"] = content_disposition_header(True, file.name)
         response["X-Content-Type-Options"] = "nosniff"
         response["Cache-Control"] = "private, no-store"
         return response
 
 
 @admin.register(AccountRepresentative)
-class AccountRepresentativeAdmin(admin.ModelAdmin):
+class AccountRepresentativeAdmin(SupportActivityAdminMixin, admin.ModelAdmin):
+    """Who to talk to per account; staff changes are in the account's activity log (as vendor support)."""
+
     list_display = ["account", "role", "name", "email", "hours"]
     list_filter = ["role"]
     search_fields = ["account__customer_number", "account__legal_name", "name", "email"]

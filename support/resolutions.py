@@ -35,6 +35,7 @@ from payments.ledger import (
 from payments.models import AccountCredit, Allocation, PaymentMethod, Refund
 from payments.services.cancellation import invoice_cancel, invoice_reissue_with_paid_amount
 from payments.services.credit import (
+    CreditError,
     account_credit_apply_oldest_first,
     account_credit_pay,
     open_invoices_in_currency,
@@ -115,7 +116,11 @@ def _credit_left_to_other_invoices(
         return None
     if open_invoices_in_currency(account=account, currency=currency).exists():
         return None  # what is left is held by a payment in flight: it stays credit
-    return refund_request(account=account, currency=currency, actor=actor, request=request)
+    try:
+        with transaction.atomic():
+            return refund_request(account=account, currency=currency, actor=actor, request=request)
+    except CreditError:  # a refund of this credit is already on its way: the rest waits as credit
+        return None
 
 
 def dispute_credit_memo(

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -203,9 +204,7 @@ def reply(request, request_id: int):
 
 def _file_response(data: bytes, *, content_type: str, file_name: str, inline: bool) -> HttpResponse:
     response = HttpResponse(data, content_type=content_type)
-    disposition = "inline" if inline else "attachment"
-    safe_name = file_name.replace('"', "").replace("\r", "").replace("\n", "")
-    response["Content-Disposition"] = f'{disposition}; filename="{safe_name}"'
+    response["Content-Disposition"] = content_disposition_header(not inline, file_name)
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -124,6 +124,7 @@ def test_representatives_are_managed_by_staff_and_shown_on_help_and_overdue_invo
         },
     )
     assert response.status_code == 302
+    assert ActivityEntry.objects.filter(account=account, action="support.admin_added").exists()
     customer = client_of(billing_contact)
     assert "claire.martin@vendor.test" in customer.get(reverse("help")).content.decode()
     with time_machine.travel(datetime.datetime(2026, 11, 16, 10, 0, tzinfo=datetime.UTC), tick=False):
