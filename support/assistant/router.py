@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from support.assistant.text import Reading
+from support.help.content import article_words
 
 THRESHOLD = 3
 
@@ -49,49 +50,53 @@ RULES: dict[str, list[tuple[str, int]]] = {
         (rf"\b{REWARDS}\b", -4),
     ],
     "invoice_status": [
-        (r"\b(status|statut|etat|paid|payee?s?|regle\w*|closed|cloturee?|open|ouverte|due date|echeance|when is .* due)\b", 2),
+        (r"\b(status|statut|etat|paid|payee?s?|regle\w*|closed|cloturee?|open|ouverte|due date|echeance)\b|\bwhen is\b.*\bdue\b", 2),
         (r"\bwhere\b.*\b(is|stands?)\b|\bou en est\b", 2),
     ],
     "invoice_why_amount": [
         (r"\bwhy\b.*\b(amount|much|high|expensive|total|charged|more|less|different|bigger|smaller)\b", 6),
         (r"\bpourquoi\b.*\b(montant|cher|eleve|total|facture|plus|moins|different|ce prix)\b", 5),
-        (r"\b(breakdown|explain|explique\w*|detail\w*|calcul\w*|how .* calculated)\b", 4),
+        (r"\b(breakdown|explain|explique\w*|detail\w*|calcul\w*|how .* calculated)\b", 3),
         (r"\b(amount|montant)\b", 1),
+        (rf"\b{REWARDS}\b", -3),
     ],
     "transfer": [
         (r"\b(transfer|transfers|virement|virements|wire|wired|ach|bank|banque|cheque|check)\b", 3),
         (r"\b(sent|envoye|paid|paye|fait|made|arriv\w*|received|recu|reception|apply|applied|pris en compte|showing)\b", 1),
         (r"\bwhen\b.*\b(close|closed|closes|arrive|land|show)\b|\bquand\b.*\b(cloture\w*|arriv\w*|fermee?)\b", 3),
+        (r"\b(email|e mail|mail|courriel)\b", -3),
         (r"\b(business days|jours ouvr\w*|still open|toujours ouverte|not (yet )?(received|closed)|pas (encore )?(recu|cloture\w*))\b", 2),
     ],
     "payment_methods": [
         (r"\b(methods?|moyens?|modes?|options?|ways?)\b", 2),
         (r"\b(card|carte|paypal|debit|prelevement|sepa|credit card|visa)\b", 3),
-        (r"\b(can i pay|puis je payer|payer par|pay by|pay with|payer avec|pay .* card|accepted|acceptes?)\b", 2),
+        (r"\b(can i pay|puis je payer|accepted|acceptes?)\b", 2),
+        (r"\b(pay|payer|paid|paye)\b.*\b(by|with|par|avec)\b.*\b(wire|card|carte|paypal|transfer|virement|cheque|check|ach|debit|prelevement|sepa)\b", 4),
         (r"\b(which|quels?|quelles?)\b", 1),
+        (r"\b(limit|limite|plafond|maximum|threshold|seuil)\b", -3),
     ],
     "pay": [
         (r"\b(pay|payer|regler|settle)\b", 2),
         (r"\b(pay|payer|regler)\b \b(it|this|that|now|la|cette|ma|mon|maintenant|invoice|facture|inv)\b", 2),
-        (r"\b(how do i pay|comment payer|comment je paye|comment regler|can i pay|puis je payer|je veux payer|i want to pay)\b", 2),
+        (r"\b(how do i pay|comment payer|comment je paye|comment regler|je veux payer|i want to pay)\b", 2),
     ],
     "rewards_balance": [
-        (rf"\b{REWARDS}\b", 4),
+        (rf"\b{REWARDS}\b", 2),
         (r"\b(balance|solde|how much|how many|combien|left|reste|restant|available|disponibles?|have|ai)\b", 2),
     ],
     "rewards_expiry": [
-        (rf"\b{REWARDS}\b", 3),
+        (rf"\b{REWARDS}\b", 2),
         (r"\b(expir\w*|perim\w*|valid\w*|lose|perdre|perdu|deadline|date limite|until|jusqu)\b", 5),
     ],
     "rewards_ineligible": [
-        (rf"\b{REWARDS}\b", 3),
+        (rf"\b{REWARDS}\b", 2),
         (r"\b(eligible|ineligible|not eligible|non eligible|pas eligible)\b", 4),
         (r"\b(can t|cannot|can not|won t|unable|pas|peux pas|impossible|refus\w*|why not|pourquoi pas)\b", 2),
-        (r"\b(use|utiliser|apply|appliquer|pay|payer)\b", 1),
     ],
     "order_status": [
         (r"\b(order|orders|commande|commandes)\b", 3),
         (r"\b(provision\w*|activ\w*|deliver\w*|livr\w*|deploy\w*)\b", 3),
+        (r"\b(several|multiple|plusieurs)\b", -3),
         (r"\b(next invoice|invoiced next|upcoming|prochaine facture|a venir|prochaines? factures?|what .* next|status|statut|ou en est)\b", 2),
     ],
     "billing_contact": [
@@ -119,6 +124,11 @@ AMOUNT_OR_DATE_BONUS = {"transfer": 1}
 PRIORITY = ["talk_to_human", "dispute", "refund", "vat", "po", "cancellation"]
 
 
+# A question about what a word means is for the help articles, whatever account word it names.
+DEFINITION = re.compile(r"\b(mean|means|meaning|veut dire|signifie|signification|c est quoi|qu est ce que?)\b")
+DEFINITION_PENALTY = 4
+
+
 @dataclass(frozen=True)
 class Route:
     intent: str  # "" when nothing reached the threshold: help-article search answers
@@ -141,9 +151,16 @@ def vocabulary() -> frozenset[str]:
     return frozenset(words)
 
 
+def known_words() -> frozenset[str]:
+    """Correct words never mended into a rule's word: every word of the help articles ("change" stays
+    "change", not "challenge")."""
+    return article_words()
+
+
 def route(reading: Reading) -> Route:
     text = f" {reading.text} "
     scores: dict[str, int] = {}
+    definition = bool(DEFINITION.search(text))
     for intent, rules in _compiled().items():
         score = sum(weight for pattern, weight in rules if pattern.search(text))
         if reading.invoice_numbers or reading.bare_numbers:
@@ -152,6 +169,8 @@ def route(reading: Reading) -> Route:
             score += ORDER_NUMBER_BONUS.get(intent, 0)
         if reading.amounts or reading.dates:
             score += AMOUNT_OR_DATE_BONUS.get(intent, 0) if score > 0 else 0
+        if definition:
+            score -= DEFINITION_PENALTY
         if score > 0:
             scores[intent] = score
     if not scores:

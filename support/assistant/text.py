@@ -118,15 +118,27 @@ def _drop_month(match: re.Match[str]) -> str:
     return " " if any(part in MONTHS for part in match.groups() if part) else match.group(0)
 
 
-@lru_cache(maxsize=4096)
-def _mend(word: str, vocabulary: frozenset[str]) -> str:
-    if word in vocabulary or len(word) < 4 or word.isdigit():
+@lru_cache(maxsize=8192)
+def _mend(word: str, vocabulary: frozenset[str], known: frozenset[str]) -> str:
+    if word in vocabulary or word in known or len(word) < 4 or word.isdigit():
         return word
     close = difflib.get_close_matches(word, vocabulary, n=1, cutoff=0.8)
     return close[0] if close else word
 
 
-def read(message: str, *, vocabulary: frozenset[str] = frozenset(), today: datetime.date | None = None) -> Reading:
+def mend(word: str, vocabulary: frozenset[str]) -> str:
+    """`word`, or the word of `vocabulary` it is a typo of (difflib ratio ≥ 0.8; 4+ letters only)."""
+    return _mend(word, vocabulary, frozenset())
+
+
+def read(
+    message: str,
+    *,
+    vocabulary: frozenset[str] = frozenset(),
+    known: frozenset[str] = frozenset(),
+    today: datetime.date | None = None,
+) -> Reading:
+    """`vocabulary`: the words a typo may be mended to; `known`: correct words that are left alone."""
     today = today or datetime.date.today()  # noqa: DTZ011 — callers pass the local date
     text = fold(message)
     invoices = [match.group(0) for match in INVOICE_NUMBER.finditer(text)]
@@ -150,7 +162,7 @@ def read(message: str, *, vocabulary: frozenset[str] = frozenset(), today: datet
     if vocabulary:
         corrected = []
         for word in words:
-            fixed = _mend(word, vocabulary)
+            fixed = _mend(word, vocabulary, known)
             if fixed != word:
                 mended[word] = fixed
             corrected.append(fixed)

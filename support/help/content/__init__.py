@@ -6,6 +6,7 @@ the article (support.help.render): {card_limit}, {card_only_below}, {transfer_da
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 TOPICS = {
     "paying": ("Paying", "Payer"),
@@ -39,6 +40,18 @@ class ArticleSource:
     position: int
     en: ArticleText
     fr: ArticleText
+
+
+@cache
+def article_words() -> frozenset[str]:
+    """Every word of the articles, folded: correct words the assistant never takes for typos."""
+    from support.assistant.text import WORD, fold
+
+    words: set[str] = set()
+    for article in all_articles():
+        for text in (article.en, article.fr):
+            words.update(WORD.findall(fold(" ".join((text.title, text.summary, text.body, text.keywords)))))
+    return frozenset(words)
 
 
 def all_articles() -> list[ArticleSource]:

@@ -15,7 +15,7 @@ ARTICLES = [
 An invoice is issued once products are delivered or services are provisioned, and before some services start, such as consulting. Different products of one purchase may be billed on separate invoices.
 
 Invoices are due Net 30: thirty days after the invoice date, unless your contract says otherwise. Some countries also receive an electronic invoice (Factur-X or UBL) to meet legal requirements. We do not issue pro forma invoices, nor invoices before an order is received and processed. The invoice layout and email changed with our rebranding; the content and the amounts did not.""",
-            keywords="invoice sent email delivered receive not received where who receives invoices due date net 30 payment terms pro forma e-invoice factur-x rebranding new format",
+            keywords="invoice sent email delivered receive not received didnt get never got never arrived where who receives invoices due date net 30 payment terms pro forma e-invoice factur-x rebranding new format",
         ),
         fr=ArticleText(
             title="Comment et quand les factures sont envoyées",

@@ -25,7 +25,7 @@ The order number is printed in each line's description; one subscription can hol
 Nous envoyons la facture quand tous les produits de la commande sont provisionnés, ou 15 jours après la première activation, selon ce qui arrive en premier. Si l'activation dure plus de 15 jours, la commande est facturée en plusieurs fois. Les services non provisionnés ne sont pas facturés, et la date de facture est celle de son émission, jamais une date future.
 
 Le numéro de commande figure dans la description de chaque ligne ; un abonnement peut regrouper plusieurs commandes. La page Commandes montre l'avancement du provisionnement de chaque commande et les factures à venir."""),
-            keywords="commande provisionnement provisionne activation active statut quand facture facturee 15 jours plusieurs factures une commande numero de commande ou",
+            keywords="commande provisionnement provisionne activation active statut quand facture facturee 15 jours plusieurs factures pour une seule commande numero de commande ou",
         ),
     ),
     ArticleSource(
@@ -42,7 +42,7 @@ Example: a contract of 120 000 USD over three years billed annually in advance g
 With a non-standard term, each invoice is the total value divided evenly by the term in months, times the months of the billing frequency. A 55-month contract worth 3 250 USD billed annually in advance starts with 3 250 / 55 × 12 = 709 USD, even if the first year's commitment is 250 USD. The phased breakdown on an order document summarises the credits you may consume per period; it is not an invoice schedule.
 
 Invoices follow your contract's terms: changing the billing frequency needs a contract amendment through your sales representative.""",
-            keywords="billing plan frequency annual quarterly monthly in advance arrears schedule how many invoices term non standard 55 months 709 change frequency amendment ramp phased",
+            keywords="billing plan 120000 40000 years frequency annual quarterly monthly in advance arrears schedule how many invoices term non standard 55 months 709 change frequency amendment ramp phased",
         ),
         fr=ArticleText(
             title="Plan et fréquence de facturation",

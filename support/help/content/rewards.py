@@ -15,7 +15,7 @@ ARTICLES = [
 Rewards are a payment method for your software license support invoices, which they can bring down to zero before tax.
 
 Customers who run on-premises software join when they place a new universal credits order and start using OCI; the terms are written into that order and its successors until you leave the programme. Pay-as-you-go OCI customers cannot join for now. The programme is open in every region except China and the US federal public sector; US public-sector customers who cannot take part may get discounts on support renewals instead. To enrol, ask your sales representative.""",
-            keywords="support rewards programme program what are rewards earn rate 25 33 percent ula unlimited license agreement enroll join eligible customers china federal pay as you go",
+            keywords="support rewards programme program what are rewards rate 25 33 percent ula unlimited license agreement enroll join eligible customers china federal pay as you go",
         ),
         fr=ArticleText(
             title="Ce que sont les Support Rewards et qui peut en bénéficier",
@@ -40,7 +40,7 @@ Les clients qui utilisent des logiciels sur site en bénéficient en passant une
 Monthly consumption is the unit net price of each eligible service (from the order's price list or the cloud console) times its actual usage. Almost every OCI service counts, whatever runs on it: Oracle software, your own or ISV applications. Third-party offers such as VMware, Microsoft or the Cloud Marketplace do not earn rewards, nor do cloud applications such as Fusion Cloud ERP, even though they run on OCI. Overage counts like any other consumption.
 
 Rewards earned on several cloud subscriptions are pooled and can pay the same invoice. You can also follow them in the cloud console under Billing & Cost Management, Support Rewards.""",
-            keywords="earn earning accrue accrual how calculated month end deposited consumption eligible services vmware microsoft marketplace fusion erp overage count subscriptions pooled",
+            keywords="earn earned earning accrue accrual how calculated month end deposited consumption eligible services vmware microsoft marketplace fusion erp overage count subscriptions pooled",
         ),
         fr=ArticleText(
             title="Comment les Support Rewards sont acquis",
@@ -108,7 +108,7 @@ La page Récompenses affiche votre solde, chaque lot et toute l'activité, expor
         topic="rewards",
         position=50,
         en=ArticleText(
-            title="Which invoices Support Rewards can pay",
+            title="Which invoices and amounts Support Rewards can pay (taxes excluded)",
             summary="Only Technology Programs support renewals, before tax; not Java, MySQL subscriptions or Oracle Linux.",
             body="""Rewards pay only Software Update License & Support renewals of Oracle Technology Programs, and only their amount before tax: taxes and other lines stay due and are paid another way.
 
@@ -118,7 +118,7 @@ Rewards cannot be exchanged for cash or any other currency. The invoice page lis
             keywords="eligible invoice which invoices not eligible cannot use rewards why java mysql linux tax before tax technology programs support renewal cash exchange",
         ),
         fr=ArticleText(
-            title="Quelles factures les Support Rewards peuvent payer",
+            title="Quelles factures et quels montants les Support Rewards peuvent payer (hors taxes)",
             summary="Seulement les renouvellements de support Technology Programs, hors taxes ; pas Java, les abonnements MySQL ni Oracle Linux.",
             body=french("""Les récompenses ne paient que les renouvellements Software Update License & Support des Oracle Technology Programs, et seulement leur montant hors taxes : les taxes et les autres lignes restent dues et se règlent autrement.
 
