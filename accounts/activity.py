@@ -26,6 +26,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from accounts.activity_support import SUPPORT_EVENT_SPECS
 from core.money import format_money
 
 # Actions this app records. Other apps record theirs with accounts.services.activity_record, under the
@@ -263,6 +264,7 @@ EVENTS: dict[str, Event] = {
         _("A new Support Rewards redemption code was issued; the previous one no longer works."),
     ),
 }
+EVENTS.update({code: Event(*spec) for code, spec in SUPPORT_EVENT_SPECS.items()})
 
 # Labels of the values some parameters hold. The models that own these choices live in higher layers
 # (payments); their codes are stable, so the words are repeated here (same msgids: one translation).
