@@ -15,7 +15,10 @@ class Conversation(models.Model):
     """One user's thread with the assistant on one account (a new one after a pause, see services)."""
 
     account = models.ForeignKey(
-        CustomerAccount, on_delete=models.CASCADE, related_name="assistant_conversations", verbose_name=_("account")
+        CustomerAccount,
+        on_delete=models.CASCADE,
+        related_name="assistant_conversations",
+        verbose_name=_("account"),
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
@@ -24,8 +27,14 @@ class Conversation(models.Model):
     started_at = models.DateTimeField(_("started at"), default=timezone.now)
     last_message_at = models.DateTimeField(_("last message at"), default=timezone.now)
     escalated_at = models.DateTimeField(_("handed to billing support at"), null=True, blank=True)
-    escalation_reference = models.CharField(
-        _("billing-support request"), max_length=60, blank=True, help_text=_("The request filed from it.")
+    escalated_request = models.ForeignKey(
+        "support.SupportRequest",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("billing-support request"),
+        help_text=_("The request filed from it when the customer asked to talk to someone."),
     )
 
     class Meta:

@@ -34,7 +34,10 @@ RULES: dict[str, list[tuple[str, int]]] = {
         (r"\bannul\w*\b.*\b(services?|abonnement|contrat|commande)\b", 4),
     ],
     "refund": [
-        (r"\b(refund\w*|rembours\w*|money back|overpa\w*|trop percu|trop paye|paid twice|paye deux fois)\b", 5),
+        (
+            r"\b(refund\w*|rembours\w*|money back|overpa\w*|trop percu|trop paye|paid twice|paye deux fois)\b",
+            5,
+        ),
         (r"\b(double (payment|paiement)|paid .* twice)\b", 3),
     ],
     "talk_to_human": [
@@ -50,7 +53,10 @@ RULES: dict[str, list[tuple[str, int]]] = {
         (rf"\b{REWARDS}\b", -4),
     ],
     "invoice_status": [
-        (r"\b(status|statut|etat|paid|payee?s?|regle\w*|closed|cloturee?|open|ouverte|due date|echeance)\b|\bwhen is\b.*\bdue\b", 2),
+        (
+            r"\b(status|statut|etat|paid|payee?s?|regle\w*|closed|cloturee?|open|ouverte|due date|echeance)\b|\bwhen is\b.*\bdue\b",
+            2,
+        ),
         (r"\bwhere\b.*\b(is|stands?)\b|\bou en est\b", 2),
     ],
     "invoice_why_amount": [
@@ -62,16 +68,28 @@ RULES: dict[str, list[tuple[str, int]]] = {
     ],
     "transfer": [
         (r"\b(transfer|transfers|virement|virements|wire|wired|ach|bank|banque|cheque|check)\b", 3),
-        (r"\b(sent|envoye|paid|paye|fait|made|arriv\w*|received|recu|reception|apply|applied|pris en compte|showing)\b", 1),
-        (r"\bwhen\b.*\b(close|closed|closes|arrive|land|show)\b|\bquand\b.*\b(cloture\w*|arriv\w*|fermee?)\b", 3),
+        (
+            r"\b(sent|envoye|paid|paye|fait|made|arriv\w*|received|recu|reception|apply|applied|pris en compte|showing)\b",
+            1,
+        ),
+        (
+            r"\bwhen\b.*\b(close|closed|closes|arrive|land|show)\b|\bquand\b.*\b(cloture\w*|arriv\w*|fermee?)\b",
+            3,
+        ),
         (r"\b(email|e mail|mail|courriel)\b", -3),
-        (r"\b(business days|jours ouvr\w*|still open|toujours ouverte|not (yet )?(received|closed)|pas (encore )?(recu|cloture\w*))\b", 2),
+        (
+            r"\b(business days|jours ouvr\w*|still open|toujours ouverte|not (yet )?(received|closed)|pas (encore )?(recu|cloture\w*))\b",
+            2,
+        ),
     ],
     "payment_methods": [
         (r"\b(methods?|moyens?|modes?|options?|ways?)\b", 2),
         (r"\b(card|carte|paypal|debit|prelevement|sepa|credit card|visa)\b", 3),
         (r"\b(can i pay|puis je payer|accepted|acceptes?)\b", 2),
-        (r"\b(pay|payer|paid|paye)\b.*\b(by|with|par|avec)\b.*\b(wire|card|carte|paypal|transfer|virement|cheque|check|ach|debit|prelevement|sepa)\b", 4),
+        (
+            r"\b(pay|payer|paid|paye)\b.*\b(by|with|par|avec)\b.*\b(wire|card|carte|paypal|transfer|virement|cheque|check|ach|debit|prelevement|sepa)\b",
+            4,
+        ),
         (r"\b(which|quels?|quelles?)\b", 1),
         (r"\b(limit|limite|plafond|maximum|threshold|seuil)\b", -3),
     ],
@@ -82,7 +100,10 @@ RULES: dict[str, list[tuple[str, int]]] = {
     ],
     "rewards_balance": [
         (rf"\b{REWARDS}\b", 2),
-        (r"\b(balance|solde|how much|how many|combien|left|reste|restant|available|disponibles?|have|ai)\b", 2),
+        (
+            r"\b(balance|solde|how much|how many|combien|left|reste|restant|available|disponibles?|have|ai)\b",
+            2,
+        ),
     ],
     "rewards_expiry": [
         (rf"\b{REWARDS}\b", 2),
@@ -97,15 +118,24 @@ RULES: dict[str, list[tuple[str, int]]] = {
         (r"\b(order|orders|commande|commandes)\b", 3),
         (r"\b(provision\w*|activ\w*|deliver\w*|livr\w*|deploy\w*)\b", 3),
         (r"\b(several|multiple|plusieurs)\b", -3),
-        (r"\b(next invoice|invoiced next|upcoming|prochaine facture|a venir|prochaines? factures?|what .* next|status|statut|ou en est)\b", 2),
+        (
+            r"\b(next invoice|invoiced next|upcoming|prochaine facture|a venir|prochaines? factures?|what .* next|status|statut|ou en est)\b",
+            2,
+        ),
     ],
     "billing_contact": [
         (r"\b(billing contact|contact de facturation|contact facturation)\b", 5),
-        (r"\b(who|qui)\b.*\b(contact|receives?|recoit|gets? the invoices?|billing|facturation|responsable|admin\w*)\b", 3),
+        (
+            r"\b(who|qui)\b.*\b(contact|receives?|recoit|gets? the invoices?|billing|facturation|responsable|admin\w*)\b",
+            3,
+        ),
     ],
     "add_teammate": [
         (r"\b(add|ajouter|invite\w*|inviter|share|partager|give|donner)\b", 2),
-        (r"\b(teammates?|colleagues?|collegues?|users?|utilisateurs?|members?|membres?|team|equipe|someone|quelqu un|access|acces|coworkers?)\b", 3),
+        (
+            r"\b(teammates?|colleagues?|collegues?|users?|utilisateurs?|members?|membres?|team|equipe|someone|quelqu un|access|acces|coworkers?)\b",
+            3,
+        ),
         (r"\b(role|roles|permission\w*|droits?)\b", 2),
     ],
     "download_invoice": [
@@ -125,7 +155,9 @@ PRIORITY = ["talk_to_human", "dispute", "refund", "vat", "po", "cancellation"]
 
 
 # A question about what a word means is for the help articles, whatever account word it names.
-DEFINITION = re.compile(r"\b(mean|means|meaning|veut dire|signifie|signification|c est quoi|qu est ce que?)\b")
+DEFINITION = re.compile(
+    r"\b(mean|means|meaning|veut dire|signifie|signification|c est quoi|qu est ce que?)\b"
+)
 DEFINITION_PENALTY = 4
 
 
@@ -138,7 +170,10 @@ class Route:
 
 @cache
 def _compiled() -> dict[str, list[tuple[re.Pattern[str], int]]]:
-    return {intent: [(re.compile(pattern), weight) for pattern, weight in rules] for intent, rules in RULES.items()}
+    return {
+        intent: [(re.compile(pattern), weight) for pattern, weight in rules]
+        for intent, rules in RULES.items()
+    }
 
 
 @cache

@@ -3,6 +3,7 @@ against the assistant's own vocabulary) and the numbers it names (INV-…, ORD-�
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import difflib
 import re
@@ -32,11 +33,6 @@ MONTHS = {
 DAY_MONTH = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th|er)?\s+([a-z]{3,9})\.?(?:\s+(\d{4}))?\b")
 MONTH_DAY = re.compile(r"\b([a-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(\d{4}))?\b")
 RELATIVE_DAYS = {"today": 0, "aujourd": 0, "yesterday": 1, "hier": 1}
-FRENCH_HINTS = frozenset(
-    "je j mes ma mon les des une est quand pourquoi combien comment facture factures recompenses "
-    "quel quelle quels quelles paiement payer virement solde commande contester puis peux ai suis "
-    "pas mais avec pour sur dans qui doit reste ou".split()
-)
 
 
 def strip_accents(text: str) -> str:
@@ -64,7 +60,6 @@ class Reading:
     amounts: tuple[Decimal, ...] = ()
     dates: tuple[datetime.date, ...] = ()
     bare_numbers: tuple[str, ...] = ()  # "facture 1002": a number that may end an invoice or order number
-    language: str = "en"
     mended: dict[str, str] = field(default_factory=dict)  # typo → word
 
     def has(self, *words: str) -> bool:
@@ -91,10 +86,8 @@ def _dates(text: str, today: datetime.date) -> list[datetime.date]:
     found: list[datetime.date] = []
 
     def add(year: int, month: int, day: int) -> None:
-        try:
+        with contextlib.suppress(ValueError):  # 31/02: not a date
             found.append(datetime.date(year, month, day))
-        except ValueError:
-            pass
 
     for year, month, day in ISO_DATE.findall(text):
         add(int(year), int(month), int(day))
@@ -167,8 +160,6 @@ def read(
                 mended[word] = fixed
             corrected.append(fixed)
         words = corrected
-    french_votes = sum(1 for word in words if word in FRENCH_HINTS) + (2 if message != strip_accents(message) else 0)
-    english_votes = sum(1 for word in words if word in ENGLISH_HINTS)
     return Reading(
         raw=message,
         text=" ".join(words),
@@ -178,12 +169,5 @@ def read(
         amounts=tuple(amounts),
         dates=tuple(dates),
         bare_numbers=tuple(dict.fromkeys(bare)),
-        language="fr" if french_votes > english_votes else "en",
         mended=mended,
     )
-
-
-ENGLISH_HINTS = frozenset(
-    "i my me the is when why how much what which can do does invoice invoices rewards payment pay transfer "
-    "balance order who are have to of it".split()
-)

@@ -20,7 +20,9 @@ class HelpTopic(models.TextChoices):
 
 
 class HelpArticle(models.Model):
-    slug = models.SlugField(_("slug"), max_length=80, help_text=_("The same in every language of the article."))
+    slug = models.SlugField(
+        _("slug"), max_length=80, help_text=_("The same in every language of the article.")
+    )
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
     topic = models.CharField(_("topic"), max_length=20, choices=HelpTopic.choices)
     position = models.PositiveSmallIntegerField(_("position in its topic"), default=100)
@@ -35,7 +37,10 @@ class HelpArticle(models.Model):
         ),
     )
     keywords = models.CharField(
-        _("search keywords"), max_length=600, blank=True, help_text=_("Words people type; searched, never shown.")
+        _("search keywords"),
+        max_length=600,
+        blank=True,
+        help_text=_("Words people type; searched, never shown."),
     )
     is_published = models.BooleanField(_("published"), default=True)
     # Title and keywords (A), summary (B), text (C) in the article's language configuration; rewritten on

@@ -28,9 +28,73 @@ TRIGRAM_WEIGHT = 0.5  # × similarity: what a mistyped word adds (a title word's
 MIN_SCORE = 0.05
 NORMALIZATION = 1  # ts_rank_cd divided by 1 + log(length): a long article does not win on length alone
 STOP = frozenset(
-    "the a an of to is are do does i my our we you your it in on for and or what how why when can "
-    "le la les de des du un une je j mes mon ma nos notre est et ou que qui quoi quand comment pourquoi "
-    "il elle en a au aux pour par sur ce c d l s t".split()
+    [
+        "the",
+        "a",
+        "an",
+        "of",
+        "to",
+        "is",
+        "are",
+        "do",
+        "does",
+        "i",
+        "my",
+        "our",
+        "we",
+        "you",
+        "your",
+        "it",
+        "in",
+        "on",
+        "for",
+        "and",
+        "or",
+        "what",
+        "how",
+        "why",
+        "when",
+        "can",
+        "le",
+        "la",
+        "les",
+        "de",
+        "des",
+        "du",
+        "un",
+        "une",
+        "je",
+        "j",
+        "mes",
+        "mon",
+        "ma",
+        "nos",
+        "notre",
+        "est",
+        "et",
+        "ou",
+        "que",
+        "qui",
+        "quoi",
+        "quand",
+        "comment",
+        "pourquoi",
+        "il",
+        "elle",
+        "en",
+        "a",
+        "au",
+        "aux",
+        "pour",
+        "par",
+        "sur",
+        "ce",
+        "c",
+        "d",
+        "l",
+        "s",
+        "t",
+    ]  # noqa: SIM905
 )
 
 
@@ -74,12 +138,16 @@ def article_search(*, text: str, limit: int = 3) -> list[ArticleHit]:
         annotations = {}
         for index, word in enumerate(words):
             query = SearchQuery(word, config=config, search_type="plain")
-            annotations[f"rank_{index}"] = SearchRank(F("search_vector"), query, normalization=Value(NORMALIZATION))
+            annotations[f"rank_{index}"] = SearchRank(
+                F("search_vector"), query, normalization=Value(NORMALIZATION)
+            )
             if has_trigram and len(word) >= 5:
                 searched = Concat("title", Value(" "), "keywords")
                 if has_unaccent:
                     searched = Func(searched, function="unaccent")
-                annotations[f"trigram_{index}"] = TrigramWordSimilarity(Value(word), Func(searched, function="lower"))
+                annotations[f"trigram_{index}"] = TrigramWordSimilarity(
+                    Value(word), Func(searched, function="lower")
+                )
         rows = list(articles.annotate(**annotations).values("slug", *annotations))
         if not rows:
             continue
@@ -99,4 +167,6 @@ def article_search(*, text: str, limit: int = 3) -> list[ArticleHit]:
         for slug, score in scores.items():
             best[slug] = max(best.get(slug, 0.0), score)
     ranked = sorted(best.items(), key=lambda item: -item[1])
-    return [ArticleHit(slug=slug, score=round(score, 4)) for slug, score in ranked if score >= MIN_SCORE][:limit]
+    return [ArticleHit(slug=slug, score=round(score, 4)) for slug, score in ranked if score >= MIN_SCORE][
+        :limit
+    ]

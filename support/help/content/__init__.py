@@ -57,5 +57,11 @@ def article_words() -> frozenset[str]:
 def all_articles() -> list[ArticleSource]:
     from support.help.content import account, invoices, orders, paying, requests, rewards
 
-    return [*paying.ARTICLES, *invoices.ARTICLES, *orders.ARTICLES, *rewards.ARTICLES, *account.ARTICLES,
-            *requests.ARTICLES]
+    return [
+        *paying.ARTICLES,
+        *invoices.ARTICLES,
+        *orders.ARTICLES,
+        *rewards.ARTICLES,
+        *account.ARTICLES,
+        *requests.ARTICLES,
+    ]
