@@ -29,6 +29,7 @@ urlpatterns = [
     # One `payments` namespace for the payments pages and checkout's pay flow (payments:pay, ...).
     path("payments/", include((payments.urls.urlpatterns + checkout.urls.urlpatterns, "payments"))),
     path("rewards/", include("rewards.urls")),
+    path("requests/", include("support.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
