@@ -38,7 +38,7 @@ def dispute(asker: Asker, reading: Reading) -> Answer:
         )
     if typed:
         text = _(
-            "I can't find invoice %(number)s on the account %(account)s. Choose the invoice you contest in the "
+            "%(account)s has no invoice %(number)s that I can find. Choose the invoice you contest in the "
             "form below."
         ) % {"number": typed, "account": asker.account.legal_name}
     else:

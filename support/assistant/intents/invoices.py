@@ -19,8 +19,8 @@ def unknown_invoice(intent: str, asker: Asker, reading: Reading) -> Answer:
     return Answer(
         intent=intent,
         text=_(
-            "I can't find invoice %(number)s on the account %(account)s. Check the number on the Invoices "
-            "page: it is printed at the top of the invoice."
+            "%(account)s has no invoice %(number)s that I can find. Check the number on the Invoices page: "
+            "it is printed at the top of the invoice."
         )
         % {"number": number, "account": asker.account.legal_name},
         links=[Link(_("Invoices"), reverse("invoices:index"))],

@@ -72,7 +72,7 @@ def order_status(asker: Asker, reading: Reading) -> Answer:
         return Answer(
             intent="order_status",
             text=_(
-                "I can't find order %(number)s on the account %(account)s. The order number is printed on each invoice line."
+                "%(account)s has no order %(number)s that I can find. The order number is printed on each invoice line."
             )
             % {"number": typed, "account": asker.account.legal_name},
             links=[_orders_link()],
