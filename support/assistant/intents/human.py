@@ -117,7 +117,7 @@ def talk_to_human(asker: Asker, reading: Reading) -> Answer:
     return Answer(
         intent="talk_to_human",
         text=_(
-            "I can hand this conversation to billing support: they answer in the portal, usually within a "
+            "I can hand this conversation to billing support: they answer in the portal, usually by the next "
             "business day. Send it?"
         ),
         links=[
