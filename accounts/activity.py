@@ -263,6 +263,12 @@ EVENTS: dict[str, Event] = {
         KIND_REWARDS,
         _("A new Support Rewards redemption code was issued; the previous one no longer works."),
     ),
+    # orders: billing starts at provisioning
+    "order.product_provisioned": Event(
+        _("Product provisioned"),
+        KIND_INVOICES,
+        _("%(product)s of order %(order)s provisioned on %(provisioned_on)s."),
+    ),
 }
 EVENTS.update({code: Event(*spec) for code, spec in SUPPORT_EVENT_SPECS.items()})
 

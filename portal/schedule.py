@@ -42,3 +42,10 @@ BEAT_SCHEDULE["payments-abandoned-expire"] = {
     "task": "payments.tasks.payments_abandoned_expire_hourly",
     "schedule": crontab(minute=20),
 }
+
+# orders: the invoices the billing plans say are due (provisioned products, the 15-day rule, periods starting,
+# usage of last month), before the morning dunning jobs. Idempotent: each plan line is invoiced once.
+BEAT_SCHEDULE["orders-plan-invoices-daily"] = {
+    "task": "orders.tasks.plan_invoices_issue_daily",
+    "schedule": crontab(hour=5, minute=30),
+}

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 import checkout.urls
 import payments.urls
+from orders import views as orders_views
 from portal import health, views
 
 # Admin sign-in goes through allauth: same rate limits, same MFA as the portal.
@@ -18,7 +19,8 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("help/", include("support.help.urls")),  # the help center keeps the `help` name
     path("assistant/", include("support.assistant.urls")),
-    path("orders/", views.orders, name="orders"),
+    path("orders/", orders_views.index, name="orders"),
+    path("orders/", include("orders.urls")),
     path("team/", include("accounts.team_urls")),
     path("healthz", health.readiness, name="healthz"),
     path("healthz/live", health.liveness, name="healthz_live"),

@@ -2,7 +2,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from accounts.decorators import account_required
-from invoices.selectors import invoice_balances_for_account, orders_for_user
+from invoices.selectors import invoice_balances_for_account
 
 
 @account_required
@@ -14,10 +14,3 @@ def dashboard(request):
 
 def robots_txt(request):
     return HttpResponse("User-agent: *\nDisallow: /\n", content_type="text/plain")
-
-
-@account_required
-def orders(request):
-    """Orders of the current account, as they appear on its invoice lines (an order can span several invoices)."""
-    order_rows = orders_for_user(user=request.user, account=request.account)
-    return render(request, "portal/orders.html", {"orders": order_rows})

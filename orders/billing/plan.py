@@ -220,7 +220,9 @@ def product_plan(
         months = months_between(anchor, piece_start, period_next)
         exact = rate * months
         is_last = index == last_index
-        amount = total - billed if is_last else money(exact, currency)
+        # Half-up per line; a line never takes more than is left (tiny values over many periods), and the last
+        # line takes the rest: the lines sum exactly to `total` and none is negative.
+        amount = total - billed if is_last else min(money(exact, currency), total - billed)
         billing_day = period_start if terms.timing == BillingTiming.ADVANCE else period_next
         lines.append(
             replace(
