@@ -47,3 +47,25 @@ def order_key(reading: Reading) -> str:
 
 def key_expression(field: str):
     return _key_of(field)
+
+
+def invoiced_orders(asker: Asker) -> list[dict]:
+    """Order numbers found on the account's invoice lines, with what was invoiced for each: an order known
+    only from imported invoices (no order row in the orders app) is still answered."""
+    from django.contrib.postgres.aggregates import ArrayAgg
+    from django.db.models import Min, Sum
+
+    from invoices.models import InvoiceLine
+
+    return list(
+        InvoiceLine.objects.filter(invoice__in=invoices_for_user(user=asker.user, account=asker.account))
+        .exclude(order_number="")
+        .values("order_number", "invoice__currency")
+        .annotate(
+            invoiced=Sum("amount"),
+            first_invoiced=Min("invoice__issue_date"),
+            invoice_numbers=ArrayAgg("invoice__number", distinct=True, order_by="invoice__number"),
+            products=ArrayAgg("product", distinct=True, order_by="product"),
+        )
+        .order_by("-first_invoiced", "order_number")
+    )

@@ -1,5 +1,5 @@
 """An order's provisioning status and what will be invoiced next (orders.selectors), or, for an order known
-only from invoice lines, what was invoiced for it (invoices.selectors)."""
+only from invoice lines, what was invoiced for it."""
 
 from __future__ import annotations
 
@@ -7,11 +7,10 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from invoices.selectors import orders_for_user as invoiced_orders_for_user
 from orders.selectors import order_for_user, order_invoices, order_provisioning, order_upcoming_invoices
 from orders.selectors import orders_for_user as booked_orders_for_user
 from support.assistant.answers import Answer, Asker, Link, day, money
-from support.assistant.lookup import key_expression, order_key
+from support.assistant.lookup import invoiced_orders, key_expression, order_key
 from support.assistant.text import Reading, number_key
 
 
@@ -45,10 +44,7 @@ def order_status(asker: Asker, reading: Reading) -> Answer:
                 :5
             ]
         )
-        numbers += [
-            row["order_number"]
-            for row in invoiced_orders_for_user(user=asker.user, account=asker.account)[:5]
-        ]
+        numbers += [row["order_number"] for row in invoiced_orders(asker)[:5]]
         numbers = list(dict.fromkeys(numbers))[:5]
         return Answer(
             intent="order_status",
@@ -62,11 +58,7 @@ def order_status(asker: Asker, reading: Reading) -> Answer:
     order = _booked_order(asker, key)
     if order is not None:
         return _booked_answer(asker, order)
-    rows = [
-        row
-        for row in invoiced_orders_for_user(user=asker.user, account=asker.account)
-        if number_key(row["order_number"]) == key
-    ]
+    rows = [row for row in invoiced_orders(asker) if number_key(row["order_number"]) == key]
     if not rows:
         typed = reading.order_numbers[0].upper() if reading.order_numbers else reading.bare_numbers[0]
         return Answer(
