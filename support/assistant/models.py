@@ -49,7 +49,7 @@ class Conversation(models.Model):
 
 
 class Author(models.TextChoices):
-    USER = "user", _("Customer")
+    USER = "user", _("The customer")
     ASSISTANT = "assistant", _("Assistant")
 
 

@@ -155,7 +155,7 @@ def assistant_ask(*, user: User, account: CustomerAccount, message: str, languag
 def conversation_transcript(*, conversation: Conversation) -> str:
     lines = []
     for entry in conversation.messages.order_by("created_at", "id"):
-        who = _("Customer") if entry.author == Author.USER else _("Assistant")
+        who = _("The customer") if entry.author == Author.USER else _("Assistant")
         lines.append(f"[{timezone.localtime(entry.created_at):%Y-%m-%d %H:%M}] {who}: {entry.text}")
     return "\n".join(lines)
 

@@ -98,7 +98,7 @@ def refund(asker: Asker, reading: Reading) -> Answer:
         kind="other",
         text=text,
         article="overpayment-refund",
-        subject=_("Refund"),
+        subject=_("Refund request"),
         invoice=invoice.number if invoice else "",
     )
 

@@ -67,7 +67,7 @@ def add_teammate(asker: Asker, reading: Reading) -> Answer:
     return Answer(
         intent="add_teammate",
         text=_("Only a billing contact can invite someone to %(account)s. Ask %(people)s.")
-        % {"account": asker.account.legal_name, "people": _people(members) or _("billing support")},
+        % {"account": asker.account.legal_name, "people": _people(members) or _("the billing support team")},
         figures={"billing_contacts": [user.email for user in members]},
         article_slug="team-and-roles",
     )
