@@ -64,7 +64,7 @@ class ConversationAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
     @admin.display(description=_("messages"), ordering="message_total")
     def message_count(self, obj: Conversation) -> int:
-        return obj.message_total
+        return getattr(obj, "message_total", 0)
 
     def has_view_permission(self, request, obj=None) -> bool:
         return request.user.has_perm("support.view_conversation")
@@ -89,7 +89,7 @@ def account_admin_extend() -> None:
     """Add the conversations to the registered CustomerAccount admin (accounts registers it first)."""
     account_admin = admin.site._registry.get(CustomerAccount)
     if account_admin is not None and AccountConversationInline not in account_admin.inlines:
-        account_admin.inlines = [*account_admin.inlines, AccountConversationInline]
+        setattr(account_admin, "inlines", [*account_admin.inlines, AccountConversationInline])  # noqa: B010
 
 
 account_admin_extend()

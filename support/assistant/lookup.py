@@ -3,7 +3,7 @@ account, even one the user belongs to, is looked up exactly like a number that d
 
 from __future__ import annotations
 
-from django.db.models import Value
+from django.db.models import Func, Value
 from django.db.models.functions import Replace, Upper
 
 from invoices.models import Invoice
@@ -13,7 +13,7 @@ from support.assistant.text import Reading, number_key
 
 
 def _key_of(field: str):
-    expression = Upper(field)
+    expression: Func = Upper(field)
     for separator in ("-", " ", "_", "/", "."):
         expression = Replace(expression, Value(separator), Value(""))
     return expression

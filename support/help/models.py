@@ -7,6 +7,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.db.models import Q
+from django.db.models.expressions import CombinedExpression
 from django.utils.translation import gettext_lazy as _
 
 
@@ -78,7 +79,7 @@ class HelpArticle(models.Model):
 SEARCH_CONFIGURATIONS = {"fr": "fr_unaccent", "en": "en_unaccent"}  # made by migration support 0002
 
 
-def article_vector(language: str) -> SearchVector:
+def article_vector(language: str) -> CombinedExpression:
     config = SEARCH_CONFIGURATIONS[language]
     return (
         SearchVector("title", config=config, weight="A")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
 from django.db import connection
@@ -135,18 +136,18 @@ def article_search(*, text: str, limit: int = 3) -> list[ArticleHit]:
     best: dict[str, float] = {}
     for language, config in SEARCH_CONFIGURATIONS.items():
         articles = HelpArticle.objects.filter(language=language, is_published=True)
-        annotations = {}
+        annotations: dict[str, Any] = {}
         for index, word in enumerate(words):
             query = SearchQuery(word, config=config, search_type="plain")
             annotations[f"rank_{index}"] = SearchRank(
                 F("search_vector"), query, normalization=Value(NORMALIZATION)
             )
             if has_trigram and len(word) >= 5:
-                searched = Concat("title", Value(" "), "keywords")
+                searched: Func = Concat("title", Value(" "), "keywords")
                 if has_unaccent:
                     searched = Func(searched, function="unaccent")
                 annotations[f"trigram_{index}"] = TrigramWordSimilarity(
-                    Value(word), Func(searched, function="lower")
+                    word, Func(searched, function="lower")
                 )
         rows = list(articles.annotate(**annotations).values("slug", *annotations))
         if not rows:

@@ -109,6 +109,7 @@ def invoice_status(asker: Asker, reading: Reading) -> Answer:
             return unknown_invoice("invoice_status", asker, reading)
         return which_invoice("invoice_status", asker)
     status = invoice.status_on(asker.today)
+    days_late = (asker.today - invoice.due_date).days
     figures = {"amount_due": invoice.amount_due, "total": invoice.total, "due_date": invoice.due_date}
     values = {
         "number": invoice.number,
@@ -116,7 +117,7 @@ def invoice_status(asker: Asker, reading: Reading) -> Answer:
         "total": money(invoice.total, invoice.currency),
         "balance": money(invoice.amount_due, invoice.currency),
         "due": day(invoice.due_date),
-        "days": (asker.today - invoice.due_date).days,
+        "days": days_late,
     }
     if status == InvoiceStatus.CLOSED:
         text = _("Invoice %(number)s is closed: nothing is left to pay on its %(total)s.") % values
@@ -137,7 +138,7 @@ def invoice_status(asker: Asker, reading: Reading) -> Answer:
                 "%(due)s, %(days)s day ago.",
                 "Invoice %(number)s is overdue: %(balance)s of its %(total)s is still due; the due date was "
                 "%(due)s, %(days)s days ago.",
-                values["days"],
+                days_late,
             )
             % values
         )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -166,7 +168,7 @@ def payment_methods(asker: Asker, reading: Reading) -> Answer:
             Link(_("Open invoice %(number)s") % values, reverse("invoices:detail", args=[invoice.number]))
         ]
     else:
-        amount = thresholds.card_only_below if thresholds else 0
+        amount = thresholds.card_only_below if thresholds else Decimal("0")
         options = payment_options(
             country=asker.account.country,
             currency=asker.account.currency,
