@@ -3,9 +3,10 @@ knows their label and sentence without importing a higher app. Each spec: (label
 
 from __future__ import annotations
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-SUPPORT_EVENT_SPECS = {
+SUPPORT_EVENT_SPECS: dict[str, tuple[Promise, str, Promise, dict[str, Promise]]] = {
     "support.request_opened": (
         _("Support request opened"),
         "invoices",

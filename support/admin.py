@@ -80,7 +80,7 @@ class MessageInline(admin.TabularInline):
     model = RequestMessage
     extra = 0
     can_delete = False
-    fields = ["created_at", "author", "by_staff", "internal", "body", "files"]
+    fields = ("created_at", "author", "by_staff", "internal", "body", "files")
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
@@ -103,7 +103,7 @@ class EventInline(admin.TabularInline):
     model = RequestEvent
     extra = 0
     can_delete = False
-    fields = ["created_at", "from_status", "to_status", "actor", "note"]
+    fields = ("created_at", "from_status", "to_status", "actor", "note")
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):

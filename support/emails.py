@@ -114,7 +114,7 @@ def _request_context(support_request: SupportRequest) -> dict:
 
 
 def received_build(email: OutboxEmail) -> RenderedEmail | None:
-    support_request = SupportRequest.objects.filter(pk=email.object_id).select_related("account").first()
+    support_request = SupportRequest.objects.filter(pk=email.object_id or 0).select_related("account").first()
     if support_request is None:
         return None
     subject = _("We received your request %(reference)s") % {"reference": support_request.reference}
@@ -123,7 +123,9 @@ def received_build(email: OutboxEmail) -> RenderedEmail | None:
 
 def _message(email: OutboxEmail) -> RequestMessage | None:
     return (
-        RequestMessage.objects.filter(pk=email.object_id).select_related("request__account", "author").first()
+        RequestMessage.objects.filter(pk=email.object_id or 0)
+        .select_related("request__account", "author")
+        .first()
     )
 
 
@@ -158,7 +160,7 @@ def reply_build(email: OutboxEmail) -> RenderedEmail | None:
 
 def closed_build(email: OutboxEmail) -> RenderedEmail | None:
     support_request = (
-        SupportRequest.objects.filter(pk=email.object_id)
+        SupportRequest.objects.filter(pk=email.object_id or 0)
         .select_related("account", "credit_memo", "new_invoice")
         .first()
     )
@@ -171,7 +173,7 @@ def closed_build(email: OutboxEmail) -> RenderedEmail | None:
 def credit_memo_build(email: OutboxEmail) -> RenderedEmail | None:
     from support.documents import credit_memo_file_name, credit_memo_pdf_bytes
 
-    memo = CreditMemo.objects.filter(pk=email.object_id).select_related("invoice__account").first()
+    memo = CreditMemo.objects.filter(pk=email.object_id or 0).select_related("invoice__account").first()
     if memo is None:
         return None
     context = {

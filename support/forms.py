@@ -102,10 +102,10 @@ class RequestForm(forms.Form):
             if name in self.fields:
                 self.fields[name].required = True
         if "invoice" in self.fields:
-            self.fields["invoice"].choices = [("", "—")] + [(number, number) for number in self.invoices]
+            self.fields["invoice"].choices = [("", "—")] + [(number, number) for number in self.invoices]  # type: ignore[attr-defined]
         if "lines" in self.fields:
             if lines:
-                self.fields["lines"].choices = [(str(line.pk), line.display_description) for line in lines]
+                self.fields["lines"].choices = [(str(line.pk), line.display_description) for line in lines]  # type: ignore[attr-defined]
             else:
                 del self.fields["lines"]
 
@@ -167,7 +167,7 @@ class ResolveForm(forms.Form):
 
     def __init__(self, *args, outcomes: tuple[str, ...], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["outcome"].choices = [(value, Outcome(value).label) for value in outcomes]
+        self.fields["outcome"].choices = [(value, Outcome(value).label) for value in outcomes]  # type: ignore[attr-defined]
 
 
 class AssignForm(forms.Form):
@@ -175,4 +175,4 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args, staff_choices: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assigned_to"].choices = [("", "—"), *staff_choices]
+        self.fields["assigned_to"].choices = [("", "—"), *staff_choices]  # type: ignore[attr-defined]

@@ -103,3 +103,24 @@ def test_at_most_five_files_per_message(account, billing_contact):
             description="x",
             files=[IncomingFile(name=f"{n}.png", data=PNG) for n in range(6)],
         )
+
+
+def test_a_disputed_invoice_pauses_reminders_and_automatic_payment_but_can_still_be_paid(
+    account, billing_contact, client_of
+):
+    from django.urls import reverse
+
+    from invoices.emails import EmailKind, invoice_email_build
+    from invoices.models import Invoice
+    from notifications.models import OutboxEmail
+
+    invoice = InvoiceFactory(account=account)
+    request_open(account=account, user=billing_contact, kind=RequestKind.DISPUTE, invoice=invoice)
+    assert not Invoice.objects.payable().filter(pk=invoice.pk).exists()  # autopay and credit leave it alone
+    reminder = OutboxEmail(kind=EmailKind.REMINDER, dedupe_key="x", object_id=invoice.pk)
+    assert invoice_email_build(reminder) is None
+    page = (
+        client_of(billing_contact).get(f"{reverse('payments:pay')}?invoice={invoice.number}").content.decode()
+    )
+    assert 'data-testid="disputed-notice"' in page and "You can still pay it here." in page
+    assert 'data-testid="pay-continue"' in page
