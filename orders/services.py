@@ -35,20 +35,33 @@ class OrderError(Exception):
 # --- provisioning ----------------------------------------------------------------------------------
 
 
-def order_status_refresh(*, order: Order, today: datetime.date) -> Order:
+def order_status_refresh(
+    *,
+    order: Order,
+    today: datetime.date,
+    lines: list[OrderLine] | None = None,
+    invoiced_on: datetime.date | None = None,
+) -> Order:
     """Move the order along booked → provisioning → partly provisioned → provisioned → invoiced from its
-    products and invoices, stamping the day each status is first reached (never moved back)."""
-    lines = list(order.lines.all())
+    products and invoices, stamping the day each status is first reached (never moved back).
+
+    `lines` (the order's products) and `invoiced_on` (the day of an invoice just issued for it) save the
+    queries when the caller has them."""
+    if order.status == OrderStatus.INVOICED:
+        return order  # the last status: nothing moves any more
+    lines = list(order.lines.all()) if lines is None else lines
     provisioned = [line.provisioned_on for line in lines if line.provisioned_on is not None]
     if provisioned:
         order.provisioning_on = order.provisioning_on or min(provisioned)
         order.partly_provisioned_on = order.partly_provisioned_on or min(provisioned)
         if len(provisioned) == len(lines):
             order.provisioned_on = order.provisioned_on or max(provisioned)
-    invoiced = PlanLineInvoice.objects.filter(order=order).order_by("invoice__issue_date").first()
-    if invoiced is not None:
-        order.invoiced_on = order.invoiced_on or invoiced.invoice.issue_date
-    if order.invoiced_on and order.provisioned_on:
+    if invoiced_on is None:  # the latest invoice issued for the order, if any
+        latest = PlanLineInvoice.objects.filter(order=order).order_by("-invoice__issue_date").first()
+        invoiced_on = latest.invoice.issue_date if latest is not None else None
+    order.invoiced_on = order.invoiced_on or invoiced_on  # the first day it was invoiced
+    # Invoiced: every product provisioned and an invoice issued since the last one was (its share included).
+    if order.provisioned_on and invoiced_on and invoiced_on >= order.provisioned_on:
         order.status = OrderStatus.INVOICED
     elif order.provisioned_on:
         order.status = OrderStatus.PROVISIONED
@@ -175,7 +188,7 @@ def subscription_invoices_issue(
     """Issue one invoice with every plan line of the subscription due by `today` and not invoiced yet
     (all services of a subscription are billed together). None when nothing is due."""
     subscription = Subscription.objects.select_for_update().select_related("account").get(pk=subscription.pk)
-    lines = OrderLine.objects.filter(order__subscription=subscription).select_related("order")
+    lines = list(OrderLine.objects.filter(order__subscription=subscription).select_related("order"))
     plan = plan_for(subscription, lines, UsageRecord.objects.filter(subscription=subscription))
     taken = PlanLineInvoice.objects.filter(subscription=subscription).values_list("key", flat=True)
     due = plan_lines_due(plan, taken, today)
@@ -185,7 +198,8 @@ def subscription_invoices_issue(
     invoice = _create_invoice(subscription=subscription, due=due, orders=orders, today=today)
     invoice_issue(invoice=invoice, actor=actor, notify=notify)
     for number in {line.order_key for line in due if line.order_key in orders}:
-        order_status_refresh(order=orders[number], today=today)
+        mine = [line for line in lines if line.order.number == number]
+        order_status_refresh(order=orders[number], today=today, lines=mine, invoiced_on=today)
     return invoice
 
 

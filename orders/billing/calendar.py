@@ -15,11 +15,13 @@ length in days. Values are `Fraction`s: exact until the final rounding to the cu
 from __future__ import annotations
 
 import datetime
+import functools
 from fractions import Fraction
 
 from dateutil.relativedelta import relativedelta
 
 
+@functools.lru_cache(maxsize=65536)  # pure, and the same few anchors recur across thousands of plans
 def add_months(anchor: datetime.date, months: int) -> datetime.date:
     """The anchor moved by whole months, clamped to the last day of a shorter month."""
     return anchor + relativedelta(months=months)
@@ -38,6 +40,7 @@ def whole_months_reached(anchor: datetime.date, day: datetime.date) -> int:
     return months
 
 
+@functools.lru_cache(maxsize=65536)
 def month_position(anchor: datetime.date, day: datetime.date) -> Fraction:
     """How many anchor months separate `day` from the anchor (exact, with the part-month rule)."""
     months = whole_months_reached(anchor, day)

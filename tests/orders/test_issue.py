@@ -48,6 +48,8 @@ def test_an_order_waits_15_days_for_its_other_products_then_is_invoiced_in_two_i
 
     saas = OrderLine.objects.get(order=order, product="SaaS")
     order_line_provision(line=saas, provisioned_on=day(2027, 2, 1))
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PROVISIONED  # the SaaS share is not invoiced yet
     second = plan_invoices_issue_due(today=day(2027, 2, 1)).invoices
     assert [invoice.total for invoice in second] == [Decimal("22000.00")]
     line = second[0].lines.get()

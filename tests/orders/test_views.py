@@ -129,7 +129,9 @@ def test_the_subscription_page_shows_plan_timeline_upcoming_and_usage(
     assert "Prorated to the co-term end" in body and "$22,000.00" in body
     assert '<svg viewBox="0 0 800' in body and "timeline__bar--invoiced" in body
     assert "Overage" in body and "$500.00" in body and "Bursting" in body and "$20.00" in body
-    assert "March 1, 2027" in body or "Mar. 1, 2027" in body  # usage of February is invoiced on 1 March: upcoming
+    assert (
+        "March 1, 2027" in body or "Mar. 1, 2027" in body
+    )  # usage of February is invoiced on 1 March: upcoming
 
 
 def test_why_this_amount_on_the_invoice_names_the_rule_and_the_arithmetic(
