@@ -15,7 +15,7 @@ from functools import lru_cache
 WORD = re.compile(r"[a-z0-9]+")
 # "INV-US-1002", "inv us 1002", "inv-t100000"; "ORD-55012", "ord 55012", "commande 55012" is read below.
 INVOICE_NUMBER = re.compile(r"\binv(?:[\s_-]*[a-z]{1,3})?[\s_-]*\d{3,}\b")
-ORDER_NUMBER = re.compile(r"\bord(?:[-_][a-z]{1,3})?[\s_-]*\d{3,}\b")  # ORD-55012, ord 55012, ORD-T70001
+ORDER_NUMBER = re.compile(r"\bord(?:[-_][a-z0-9]+)+\b|\bord\s*\d{3,}\b")  # ORD-55012, ord 55012, ORD-AC-3Y
 # 1 353,56 · 1,353.56 · 1353.56 · 2000 · $1,353.56 · 1 353,56 € (the currency is not needed to match)
 AMOUNT = re.compile(
     r"(?<![\w.,-])(?:[$€£]\s?)?(\d{1,3}(?:[ \u00a0\u202f,.]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?)"

@@ -125,7 +125,16 @@ def _booked_answer(asker: Asker, order) -> Answer:
         + " "
         + next_sentence,
         items=items,
-        links=[_orders_link()],
+        links=[
+            Link(
+                _("Open order %(number)s") % {"number": order.number},
+                reverse("orders:detail", args=[order.number]),
+            ),
+            Link(
+                _("Subscription %(number)s and its billing plan") % {"number": order.subscription.number},
+                reverse("orders:subscription", args=[order.subscription.number]),
+            ),
+        ],
         figures=figures,
         article_slug="provisioning-and-invoices",
     )
