@@ -47,8 +47,8 @@ def assistant(request):
                 language=translation.get_language() or "en",
             )
         except AssistantThrottled as throttled:
-            if partial:
-                return render(request, "support/assistant/_error.html", {"error": str(throttled)}, status=429)
+            if partial:  # htmx swaps only 2xx answers: the refusal is shown in place, as an alert
+                return render(request, "support/assistant/_error.html", {"error": str(throttled)})
             messages.error(request, str(throttled))
             return redirect("assistant")
         if partial:
