@@ -1,8 +1,8 @@
 """Help-article search: PostgreSQL full-text search in French and English, plus trigram similarity for typos.
 
 A chat question is not a search-box query: "quand expirent mes récompenses" must find the expiry article
-although "quand" and "mes" are in no title. So every word is OR-ed (`search_type="raw"`, `|`) and the
-articles ranked by cover density (ts_rank_cd); each language's articles are read with their own
+although "quand" and "mes" are in no title. So any word may match (an OR of the words, each ranked on
+its own and weighted by its rarity, see article_search); each language's articles are read with their own
 configuration (fr_unaccent, en_unaccent: accents folded, then stemmed). Typed words that match no lexeme
 ("recompences", "expirtion") still count through pg_trgm's word similarity against the title and keywords.
 One article (slug) is one answer whatever the language it matched in; the caller shows it in the user's.
@@ -27,7 +27,7 @@ from support.help.models import SEARCH_CONFIGURATIONS, HelpArticle
 TRIGRAM_MIN = 0.6  # a typed word counts as a (mistyped) keyword from this word similarity on
 TRIGRAM_WEIGHT = 0.5  # × similarity: what a mistyped word adds (a title word's rank × rarity is ~0.1-1)
 MIN_SCORE = 0.05
-NORMALIZATION = 1  # ts_rank_cd divided by 1 + log(length): a long article does not win on length alone
+NORMALIZATION = 1  # the rank divided by 1 + log(length): a long article does not win on length alone
 STOP = frozenset(
     [
         "the",

@@ -8,15 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-TOPICS = {
-    "paying": ("Paying", "Payer"),
-    "invoices": ("Invoices", "Factures"),
-    "orders": ("Orders and billing plans", "Commandes et plans de facturation"),
-    "rewards": ("Support Rewards", "Support Rewards"),
-    "account": ("Access and team", "Accès et équipe"),
-    "requests": ("Disputes and requests", "Litiges et demandes"),
-}
-
 
 def french(text: str) -> str:
     """French typography: a narrow no-break space (U+202F) before : ; ? ! (written with a plain space)."""
