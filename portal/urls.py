@@ -17,7 +17,8 @@ admin.site.site_title = "Customer Center admin"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
-    path("help/", views.help_page, name="help"),
+    path("help/", include("support.help.urls")),  # the help center keeps the `help` name
+    path("assistant/", include("support.assistant.urls")),
     path("orders/", orders_views.index, name="orders"),
     path("orders/", include("orders.urls")),
     path("team/", include("accounts.team_urls")),

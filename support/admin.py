@@ -287,3 +287,8 @@ class AccountRepresentativeAdmin(SupportActivityAdminMixin, admin.ModelAdmin):
     list_filter = ["role"]
     search_fields = ["account__customer_number", "account__legal_name", "name", "email"]
     autocomplete_fields = ["account"]
+
+
+# The help center's and the assistant's admin (support/help/admin.py, support/assistant/admin.py).
+from support.assistant import admin as assistant_admin  # noqa: E402, F401
+from support.help import admin as help_admin  # noqa: E402, F401

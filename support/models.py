@@ -343,3 +343,9 @@ class RequestEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request_id}: {self.from_status} → {self.to_status}"
+
+
+# The help center's and the assistant's models live in their packages (support/help, support/assistant);
+# imported here so that Django registers them with this app.
+from support.assistant.models import Conversation, ConversationMessage  # noqa: E402, F401
+from support.help.models import HelpArticle  # noqa: E402, F401

@@ -188,6 +188,14 @@ REGISTRY: dict[str, Case | list[Case]] = {
     # portal
     "dashboard": Case(),
     "help": Case(),
+    "help_article": Case(kwargs=lambda w: {"slug": "card-limits"}),
+    # The assistant answers only from the asker's current account: another account's invoice number gets the
+    # "unknown invoice" answer (tests/support/test_assistant_scoping.py), not a 404.
+    "assistant": [
+        Case(),
+        Case(method="post", data=lambda w: {"message": f"status of {w.invoice().number}"}),
+    ],
+    "assistant_escalate": Case(method="post", viewer=403),
     "orders": Case(),
     "orders:detail": Case(kwargs=lambda w: {"number": _order(w).number}, outsider=404),
     "orders:document": Case(kwargs=lambda w: {"number": _order(w).number}, outsider=404),
