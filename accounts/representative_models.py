@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class RepresentativeRole(models.TextChoices):
@@ -23,7 +24,10 @@ class AccountRepresentative(models.Model):
     email = models.EmailField(_("email"))
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     hours = models.CharField(
-        _("hours"), max_length=120, blank=True, help_text=_("When they answer, e.g. Mon–Fri 9:00–17:00 CET.")
+        pgettext_lazy("when a representative answers", "hours"),
+        max_length=120,
+        blank=True,
+        help_text=_("When they answer, e.g. Mon–Fri 9:00–17:00 CET."),
     )
 
     class Meta:

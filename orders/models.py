@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import CustomerAccount
 from invoices.models import MONEY, Invoice, InvoiceLine
@@ -212,7 +213,9 @@ class UsageRecord(models.Model):
     subscribed_quantity = models.DecimalField(
         _("subscribed capacity"), max_digits=14, decimal_places=4, default=Decimal("0")
     )
-    hours = models.DecimalField(_("hours"), max_digits=10, decimal_places=2, default=Decimal("0"))
+    hours = models.DecimalField(
+        pgettext_lazy("usage duration", "hours"), max_digits=10, decimal_places=2, default=Decimal("0")
+    )
 
     class Meta:
         verbose_name = _("usage record")
