@@ -273,7 +273,7 @@ class SupportRequestAdmin(admin.ModelAdmin):
         if file is None:
             raise Http404
         response = HttpResponse(attachment_bytes(file), content_type=file.content_type)
-        response["Content-Disposition"] = content_disposition_header(True, file.name)
+        response["Content-Disposition"] = content_disposition_header(True, file.name) or ""
         response["X-Content-Type-Options"] = "nosniff"
         response["Cache-Control"] = "private, no-store"
         return response

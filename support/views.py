@@ -204,7 +204,7 @@ def reply(request, request_id: int):
 
 def _file_response(data: bytes, *, content_type: str, file_name: str, inline: bool) -> HttpResponse:
     response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(not inline, file_name)
+    response["Content-Disposition"] = content_disposition_header(not inline, file_name) or ""
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
