@@ -12,8 +12,7 @@ from django.db import connection, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 
-from accounts.models import ActivityEntry
-from core.money import ZERO, quantize
+from core.money import ZERO, minor_unit_exponent
 from notifications.services import outbox_enqueue_new
 from rewards.eligibility import (
     account_exclusion_reason,
@@ -26,8 +25,8 @@ from rewards.eligibility import (
 from rewards.models import (
     ConsumptionRecord,
     LotSource,
+    LotStatus,
     RewardAccrual,
-    RewardLot,
     RewardsAccount,
 )
 from rewards.services.emails import RewardsEmailKind, dedupe_prefix
@@ -100,14 +99,66 @@ def rewards_accrue_month(
     return report
 
 
-# One INSERT for the chunk's accruals; an account another run accrued meanwhile is skipped by the conflict.
-_ACCRUALS_SQL = """
-INSERT INTO rewards_rewardaccrual (rewards_account_id, month, eligible_consumption, rate, amount, created_at)
-SELECT rewards_account_id, %(month)s, eligible, rate, amount, %(now)s
-FROM unnest(%(ids)s::bigint[], %(eligible)s::numeric[], %(rates)s::numeric[], %(amounts)s::numeric[])
-    AS row(rewards_account_id, eligible, rate, amount)
-ON CONFLICT (rewards_account_id, month) DO NOTHING
-RETURNING id, rewards_account_id
+# The whole chunk in one statement: the chunk's accounts (locked, rates decided) as arrays; eligible
+# consumption grouped per subscription; one accrual per account (an account another run accrued meanwhile
+# is skipped by the conflict, with everything below it); one lot per subscription that earned something;
+# one activity entry per account that got lots. Amounts are rounded half-up to the currency's minor unit
+# (PostgreSQL's round() on numeric rounds half away from zero: the same for these non-negative amounts).
+_CHUNK_SQL = """
+WITH chunk AS (
+    SELECT * FROM unnest(%(ids)s::bigint[], %(account_ids)s::bigint[], %(rates)s::numeric[],
+                         %(rate_labels)s::text[], %(currencies)s::text[], %(digits)s::int[], %(starts)s::date[])
+        AS c(rewards_account_id, account_id, rate, rate_label, currency, digits, service_start)
+), consumption AS (
+    SELECT chunk.rewards_account_id, record.subscription_number, sum(record.amount) AS total
+    FROM rewards_consumptionrecord AS record JOIN chunk ON chunk.account_id = record.account_id
+    WHERE record.month = %(month)s AND record.is_eligible AND record.period_start >= chunk.service_start
+      AND record.currency = chunk.currency
+    GROUP BY chunk.rewards_account_id, record.subscription_number
+), earned AS (
+    SELECT consumption.rewards_account_id, consumption.subscription_number,
+           round(consumption.total, chunk.digits) AS consumption,
+           round(consumption.total * chunk.rate, chunk.digits) AS amount
+    FROM consumption JOIN chunk USING (rewards_account_id)
+), accruals AS (
+    INSERT INTO rewards_rewardaccrual (rewards_account_id, month, eligible_consumption, rate, amount, created_at)
+    SELECT chunk.rewards_account_id, %(month)s, round(coalesce(sum(earned.consumption), 0), chunk.digits),
+           chunk.rate, coalesce(sum(earned.amount), 0), %(now)s
+    FROM chunk LEFT JOIN earned USING (rewards_account_id)
+    GROUP BY chunk.rewards_account_id, chunk.rate, chunk.digits
+    ON CONFLICT (rewards_account_id, month) DO NOTHING
+    RETURNING id, rewards_account_id, amount
+), lots AS (
+    INSERT INTO rewards_rewardlot (rewards_account_id, accrual_id, source, subscription_number, month_earned,
+        deposited_on, expires_on, rate, consumption, amount, remaining, currency, status, created_at)
+    SELECT accruals.rewards_account_id, accruals.id, %(source)s, earned.subscription_number, %(month)s,
+           %(deposited_on)s, %(expires_on)s, chunk.rate, earned.consumption, earned.amount, earned.amount,
+           chunk.currency, %(available)s, %(now)s
+    FROM accruals JOIN earned USING (rewards_account_id) JOIN chunk USING (rewards_account_id)
+    WHERE earned.amount > 0
+    RETURNING id, rewards_account_id, amount
+), per_account AS (
+    SELECT accruals.id AS accrual_id, accruals.rewards_account_id, accruals.amount AS accrued,
+           count(lots.id) AS lots, coalesce(sum(lots.amount), 0) AS deposited,
+           coalesce(jsonb_agg(lots.id ORDER BY lots.id) FILTER (WHERE lots.id IS NOT NULL), '[]') AS lot_ids
+    FROM accruals LEFT JOIN lots USING (rewards_account_id)
+    GROUP BY accruals.id, accruals.rewards_account_id, accruals.amount
+), activity AS (
+    INSERT INTO accounts_activityentry (account_id, actor_id, actor_email, by_vendor_support, action, params,
+        summary, target, details, ip_address, created_at)
+    SELECT chunk.account_id, NULL, '', false, 'rewards.deposited',
+           jsonb_build_object('amount', per_account.accrued::text, 'currency', chunk.currency,
+                              'month', %(month_label)s),
+           '', %(month_label)s,
+           jsonb_build_object('accrual', per_account.accrual_id, 'lots', per_account.lot_ids,
+                              'rate', chunk.rate_label),
+           NULL, %(now)s
+    FROM per_account JOIN chunk USING (rewards_account_id)
+    WHERE per_account.lots > 0
+)
+SELECT per_account.accrual_id, per_account.rewards_account_id, per_account.lots, per_account.deposited,
+       chunk.currency
+FROM per_account JOIN chunk USING (rewards_account_id)
 """
 
 
@@ -130,88 +181,43 @@ def _accrue_chunk(ids: list[int], *, month: datetime.date, notify: bool, report:
         ra.rate = rates[ra.pk]
     if changed:
         RewardsAccount.objects.bulk_update(changed, ["rate"])
-    consumption = eligible_consumption_by_subscription(
-        month=month, rewards_account_ids=[ra.pk for ra in locked]
-    )
-    earned = {
-        ra.pk: {
-            sub: quantize(total * ra.rate, ra.currency) for sub, total in consumption.get(ra.pk, {}).items()
-        }
-        for ra in locked
-    }
+    now = timezone.now()
     with connection.cursor() as cursor:
         cursor.execute(
-            _ACCRUALS_SQL,
+            _CHUNK_SQL,
             {
-                "month": month,
-                "now": timezone.now(),
                 "ids": [ra.pk for ra in locked],
-                "eligible": [
-                    quantize(sum(consumption.get(ra.pk, {}).values(), ZERO), ra.currency) for ra in locked
-                ],
-                "rates": [ra.rate for ra in locked],
-                "amounts": [sum(earned[ra.pk].values(), ZERO) for ra in locked],
+                "account_ids": [ra.account_id for ra in locked],
+                "rates": [rates[ra.pk] for ra in locked],
+                "rate_labels": [str(rates[ra.pk]) for ra in locked],
+                "currencies": [ra.currency for ra in locked],
+                "digits": [minor_unit_exponent(ra.currency) for ra in locked],
+                "starts": [ra.service_start for ra in locked],
+                "month": month,
+                "month_label": f"{month:%Y-%m}",
+                "deposited_on": deposit_date(month),
+                "expires_on": expiry_date(month),
+                "source": LotSource.ACCRUAL.value,
+                "available": LotStatus.AVAILABLE.value,
+                "now": now,
             },
         )
-        accrual_ids = {rewards_account_id: accrual_id for accrual_id, rewards_account_id in cursor.fetchall()}
-    accrued = [ra for ra in locked if ra.pk in accrual_ids]
-    skipped = len(locked) - len(accrued)
-    if skipped:
-        logger.info("%s accrual(s) of %s already done by another run", skipped, month)
-    lots = RewardLot.objects.bulk_create(
-        [
-            RewardLot(
-                rewards_account_id=ra.pk,
-                accrual_id=accrual_ids[ra.pk],
-                source=LotSource.ACCRUAL,
-                subscription_number=sub,
-                month_earned=month,
-                deposited_on=deposit_date(month),
-                expires_on=expiry_date(month),
-                rate=ra.rate,
-                consumption=quantize(consumption[ra.pk][sub], ra.currency),
-                amount=amount,
-                remaining=amount,
-                currency=ra.currency,
-            )
-            for ra in accrued
-            for sub, amount in earned[ra.pk].items()
-            if amount > 0
-        ]
-    )
-    lots_of: dict[int, list[RewardLot]] = defaultdict(list)
-    for lot in lots:
-        lots_of[lot.rewards_account_id].append(lot)
-    deposited = [ra for ra in accrued if lots_of[ra.pk]]
-    ActivityEntry.objects.bulk_create(
-        [
-            ActivityEntry(
-                account_id=ra.account_id,
-                action="rewards.deposited",
-                params={
-                    "amount": str(sum(earned[ra.pk].values(), ZERO)),
-                    "currency": ra.currency,
-                    "month": f"{month:%Y-%m}",
-                },
-                target=f"{month:%Y-%m}",
-                details={
-                    "accrual": accrual_ids[ra.pk],
-                    "lots": [lot.pk for lot in lots_of[ra.pk]],
-                    "rate": str(ra.rate),
-                },
-            )
-            for ra in deposited
-        ]
-    )
+        accrued = cursor.fetchall()
+    if len(accrued) < len(locked):
+        logger.info("%s accrual(s) of %s already done by another run", len(locked) - len(accrued), month)
+    languages = {ra.pk: ra.account.language for ra in locked}
     if notify:
         outbox_enqueue_new(
             kind=RewardsEmailKind.DEPOSIT,
             dedupe_prefix=dedupe_prefix(RewardsEmailKind.DEPOSIT),
-            targets=[(RewardAccrual(pk=accrual_ids[ra.pk]), ra.account.language) for ra in deposited],
+            targets=[
+                (RewardAccrual(pk=accrual_id), languages[rewards_account_id])
+                for accrual_id, rewards_account_id, lots, _amount, _currency in accrued
+                if lots
+            ],
         )
     report.accounts_accrued += len(accrued)
-    report.lots_deposited += len(lots)
-    for lot in lots:
-        report.amount_by_currency[lot.currency] = (
-            report.amount_by_currency.get(lot.currency, ZERO) + lot.amount
-        )
+    for _accrual_id, _rewards_account_id, lots, amount, currency in accrued:
+        report.lots_deposited += lots
+        if lots:
+            report.amount_by_currency[currency] = report.amount_by_currency.get(currency, ZERO) + amount
