@@ -50,3 +50,9 @@ def colon():
 def status_badge(status, label):
     """includes/status_badge.html as a tag, for rows of long lists (an include per row costs a render)."""
     return format_html('<span class="badge badge--{}">{}</span>', status, label)
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context, param, number):
+    """The current query string with the page parameter `param` set: two paginated lists on one page."""
+    return url_with(context, **{param or "page": number})
