@@ -79,7 +79,8 @@ def _formatted(amount: Decimal, currency: str, locale: str) -> str:
     # Keyed by value: Decimal("1.5") and Decimal("1.50") are one key, and they format alike (the currency's
     # digits are forced). Pages repeat amounts (0.00, a plan's price) and requests repeat pages.
     parsed, pattern = _currency_formatter(locale)
-    return pattern.apply(amount, parsed, currency=currency, currency_digits=True)
+    formatted: str = pattern.apply(amount, parsed, currency=currency, currency_digits=True)
+    return formatted
 
 
 def format_money(amount: Decimal | None, currency: str, locale: str | None = None) -> str:
