@@ -53,9 +53,7 @@ def smtp(settings):
 
 
 def rows(count: int) -> list[int]:
-    return [
-        OutboxEmail.objects.create(kind="tests.batch", dedupe_key=f"batch:{n}").pk for n in range(count)
-    ]
+    return [OutboxEmail.objects.create(kind="tests.batch", dedupe_key=f"batch:{n}").pk for n in range(count)]
 
 
 def test_a_batch_sends_every_row_over_one_smtp_connection_and_a_second_run_sends_none(smtp):
