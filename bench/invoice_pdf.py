@@ -1,5 +1,6 @@
 """Invoice PDF render time: median for a 1-page and a 10-page invoice (WeasyPrint, warm process, no cache),
-plain PDF/UA-1 and Factur-X (EN 16931 XML built and XSD-checked, PDF/A-3b with the XML embedded).
+plain PDF/UA-1 and Factur-X (EN 16931 XML built and XSD-checked, PDF/A-3b with the XML embedded), next to
+the baseline: the same lines as an unstyled HTML table (its page count may differ: compare ms/page).
 
 .venv/bin/python bench/invoice_pdf.py
 """
@@ -60,6 +61,24 @@ def timed(render) -> tuple[bytes, list[float]]:
     return data, times
 
 
+def unstyled_table_render(invoice) -> bytes:
+    """The baseline: the invoice's lines as a bare HTML table, no stylesheet, same PDF/UA variant."""
+    from django.utils.html import escape
+    from weasyprint import HTML
+
+    rows = "".join(
+        f"<tr><td>{escape(line.display_description)}</td><td>{line.service_start or ''}</td><td>{line.quantity}</td>"
+        f"<td>{line.unit_price}</td><td>{line.amount}</td><td>{line.tax}</td></tr>"
+        for line in invoice.lines.all()
+    )
+    html = (
+        f'<html lang="en"><head><title>{escape(invoice.number)}</title></head><body><h1>{escape(invoice.number)}</h1>'
+        f"<table><thead><tr><th>Description</th><th>Period</th><th>Qty</th><th>Price</th><th>Amount</th>"
+        f"<th>Tax</th></tr></thead><tbody>{rows}</tbody></table></body></html>"
+    )
+    return HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")
+
+
 def run() -> None:
     from invoices.einvoicing.pdf import invoice_facturx_render
     from invoices.pdf import invoice_fresh, invoice_pdf_render
@@ -72,6 +91,7 @@ def run() -> None:
         variants = {
             "PDF/UA-1": lambda invoice=invoice: invoice_pdf_render(invoice=invoice),
             "Factur-X": lambda invoice=invoice: invoice_facturx_render(invoice=invoice)[0],
+            "baseline": lambda invoice=invoice: unstyled_table_render(invoice),
         }
         for name, render in variants.items():
             data, times = timed(render)

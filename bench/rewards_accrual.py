@@ -1,6 +1,6 @@
 """Bench: month-end accrual of N consumption rows (default 100 000), next to a plain SQL INSERT … SELECT … GROUP BY.
 
-    PORTAL_PREFER_LOCAL_SERVICES=1 .venv/bin/python bench/rewards_accrual.py [--rows 100000] [--accounts 1000]
+    PORTAL_PREFER_LOCAL_SERVICES=1 .venv/bin/python bench/rewards_accrual.py [--rows 100000] [--accounts 10000]
 
 Runs in a throwaway database (bench_rewards_accrual), dropped at the end. The job runs with notify=False (no
 email is queued); it still writes the accrual row, the lots and one activity entry per account, each account in
@@ -26,9 +26,10 @@ def seed(cursor, rows: int, accounts: int) -> None:
         """
         INSERT INTO accounts_customeraccount (customer_number, legal_name, country, currency, language, tax_number,
             address_line1, address_line2, postal_code, city, region, sector, has_unlimited_license_agreement,
-            is_pay_as_you_go, contract_email, created_at)
+            is_pay_as_you_go, contract_email, created_at, registration_number, electronic_address,
+            electronic_address_scheme, einvoice_format)
         SELECT 'B-' || g, 'Bench ' || g, 'US', 'USD', 'en', '', '', '', '', '', '', 'commercial', mod(g, 3) = 0, false,
-               'bench' || g || '@example.test', now()
+               'bench' || g || '@example.test', now(), '', '', '', 'default'
         FROM generate_series(1, %s) AS g
         """,
         [accounts],
@@ -70,7 +71,7 @@ GROUP BY ra.id, ra.rate, c.subscription_number
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=100_000)
-    parser.add_argument("--accounts", type=int, default=1000)
+    parser.add_argument("--accounts", type=int, default=10_000)
     args = parser.parse_args()
 
     import datetime

@@ -6,9 +6,9 @@ import datetime
 import functools
 from decimal import ROUND_HALF_UP, Decimal
 
-from babel.core import get_global
+from babel.core import Locale, get_global
 from babel.numbers import (
-    format_currency,
+    NumberPattern,
     get_currency_precision,
     get_decimal_symbol,
     get_territory_currencies,
@@ -64,11 +64,31 @@ def from_minor_units(value: int, currency: str) -> Decimal:
     return quantize(Decimal(value).scaleb(-minor_unit_exponent(currency)), currency)
 
 
+@functools.lru_cache(maxsize=64)
+def _currency_formatter(locale: str) -> tuple[Locale, NumberPattern]:
+    """The parsed Babel locale and its standard currency pattern, built once per process and language.
+
+    `babel.numbers.format_currency` parses both on every call, which is half its cost: a list page
+    formats a few hundred amounts."""
+    parsed = Locale.parse(locale)
+    return parsed, parsed.currency_formats["standard"]
+
+
+@functools.lru_cache(maxsize=8192)
+def _formatted(amount: Decimal, currency: str, locale: str) -> str:
+    # Keyed by value: Decimal("1.5") and Decimal("1.50") are one key, and they format alike (the currency's
+    # digits are forced). Pages repeat amounts (0.00, a plan's price) and requests repeat pages.
+    parsed, pattern = _currency_formatter(locale)
+    formatted: str = pattern.apply(amount, parsed, currency=currency, currency_digits=True)
+    return formatted
+
+
 def format_money(amount: Decimal | None, currency: str, locale: str | None = None) -> str:
+    """`babel.numbers.format_currency(amount, currency, locale=locale)`, each value formatted once per process."""
     if amount is None:
         return ""
     locale = (locale or translation.get_language() or "en").replace("-", "_")
-    return format_currency(amount, currency.upper(), locale=locale)
+    return _formatted(Decimal(amount), currency.upper(), locale)
 
 
 # Spaces people (and keyboards, and copy-paste from a PDF) put between thousands: the plain space, the

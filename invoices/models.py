@@ -5,8 +5,10 @@ from decimal import Decimal
 from typing import Self, TypedDict
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.db.models import Case, F, Q, Value, When
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -159,6 +161,13 @@ class Invoice(models.Model):
             models.Index(fields=["account", "due_date"]),
             models.Index(fields=["account", "state", "amount_due"]),
             models.Index(fields=["po_number"]),
+            # The currency filter's choices walk this index one currency at a time (a few probes, whatever
+            # the account's size): see invoice_currencies_for_account.
+            models.Index(fields=["account", "currency"], name="invoice_account_currency"),
+            # Search is `icontains`, i.e. UPPER(column) LIKE UPPER('%term%'): trigram indexes on the same
+            # expression let PostgreSQL find the matches without reading every row.
+            GinIndex(OpClass(Upper("number"), name="gin_trgm_ops"), name="invoice_number_trgm"),
+            GinIndex(OpClass(Upper("po_number"), name="gin_trgm_ops"), name="invoice_po_number_trgm"),
         ]
 
     def __str__(self) -> str:
@@ -266,6 +275,9 @@ class InvoiceLine(models.Model):
                 name="line_service_period_ordered",
                 violation_error_message=_("The service period must end on or after its start."),
             ),
+        ]
+        indexes = [
+            GinIndex(OpClass(Upper("order_number"), name="gin_trgm_ops"), name="line_order_number_trgm"),
         ]
 
     def __str__(self) -> str:

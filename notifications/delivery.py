@@ -19,11 +19,15 @@ from __future__ import annotations
 
 import datetime
 import logging
+import time
+from collections import Counter
+from collections.abc import Sequence
 from email.utils import parseaddr
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
@@ -101,13 +105,15 @@ def _release(*, email: OutboxEmail, error: BaseException, now: datetime.datetime
     logger.warning("outbox %s: %s; next attempt in %s", email.dedupe_key, text, wait)
 
 
-def outbox_deliver(*, email_id: int) -> str:
+def outbox_deliver(*, email_id: int, connection: BaseEmailBackend | None = None) -> str:
     """Send one row if this call can claim it. Must run outside any transaction (a Celery task does).
 
     Returns "sent"; "skipped" when the row is not ours to send (sent, being sent, not due, unknown);
     "nothing" when its builder found nothing to say any more; "retry" after a mail-server error (the
     sweeper enqueues it when due) or "failed" when that was the last attempt. A bug marks the row
     failed and raises, so the task's failure is logged with its traceback; it is not retried.
+
+    `connection`: an open mail connection to send through (a batch shares one); else one per email.
     """
     now = timezone.now()
     if not outbox_claim(email_id=email_id, now=now):
@@ -121,6 +127,7 @@ def outbox_deliver(*, email_id: int) -> str:
             )
             return "nothing"
         message = outbox_message(email=email, rendered=rendered)
+        message.connection = connection
         message.send()
     except RETRYABLE as error:
         final = email.attempts >= MAX_ATTEMPTS
@@ -139,6 +146,37 @@ def outbox_deliver(*, email_id: int) -> str:
         enqueued_at=None,
     )
     return "sent"
+
+
+def outbox_deliver_batch(*, email_ids: Sequence[int], deadline: float) -> tuple[Counter[str], list[int]]:
+    """Send rows one after the other over one SMTP connection, until `deadline` (time.monotonic()).
+
+    Returns the outcome counts and the ids not tried before the deadline (to publish again). A mail-server
+    error on one row (retried later) drops the connection; the next row opens a new one. A bug in one row
+    fails that row and the batch goes on.
+    """
+    outcomes: Counter[str] = Counter()
+    connection = get_connection()
+    try:
+        for position, email_id in enumerate(email_ids):
+            if time.monotonic() >= deadline:
+                return outcomes, list(email_ids[position:])
+            try:
+                if getattr(connection, "connection", False) is None:  # SMTP, not connected (yet or again)
+                    connection.open()  # then send() reuses it instead of opening and closing its own
+                outcome = outbox_deliver(email_id=email_id, connection=connection)
+            except RETRYABLE as error:  # the server refused the connection: this row is not claimed yet
+                logger.warning("outbox batch: mail server unreachable (%s); rows left for the sweeper", error)
+                return outcomes, []
+            except Exception:
+                logger.exception("outbox batch: email %s failed", email_id)
+                outcome = "failed"
+            if outcome == "retry":
+                connection.close()
+            outcomes[outcome] += 1
+    finally:
+        connection.close()
+    return outcomes, []
 
 
 # --- the sweeper's part ---------------------------------------------------------------------------------

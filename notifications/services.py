@@ -85,6 +85,36 @@ def outbox_enqueue(
     )
 
 
+def outbox_enqueue_new(
+    *, kind: str, dedupe_prefix: str, targets: Sequence[tuple[models.Model, str]]
+) -> list[OutboxEmail]:
+    """`outbox_enqueue` for many new objects at once (a month-end run): one INSERT, sent after the commit.
+
+    `targets` are (object, language) pairs of objects created in the caller's transaction, so that their
+    dedupe keys (`<dedupe_prefix>:<pk>`) cannot exist yet; a duplicate is an IntegrityError, not a skip.
+    """
+    if not targets:
+        return []
+    now = timezone.now()
+    content_type = ContentType.objects.get_for_model(targets[0][0])
+    emails = OutboxEmail.objects.bulk_create(
+        [
+            OutboxEmail(
+                kind=kind,
+                dedupe_key=f"{dedupe_prefix}:{target.pk}",
+                content_type=content_type,
+                object_id=target.pk,
+                language=language,
+                enqueued_at=now,
+            )
+            for target, language in targets
+        ]
+    )
+    ids = [email.pk for email in emails]
+    transaction.on_commit(lambda: outbox_publish(ids))
+    return emails
+
+
 def _record(email: OutboxEmail) -> OutboxEmail | None:
     email.enqueued_at = timezone.now()  # the task is asked for on commit; the sweeper leaves it alone
     try:

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from notifications.delivery import (
     outbox_deliver,
+    outbox_deliver_batch,
     outbox_give_up_old,
     outbox_release_stale_claims,
     outbox_take_due,
@@ -45,6 +46,28 @@ _broker_down_until = 0.0  # per process: after a failed publish, don't make ever
 def outbox_send(email_id: int) -> str:
     """Send one outbox row, at most once (see notifications/delivery.py)."""
     return outbox_deliver(email_id=email_id)
+
+
+# Several rows published together (a sweep, a month-end run) go in batches: one task and one SMTP
+# connection per batch. A batch stops taking new rows after BATCH_BUDGET seconds and publishes the rest
+# again, so it stays within the send task's limits whatever a row costs.
+SEND_BATCH = 25
+BATCH_BUDGET = 30.0
+
+
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=BATCH_BUDGET + SEND_SOFT_TIME_LIMIT,
+    time_limit=BATCH_BUDGET + SEND_TIME_LIMIT,
+    ignore_result=True,
+)
+def outbox_send_batch(email_ids: list[int]) -> dict[str, int]:
+    """Send outbox rows over one mail connection, each at most once (see notifications/delivery.py)."""
+    outcomes, left = outbox_deliver_batch(email_ids=email_ids, deadline=time.monotonic() + BATCH_BUDGET)
+    if left:
+        outbox_publish(left)
+    return dict(outcomes)
 
 
 @shared_task(acks_late=True, time_limit=300, ignore_result=True)
@@ -80,9 +103,13 @@ def outbox_publish(email_ids: Sequence[int], *, force: bool = False) -> list[int
     if not force and time.monotonic() < _broker_down_until:
         not_enqueued = email_ids
     else:
-        for position, email_id in enumerate(email_ids):
+        for position in range(0, len(email_ids), SEND_BATCH):
+            batch = email_ids[position : position + SEND_BATCH]
             try:
-                outbox_send.apply_async(args=[email_id], retry=True, retry_policy=PUBLISH_RETRY_POLICY)
+                if len(batch) == 1:
+                    outbox_send.apply_async(args=[batch[0]], retry=True, retry_policy=PUBLISH_RETRY_POLICY)
+                else:
+                    outbox_send_batch.apply_async(args=[batch], retry=True, retry_policy=PUBLISH_RETRY_POLICY)
             except Exception:  # the broker is down or unreachable: the sweeper will enqueue these
                 logger.exception(
                     "outbox: broker unreachable, %d email(s) left for the sweeper", len(email_ids) - position

@@ -149,14 +149,17 @@ def rewards_payable_invoices(
     *, user: User, account: CustomerAccount, limit: int = 50
 ) -> list[tuple[Invoice, Decimal]]:
     """Open support renewal invoices of the account that rewards may still pay, with how much, oldest due first."""
-    from invoices.models import InvoiceKind
+    from invoices.models import InvoiceKind, InvoiceLine
     from invoices.selectors import invoices_for_user
 
     invoices = list(
         invoices_for_user(user=user, account=account)
         .payable()
-        .filter(kind=InvoiceKind.SUPPORT_RENEWAL, lines__is_rewards_eligible_support=True)
-        .distinct()
+        .filter(kind=InvoiceKind.SUPPORT_RENEWAL)
+        # EXISTS, not a join on the lines and a DISTINCT over every invoice column (a sort of every row)
+        .filter(
+            Exists(InvoiceLine.objects.filter(invoice_id=OuterRef("pk"), is_rewards_eligible_support=True))
+        )
         .select_related("account")
         .prefetch_related("lines")
         .order_by("due_date", "id")[:limit]
@@ -204,9 +207,9 @@ def rewards_summary(*, rewards_account: RewardsAccount, today: datetime.date | N
     )
 
 
-def lots_for_rewards_account(*, rewards_account: RewardsAccount) -> list[RewardLot]:
-    """Every lot, newest month first, with the amount that expired if it did."""
-    return list(
+def lots_for_rewards_account(*, rewards_account: RewardsAccount) -> QuerySet[RewardLot]:
+    """Every lot, newest month first, with the amount that expired if it did (show it a page at a time)."""
+    return (
         RewardLot.objects.filter(rewards_account=rewards_account)
         .select_related("expiry")
         .order_by("-month_earned", "subscription_number", "-id")

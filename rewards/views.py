@@ -4,6 +4,7 @@ import csv
 import secrets
 
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -30,6 +31,9 @@ from rewards.selectors import (
 )
 from rewards.services import rewards_preview, rewards_redeem
 
+LOTS_PAGE_SIZE = 24
+ACTIVITY_PAGE_SIZE = 30
+
 
 def _not_available(request, reason: str):
     return render(
@@ -47,7 +51,13 @@ def index(request):
     rewards_account = rewards_account_for_user(user=request.user, account=account)
     if rewards_account is None:
         return render(request, "rewards/not_enrolled.html")
-    lots = lots_for_rewards_account(rewards_account=rewards_account)
+    # Both lists grow with the account: pages of their own (?lots=N, ?activity=N).
+    lots_page = Paginator(lots_for_rewards_account(rewards_account=rewards_account), LOTS_PAGE_SIZE).get_page(
+        request.GET.get("lots")
+    )
+    activity_page = Paginator(rewards_activity(rewards_account=rewards_account), ACTIVITY_PAGE_SIZE).get_page(
+        request.GET.get("activity")
+    )
     summary = rewards_summary(rewards_account=rewards_account)
     may_redeem = request.user.has_perm("accounts.redeem_rewards", account)
     return render(
@@ -56,8 +66,10 @@ def index(request):
         {
             "rewards_account": rewards_account,
             "summary": summary,
-            "lots": lots,
-            "activity": rewards_activity(rewards_account=rewards_account),
+            "lots": lots_page.object_list,
+            "lots_page": lots_page,
+            "activity": activity_page.object_list,
+            "activity_page": activity_page,
             "may_redeem": may_redeem,
             "payable": rewards_payable_invoices(user=request.user, account=account)
             if summary.balance > 0

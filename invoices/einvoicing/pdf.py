@@ -25,6 +25,7 @@ from invoices.pdf import (
     PDF_LAYOUT_REVISION,
     invoice_fresh,
     invoice_pdf_html,
+    pdf_font_config,
     private_cache_get_or_render,
 )
 
@@ -104,6 +105,7 @@ def facturx_pdf_from_html(*, html: str, xml: bytes) -> bytes:
         attachments=[attachment],
         xmp_metadata=[io.BytesIO(facturx_xmp())],
         finisher=dedupe_af,
+        font_config=pdf_font_config(),
     )
 
 

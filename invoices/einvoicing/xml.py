@@ -10,8 +10,6 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from facturx import generate_cii_xml, generate_ubl_xml
-
 from invoices.einvoicing.data import credit_memo_einvoice_data, invoice_einvoice_data
 from invoices.models import CreditMemo, Invoice
 
@@ -23,10 +21,14 @@ FACTURX_FILENAME = "factur-x.xml"
 
 
 def cii_xml_from_data(data: dict[str, Any]) -> bytes:
+    from facturx import generate_cii_xml  # with pypdf and lxml's schemas ~0.5 s: only when an XML is made
+
     return generate_cii_xml(data, level=LEVEL, check_xsd=True, check_schematron=False)
 
 
 def ubl_xml_from_data(data: dict[str, Any]) -> bytes:
+    from facturx import generate_ubl_xml
+
     return generate_ubl_xml(data, level=LEVEL, check_xsd=True, check_schematron=False)
 
 

@@ -1,18 +1,23 @@
-"""Payment providers behind one gateway interface (base.PaymentGateway): `gateway_for(provider)`."""
+"""Payment providers behind one gateway interface (base.PaymentGateway): `gateway_for(provider)`.
+
+A provider's module (and its SDK) is imported the first time its gateway is asked for, not at startup.
+"""
 
 from __future__ import annotations
 
+import importlib
+
 from payments.models import PaymentProvider
-from payments.providers import offline_gateway, paypal_gateway, stripe_gateway
 from payments.providers.base import PaymentGateway
 
-GATEWAYS: dict[str, PaymentGateway] = {
-    PaymentProvider.STRIPE: stripe_gateway.GATEWAY,
-    PaymentProvider.PAYPAL: paypal_gateway.GATEWAY,
-    PaymentProvider.OFFLINE: offline_gateway.GATEWAY,
+GATEWAY_MODULES: dict[str, str] = {
+    PaymentProvider.STRIPE: "payments.providers.stripe_gateway",
+    PaymentProvider.PAYPAL: "payments.providers.paypal_gateway",
+    PaymentProvider.OFFLINE: "payments.providers.offline_gateway",
 }
 
 
 def gateway_for(provider: str) -> PaymentGateway:
     """The gateway of a provider; KeyError for rewards and internal payments, which have none."""
-    return GATEWAYS[provider]
+    gateway: PaymentGateway = importlib.import_module(GATEWAY_MODULES[provider]).GATEWAY
+    return gateway

@@ -16,11 +16,11 @@ import time
 from collections.abc import Mapping
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import stripe
 from django.conf import settings
 
+from core.lazy import lazy_module
 from core.money import from_minor_units, to_minor_units
 from payments.models import Payment, PaymentProvider, PaymentStatus
 from payments.providers import shapes
@@ -36,6 +36,11 @@ from payments.providers.base import (
     RefundStatus,
     StartParams,
 )
+
+if TYPE_CHECKING:
+    import stripe
+else:
+    stripe = lazy_module("stripe")  # the SDK and aiohttp cost ~0.25 s at startup: loaded on first use
 
 DECLINED_FALLBACK = "Your card was declined."
 NOT_CONFIRMED = "The payment details could not be confirmed. Please try again."

@@ -1,4 +1,5 @@
 from django import template
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
@@ -43,3 +44,15 @@ def colon():
     """A colon after a label, typeset for the reader: "Total:" in English, "Total :" (narrow no-break
     space, U+202F) in French."""
     return "\u202f:" if (get_language() or "en").startswith("fr") else ":"
+
+
+@register.simple_tag
+def status_badge(status, label):
+    """includes/status_badge.html as a tag, for rows of long lists (an include per row costs a render)."""
+    return format_html('<span class="badge badge--{}">{}</span>', status, label)
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context, param, number):
+    """The current query string with the page parameter `param` set: two paginated lists on one page."""
+    return url_with(context, **{param or "page": number})

@@ -48,12 +48,16 @@ def _target(kind: str, object_id: int) -> tuple[models.Model, CustomerAccount]:
     raise ValueError(f"Unknown rewards email kind {kind!r}")
 
 
+def dedupe_prefix(kind: str) -> str:
+    return f"rewards-{RewardsEmailKind(kind).name.lower().replace('_', '-')}"
+
+
 def email_enqueue(*, kind: str, object_id: int) -> None:
     """Record the email in the caller's transaction (once per kind and object); sent after the commit."""
     target, account = _target(kind, object_id)
     outbox_enqueue(
         kind=kind,
-        dedupe_key=f"rewards-{RewardsEmailKind(kind).name.lower().replace('_', '-')}:{object_id}",
+        dedupe_key=f"{dedupe_prefix(kind)}:{object_id}",
         target=target,
         language=account.language,
     )

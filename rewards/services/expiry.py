@@ -9,21 +9,23 @@ from decimal import Decimal
 from django.db import connection, transaction
 from django.utils import timezone
 
-from accounts.models import CustomerAccount
-from accounts.services import activity_record
 from core.money import ZERO
 from rewards.services.emails import RewardsEmailKind, email_enqueue
 
 REMINDER_DAYS = 30
 DEFAULT_BATCH = 20_000
 
-# One statement per batch: lock a batch of due lots (skipping any a redemption holds), empty them,
-# and record what each held in RewardExpiry — the amount is read from the locked row, before the update.
-# A lot already expired is no longer 'available', so a second run changes nothing.
+# One statement per batch: lock the next batch of due lots after the last one seen (keyset: a batch never
+# re-walks what earlier batches expired, whose index entries stay until vacuum), skipping any a redemption
+# holds; empty them; record what each held in RewardExpiry (the amount read from the locked row, before
+# the update) and one activity entry per account and currency of the batch. A lot already expired is no
+# longer 'available', so a second run changes nothing. Returns one row per account and currency, each
+# carrying the batch's last key (expires_on, id).
 EXPIRE_BATCH_SQL = """
 WITH due AS (
-    SELECT id, remaining FROM rewards_rewardlot
+    SELECT id, remaining, expires_on FROM rewards_rewardlot
     WHERE status = 'available' AND expires_on < %(today)s
+      AND (expires_on, id) > (%(after_on)s, %(after_id)s)
     ORDER BY expires_on, id
     LIMIT %(batch)s
     FOR UPDATE SKIP LOCKED
@@ -35,10 +37,22 @@ WITH due AS (
     INSERT INTO rewards_rewardexpiry (lot_id, amount, expired_on, created_at)
     SELECT id, amount, expires_on, now() FROM expired
     ON CONFLICT (lot_id) DO NOTHING
+), totals AS (
+    SELECT ra.account_id, expired.currency, count(*) AS lots, coalesce(sum(expired.amount), 0) AS amount
+    FROM expired JOIN rewards_rewardsaccount AS ra ON ra.id = expired.rewards_account_id
+    GROUP BY ra.account_id, expired.currency
+), logged AS (
+    INSERT INTO accounts_activityentry (account_id, actor_id, actor_email, by_vendor_support, action, params,
+        summary, target, details, ip_address, created_at)
+    SELECT account_id, NULL, '', false, 'rewards.expired',
+           jsonb_build_object('amount', amount::text, 'currency', currency), '', '',
+           jsonb_build_object('lots', lots, 'amount', amount::text, 'on', %(today_iso)s), NULL, %(now)s
+    FROM totals WHERE %(record_activity)s AND amount > 0
+), last AS (
+    SELECT expires_on, id FROM due ORDER BY expires_on DESC, id DESC LIMIT 1
 )
-SELECT ra.account_id, expired.currency, count(*), coalesce(sum(expired.amount), 0)
-FROM expired JOIN rewards_rewardsaccount AS ra ON ra.id = expired.rewards_account_id
-GROUP BY ra.account_id, expired.currency
+SELECT totals.account_id, totals.currency, totals.lots, totals.amount, last.expires_on, last.id
+FROM totals CROSS JOIN last
 """
 
 REMIND_SQL = """
@@ -60,29 +74,39 @@ class ExpiryReport:
 def rewards_expire_due(
     *, today: datetime.date | None = None, batch_size: int = DEFAULT_BATCH, record_activity: bool = True
 ) -> ExpiryReport:
-    """Expire every lot whose last valid day is before `today`, one transaction per batch."""
+    """Expire every lot whose last valid day is before `today`, one transaction per batch.
+
+    Batches walk the due lots in (expires_on, id) order, each starting after the last one, so the run is
+    linear in the number of lots. A second walk from the start picks up the lots a redemption held
+    (skipped while locked) during the first.
+    """
     today = today or timezone.localdate()
     report = ExpiryReport()
-    while True:
-        with transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(EXPIRE_BATCH_SQL, {"today": today, "batch": batch_size})
+    for _walk in range(2):
+        after: tuple[datetime.date, int] = (datetime.date.min, 0)
+        while True:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(
+                    EXPIRE_BATCH_SQL,
+                    {
+                        "today": today,
+                        "today_iso": today.isoformat(),
+                        "batch": batch_size,
+                        "after_on": after[0],
+                        "after_id": after[1],
+                        "record_activity": record_activity,
+                        "now": timezone.now(),
+                    },
+                )
                 rows = cursor.fetchall()
             if not rows:
-                return report
+                break
             report.batches += 1
-            accounts = CustomerAccount.objects.in_bulk([row[0] for row in rows]) if record_activity else {}
-            for account_id, currency, count, amount in rows:
+            for _account_id, currency, count, amount, last_on, last_id in rows:
                 report.lots_expired += count
                 report.amount_by_currency[currency] = report.amount_by_currency.get(currency, ZERO) + amount
-                if record_activity and amount > 0:
-                    activity_record(
-                        account=accounts[account_id],
-                        actor=None,
-                        action="rewards.expired",
-                        params={"amount": str(amount), "currency": currency},
-                        details={"lots": count, "amount": str(amount), "on": today.isoformat()},
-                    )
+                after = (last_on, last_id)
+    return report
 
 
 def rewards_remind_expiring(*, today: datetime.date | None = None) -> int:

@@ -221,3 +221,42 @@ def test_a_retried_email_task_does_not_send_twice(django_capture_on_commit_callb
     email = OutboxEmail.objects.get(dedupe_key=f"rewards-deposit:{accrual.pk}")
     assert outbox_send.delay(email.pk).get() == "skipped"
     assert len(mail.outbox) == 1
+
+
+def _accrual_queries(accounts: int) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(accounts):
+        rewards_account = RewardsAccountFactory()
+        ConsumptionFactory(account=rewards_account.account, subscription_number="SUB-1")
+        ConsumptionFactory(account=rewards_account.account, subscription_number="SUB-2")
+    with CaptureQueriesContext(connection) as captured:
+        report = accrue(notify=True)
+    total = RewardLot.objects.values("rewards_account").distinct().count()  # this call's and earlier ones'
+    assert (report.accounts_accrued, report.lots_deposited) == (total, 2 * total)
+    assert total >= accounts
+    RewardLot.objects.all().delete()
+    ActivityEntry.objects.filter(action="rewards.deposited").delete()
+    OutboxEmail.objects.all().delete()
+    RewardAccrual.objects.all().delete()
+    return len(captured)
+
+
+def test_accrual_takes_the_same_number_of_statements_for_2_accounts_as_for_12():
+    _accrual_queries(1)  # warms the content-type cache the outbox uses
+    assert _accrual_queries(2) == _accrual_queries(12)
+
+
+def test_the_deposit_activity_entry_lists_the_accrual_its_lots_and_the_rate():
+    rewards_account = RewardsAccountFactory()
+    ConsumptionFactory(account=rewards_account.account, subscription_number="SUB-1", amount=Decimal("100.00"))
+    ConsumptionFactory(account=rewards_account.account, subscription_number="SUB-2", amount=Decimal("40.02"))
+    accrue()
+    accrual = RewardAccrual.objects.get()
+    entry = ActivityEntry.objects.get(action="rewards.deposited")
+    lots = list(RewardLot.objects.order_by("pk").values_list("pk", flat=True))
+    assert entry.account == rewards_account.account
+    assert entry.params == {"amount": "35.01", "currency": "USD", "month": "2021-12"}
+    assert entry.details == {"accrual": accrual.pk, "lots": lots, "rate": "0.25"}
+    assert (accrual.amount, accrual.eligible_consumption) == (Decimal("35.01"), Decimal("140.02"))

@@ -287,3 +287,31 @@ def test_rewards_page_reads_what_rewards_paid_on_every_listed_invoice_in_one_que
         response = client.get(reverse("rewards:index"))
     assert len(response.context["payable"]) == 5
     assert len(five_invoices) == len(one_invoice)
+
+
+def test_rewards_lots_are_paginated_and_a_deep_page_runs_as_many_queries_as_the_first(
+    client_of, billing_contact, rewards_account
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from rewards.views import LOTS_PAGE_SIZE
+
+    for month in range(LOTS_PAGE_SIZE * 2 + 3):
+        RewardLotFactory(
+            rewards_account=rewards_account,
+            month_earned=datetime.date(2030, 1, 1) - datetime.timedelta(days=31 * month),
+            subscription_number=f"SUB-{month:03d}",
+        )
+    client = client_of(billing_contact)
+    url = reverse("rewards:index")
+    client.get(url)  # warm up: session, content types
+    counts, rows = [], []
+    for page in (1, 3):
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url, {"lots": page})
+        counts.append(len(captured))
+        rows.append(len(response.context["lots"]))
+        assert f"Page {page} of 3" in response.content.decode()
+    assert rows == [LOTS_PAGE_SIZE, 3]
+    assert counts[0] == counts[1]

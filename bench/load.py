@@ -1,0 +1,217 @@
+"""Load run on loopback: gunicorn (2 workers, production settings) serving a 10 000-invoice account to N
+concurrent signed-in users, for the invoice list, an invoice page and a bare signed-in view (the Help page:
+session, account and base layout, no list) measured in the same run, one after the other.
+
+    PORTAL_PREFER_LOCAL_SERVICES=1 .venv/bin/python bench/load.py [--users 50] [--seconds 15]
+
+Bounded: each view is loaded for --seconds by --users asyncio clients (each sends a request, waits for the
+whole answer, then sends the next), so a run lasts about 3 x --seconds plus the set-up (seeding, collectstatic,
+gunicorn start). Prints p50 and p99 latency and requests per second for each view; the bare view is the
+baseline. Goal (issue 17): list and detail p99 < 200 ms at 50 users on a 2-core machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import secrets
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from _bench_db import ROOT, django_with_bench_db
+
+INVOICES = 10_000
+SECRET = secrets.token_urlsafe(40)
+os.environ["DJANGO_SECRET_KEY"] = SECRET  # the server checks the session's hash with the same key
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def production_env(database_url: str, redis_url: str) -> dict[str, str]:
+    env = {
+        key: value for key, value in os.environ.items() if key not in ("DJANGO_DEBUG", "PORTAL_TEST_DB_NAME")
+    }
+    env.update(
+        DJANGO_SECRET_KEY=SECRET,
+        DJANGO_ALLOWED_HOSTS="127.0.0.1",
+        SITE_URL="https://portal.bench.test",
+        DATABASE_URL=database_url,
+        REDIS_URL=redis_url,
+        EMAIL_URL="consolemail://",
+        DEFAULT_FROM_EMAIL="Customer Center <billing@bench.test>",
+        BILLING_SUPPORT_EMAIL="billing-support@bench.test",
+        STRIPE_SECRET_KEY="sk_test_bench",
+        STRIPE_PUBLISHABLE_KEY="pk_test_bench",
+        STRIPE_WEBHOOK_SECRET="whsec_bench",
+        PAYPAL_CLIENT_ID="bench",
+        PAYPAL_CLIENT_SECRET="bench",
+        PAYPAL_WEBHOOK_ID="WH-BENCH",
+        EINVOICE_ENABLED="false",
+        LOG_LEVEL="WARNING",
+    )
+    return env
+
+
+async def fetch(port: int, request: bytes) -> int:
+    """One request on its own connection (gunicorn's sync workers close it after each answer)."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(request)
+    await writer.drain()
+    data = await reader.read()  # until the server closes: the whole answer
+    writer.close()
+    return int(data[9:12]) if data.startswith(b"HTTP/1.") else 0
+
+
+async def one_user(port: int, request: bytes, deadline: float, latencies: list[float], errors: list[int]):
+    while time.monotonic() < deadline:
+        start = time.perf_counter()
+        try:
+            status = await fetch(port, request)
+        except OSError:
+            status = 0
+        if status == 200:
+            latencies.append((time.perf_counter() - start) * 1000)
+        else:
+            errors.append(status)
+
+
+async def load(port: int, path: str, cookie: str, users: int, seconds: float) -> dict:
+    request = (
+        f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: {cookie}\r\nX-Forwarded-Proto: https\r\n"
+        "Accept-Language: en\r\nConnection: close\r\n\r\n"
+    ).encode()
+    latencies: list[float] = []
+    errors: list[int] = []
+    started = time.monotonic()
+    await asyncio.gather(
+        *(one_user(port, request, started + seconds, latencies, errors) for _ in range(users))
+    )
+    elapsed = time.monotonic() - started
+    ordered = sorted(latencies) or [float("nan")]
+    return {
+        "p50": statistics.median(ordered),
+        "p99": ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))],
+        "rps": len(latencies) / elapsed,
+        "requests": len(latencies),
+        "errors": len(errors),
+    }
+
+
+def wait_for_server(port: int, process: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError("gunicorn exited during start-up")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("gunicorn did not answer")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=15)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    teardown = django_with_bench_db("bench_load")
+    try:
+        run(args)
+    finally:
+        teardown()
+
+
+def run(args) -> None:
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+
+    from tests.factories import MembershipFactory
+    from tests.invoices.factories import invoices_bulk_create
+
+    member = MembershipFactory(role="billing_contact")
+    invoices_bulk_create(account=member.account, count=INVOICES)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    number = member.account.invoices.order_by("-issue_date").values_list("number", flat=True)[5]
+    client = Client()
+    client.force_login(member.user)
+    session_key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    db = connection.settings_dict
+    database_url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    if db.get("PASSWORD"):
+        database_url = database_url.replace("@", f":{db['PASSWORD']}@", 1)
+    env = production_env(database_url, settings.REDIS_URL)
+    python = str(Path(sys.executable))
+    subprocess.run(
+        [python, "manage.py", "collectstatic", "--no-input", "-v", "0"], cwd=ROOT, env=env, check=True
+    )
+    port = free_port()
+    gunicorn = subprocess.Popen(
+        [
+            str(Path(sys.executable).with_name("gunicorn")),
+            "portal.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(args.workers),
+            "--backlog",
+            "2048",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        wait_for_server(port, gunicorn)
+        cookie = f"__Host-sessionid={session_key}"  # the production session cookie's name
+        views = {
+            "bare (Help)": "/help/",
+            "invoice list": "/invoices/",
+            "invoice detail": f"/invoices/{number}/",
+        }
+        for path in views.values():  # warm every worker's caches and check access
+            status = asyncio.run(load(port, path, cookie, users=args.workers * 2, seconds=1.0))
+            if status["requests"] == 0:
+                raise RuntimeError(f"{path}: no successful answer ({status['errors']} errors)")
+        print(
+            f"gunicorn, {args.workers} workers, production settings; {args.users} users for {args.seconds:.0f} s"
+            f" per view; account with {INVOICES} invoices"
+        )
+        print(f"{'view':>16} {'p50 ms':>8} {'p99 ms':>8} {'req/s':>7} {'requests':>9} {'errors':>7}")
+        results = {}
+        for name, path in views.items():
+            results[name] = result = asyncio.run(
+                load(port, path, cookie, users=args.users, seconds=args.seconds)
+            )
+            print(
+                f"{name:>16} {result['p50']:>8.0f} {result['p99']:>8.0f} {result['rps']:>7.0f}"
+                f" {result['requests']:>9} {result['errors']:>7}"
+            )
+        bare = results["bare (Help)"]
+        for name in ("invoice list", "invoice detail"):
+            print(
+                f"{name}: p50 {results[name]['p50'] / bare['p50']:.1f}x the bare view, "
+                f"p99 {results[name]['p99']:.0f} ms (goal < 200 ms)"
+            )
+    finally:
+        gunicorn.send_signal(signal.SIGTERM)
+        try:
+            gunicorn.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            gunicorn.kill()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,32 @@
+"""Import a heavy module on first use: a web process then starts without loading SDKs it may never call.
+
+    if TYPE_CHECKING:
+        import stripe
+    else:
+        stripe = lazy_module("stripe")
+
+The module object is real (importlib's LazyLoader): its code runs the first time one of its attributes is
+read, in whichever process reads it. Startup (`manage.py check`, a gunicorn worker's boot) then skips the
+Stripe SDK and aiohttp, the PayPal SDK and the Factur-X libraries (pypdf, lxml schemas).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from types import ModuleType
+
+
+def lazy_module(name: str) -> ModuleType:
+    """`name`, imported now if it already is, else loaded when an attribute is first read."""
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.find_spec(name)
+    if spec is None or spec.loader is None:
+        raise ModuleNotFoundError(name)
+    loader = importlib.util.LazyLoader(spec.loader)
+    spec.loader = loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    loader.exec_module(module)
+    return module
