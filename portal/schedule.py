@@ -42,3 +42,10 @@ BEAT_SCHEDULE["payments-abandoned-expire"] = {
     "task": "payments.tasks.payments_abandoned_expire_hourly",
     "schedule": crontab(minute=20),
 }
+
+# api: every minute, enqueue webhook deliveries that are due (long retries, broker down at commit, dead worker).
+BEAT_SCHEDULE["api-webhooks-sweep"] = {
+    "task": "api.tasks.webhooks_sweep",
+    "schedule": 60.0,
+    "options": {"expires": 50},
+}

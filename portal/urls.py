@@ -28,6 +28,8 @@ urlpatterns = [
     # One `payments` namespace for the payments pages and checkout's pay flow (payments:pay, ...).
     path("payments/", include((payments.urls.urlpatterns + checkout.urls.urlpatterns, "payments"))),
     path("rewards/", include("rewards.urls")),
+    path("api/v1/", include("api.urls")),
+    path("developers/", include("api.page_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

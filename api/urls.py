@@ -1,0 +1,28 @@
+"""/api/v1/: the REST API, its OpenAPI schema and its documentation pages (Swagger UI, Redoc: our static files)."""
+
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
+
+from api.views import invoices, money
+
+app_name = "api"
+urlpatterns = [
+    path("account/", money.AccountDetail.as_view(), name="account"),
+    path("invoices/", invoices.InvoiceList.as_view(), name="invoices"),
+    path("invoices/<str:number>/", invoices.InvoiceDetail.as_view(), name="invoice"),
+    path("invoices/<str:number>/lines/", invoices.InvoiceLines.as_view(), name="invoice_lines"),
+    path("invoices/<str:number>/pdf/", invoices.InvoicePdf.as_view(), name="invoice_pdf"),
+    path("invoices/<str:number>/e-invoice/", invoices.InvoiceEInvoice.as_view(), name="invoice_einvoice"),
+    path("credit-memos/", invoices.CreditMemoList.as_view(), name="credit_memos"),
+    path("credit-memos/<str:number>/", invoices.CreditMemoDetail.as_view(), name="credit_memo"),
+    path("payments/", money.PaymentList.as_view(), name="payments"),
+    path("payments/<str:reference>/", money.PaymentDetail.as_view(), name="payment"),
+    path("payments/<str:reference>/receipt/", money.PaymentReceipt.as_view(), name="payment_receipt"),
+    path("remittance-advices/", money.RemittanceAdviceList.as_view(), name="remittance_advices"),
+    path("rewards/", money.RewardsBalance.as_view(), name="rewards"),
+    path("rewards/lots/", money.RewardLots.as_view(), name="reward_lots"),
+    # The schema and its readers are public, like any published API reference: they describe, never show data.
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+]
