@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import exceptions, serializers
@@ -54,6 +54,20 @@ def api_exception_handler(exc, context):
         error["message"] = _flatten(exc.detail)
     headers = {name: value for name, value in response.items() if name in ("WWW-Authenticate", "Retry-After")}
     return Response({"error": error}, status=response.status_code, headers=headers)
+
+
+_GENERIC = {
+    400: ("bad_request", "The request is not valid."),
+    403: ("permission_denied", "You do not have permission to perform this action."),
+    404: ("not_found", "Not found."),
+    500: ("server_error", "The server failed; try again later."),
+}
+
+
+def api_error_response(*, status: int) -> HttpResponse:
+    """The JSON error for a request no API view answered (Django's 400/403/404/500 handlers under /api/)."""
+    code, message = _GENERIC[status]
+    return JsonResponse({"error": {"code": code, "message": _(message)}}, status=status)
 
 
 def _as_list(messages) -> list:

@@ -11,7 +11,10 @@ from rest_framework import serializers
 from core.money import quantize
 from invoices.models import InvoiceKind, InvoiceStatus
 
-MONEY_EXAMPLE = {"amount": "1234.56", "currency": "USD"}
+# Text fields accept anything PostgreSQL can store: no NUL character (the schema says so with this pattern).
+TEXT = r"^[^\x00]*$"
+# Numbers of invoices, credit memos and payments (path parameters).
+REFERENCE = r"^[A-Za-z0-9._-]{1,40}$"
 
 
 class MoneySerializer(serializers.Serializer):
@@ -126,17 +129,13 @@ class InvoiceFilterSerializer(serializers.Serializer):
     issued_to = serializers.DateField(required=False, help_text="Issued on or before (YYYY-MM-DD).")
     currency = serializers.RegexField(r"^[A-Z]{3}$", required=False, help_text="ISO 4217 code.")
     kind = serializers.ChoiceField(choices=InvoiceKind.choices, required=False)
-    q = serializers.CharField(
-        required=False, max_length=60, help_text="Searches invoice, PO and order numbers.", allow_blank=True
+    q = serializers.RegexField(
+        TEXT,
+        required=False,
+        max_length=60,
+        help_text="Searches invoice, PO and order numbers.",
+        allow_blank=True,
     )
-
-    def validate(self, attrs):
-        start, end = attrs.get("issued_from"), attrs.get("issued_to")
-        if start and end and start > end:
-            raise serializers.ValidationError(
-                {"issued_to": ["The end date must be on or after the start date."]}
-            )
-        return attrs
 
 
 class CreditMemoSerializer(serializers.Serializer):
@@ -165,7 +164,16 @@ class PaymentSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
     settled_at = serializers.DateTimeField(allow_null=True)
     failure_message = serializers.CharField()
-    invoices = PaymentInvoiceSerializer(many=True, help_text="What it paid, reversals netted out.")
+    invoices = serializers.SerializerMethodField(help_text="What it paid, reversals netted out.")
+
+    @extend_schema_field(PaymentInvoiceSerializer(many=True))
+    def get_invoices(self, payment) -> list[dict]:
+        from payments.selectors import payment_invoices_covered
+
+        return [
+            {"invoice": invoice.number, "amount": money(amount, payment.currency)}
+            for invoice, amount in payment_invoices_covered(payment)
+        ]
 
 
 class PaymentFilterSerializer(serializers.Serializer):
@@ -190,7 +198,7 @@ class PaymentFilterSerializer(serializers.Serializer):
 
 class RemittanceAdviceSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
-    invoice = serializers.CharField(max_length=40, help_text="The invoice number.")
+    invoice = serializers.RegexField(REFERENCE, max_length=40, help_text="The invoice number.")
     method = serializers.ChoiceField(choices=["bank_transfer", "ach_credit", "cheque"])
     paid_on = serializers.DateField(help_text="When the money was sent (not in the future).")
     amount = serializers.DecimalField(
@@ -201,7 +209,7 @@ class RemittanceAdviceSerializer(serializers.Serializer):
         help_text="In the invoice's currency, at most its balance due.",
     )
     currency = serializers.CharField(read_only=True)
-    customer_reference = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    customer_reference = serializers.RegexField(TEXT, max_length=100, required=False, allow_blank=True)
     status = serializers.CharField(read_only=True, help_text="announced, received or withdrawn.")
     created_at = serializers.DateTimeField(read_only=True)
 

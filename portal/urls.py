@@ -36,6 +36,7 @@ urlpatterns = [
 # No /media/ route, in any mode: documents live in private storage and only views that check access
 # serve them (issue 10, item 4).
 
+handler400 = "portal.errors.error_400"
 handler403 = "portal.errors.error_403"
 handler404 = "portal.errors.error_404"
 handler500 = "portal.errors.error_500"

@@ -6,7 +6,7 @@ import datetime
 
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework.exceptions import NotFound
 from rest_framework.views import APIView
 
@@ -14,6 +14,7 @@ from accounts.models import CustomerAccount
 from api.auth import api_account
 from api.errors import READ_ERRORS, errors
 from api.pagination import KeysetPagination
+from api.serializers import REFERENCE
 
 
 class AccountView(APIView):
@@ -31,6 +32,16 @@ class DocumentView(AccountView):
 
     def perform_content_negotiation(self, request, force=False):
         return super().perform_content_negotiation(request, force=True)
+
+
+def path_number(name: str, description: str) -> OpenApiParameter:
+    """A number in the path (invoice, credit memo, payment): letters, digits, dot, dash, underscore."""
+    return OpenApiParameter(
+        name,
+        {"type": "string", "pattern": REFERENCE, "maxLength": 40},
+        OpenApiParameter.PATH,
+        description=description,
+    )
 
 
 def attachment(*, data: bytes, content_type: str, file_name: str) -> HttpResponse:

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from django.http import Http404
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
@@ -25,6 +24,7 @@ from api.views.common import (
     IssuedPagination,
     attachment,
     document_responses,
+    path_number,
 )
 from invoices.einvoicing import einvoicing_enabled, ubl_file_name
 from invoices.einvoicing.pdf import facturx_file_name, invoice_facturx_bytes
@@ -42,7 +42,7 @@ from invoices.selectors import (
 )
 from invoices.services import invoice_download_record, invoice_pdf_bytes
 
-NUMBER = OpenApiParameter("number", OpenApiTypes.STR, OpenApiParameter.PATH, description="Invoice number.")
+NUMBER = path_number("number", "Invoice number.")
 
 
 class InvoiceList(AccountView, GenericAPIView):
@@ -190,7 +190,7 @@ class CreditMemoDetail(AccountView):
     @extend_schema(
         operation_id="credit_memos_retrieve",
         summary="One credit memo",
-        parameters=[OpenApiParameter("number", OpenApiTypes.STR, OpenApiParameter.PATH)],
+        parameters=[path_number("number", "Credit memo number.")],
         responses={200: CreditMemoSerializer, **errors(*READ_ERRORS)},
         tags=["credit memos"],
     )

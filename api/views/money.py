@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from django.http import Http404
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
@@ -20,17 +19,22 @@ from api.serializers import (
     RewardsBalanceSerializer,
     money,
 )
-from api.views.common import AccountView, CreatedPagination, DocumentView, attachment, document_responses
+from api.views.common import (
+    AccountView,
+    CreatedPagination,
+    DocumentView,
+    attachment,
+    document_responses,
+    path_number,
+)
 from invoices.selectors import invoice_balances_for_account, invoice_for_user, invoices_for_user
 from payments.ledger import PaymentError
-from payments.models import Payment, PaymentStatus, RemittanceAdvice
-from payments.selectors import payment_for_user, payment_invoices_covered, payments_for_user
+from payments.models import PaymentStatus, RemittanceAdvice
+from payments.selectors import payment_for_user, payments_for_user
 from payments.services.offline import remittance_advice_record
 from rewards.selectors import lots_for_rewards_account, rewards_account_for_user, rewards_summary
 
-REFERENCE = OpenApiParameter(
-    "reference", OpenApiTypes.STR, OpenApiParameter.PATH, description="Payment reference."
-)
+REFERENCE = path_number("reference", "Payment reference.")
 
 
 class AccountDetail(AccountView):
@@ -67,15 +71,6 @@ class AccountDetail(AccountView):
         )
 
 
-def payment_data(payment: Payment) -> dict:
-    data = PaymentSerializer(payment).data
-    data["invoices"] = [
-        {"invoice": invoice.number, "amount": money(amount, payment.currency)}
-        for invoice, amount in payment_invoices_covered(payment)
-    ]
-    return data
-
-
 class PaymentList(AccountView, GenericAPIView):
     pagination_class = CreatedPagination
 
@@ -96,7 +91,7 @@ class PaymentList(AccountView, GenericAPIView):
             method=params.validated_data.get("method", ""),
         )
         page = self.paginate_queryset(payments)
-        return self.get_paginated_response([payment_data(payment) for payment in page])
+        return self.get_paginated_response(PaymentSerializer(page, many=True).data)
 
 
 class PaymentDetail(AccountView):
@@ -109,7 +104,7 @@ class PaymentDetail(AccountView):
     )
     def get(self, request, reference: str):
         payment = payment_for_user(user=request.user, account=self.account(), reference=reference)
-        return Response(payment_data(payment))
+        return Response(PaymentSerializer(payment).data)
 
 
 class PaymentReceipt(DocumentView):
