@@ -196,18 +196,24 @@ class PaymentFilterSerializer(serializers.Serializer):
     )
 
 
+# A positive amount with at most 12 digits before the point and 2 after (what a DecimalField(14, 2) holds).
+POSITIVE_AMOUNT = r"^([1-9][0-9]{0,11}(\.[0-9]{1,2})?|0\.(0[1-9]|[1-9][0-9]?))$"
+
+
+@extend_schema_field({"type": "string", "pattern": POSITIVE_AMOUNT, "example": "2500.00"})
+class AmountField(serializers.DecimalField):
+    """An amount in a request: a decimal string, more than zero."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_digits=14, decimal_places=2, min_value=Decimal("0.01"), coerce_to_string=True, **kwargs)
+
+
 class RemittanceAdviceSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     invoice = serializers.RegexField(REFERENCE, max_length=40, help_text="The invoice number.")
     method = serializers.ChoiceField(choices=["bank_transfer", "ach_credit", "cheque"])
     paid_on = serializers.DateField(help_text="When the money was sent (not in the future).")
-    amount = serializers.DecimalField(
-        max_digits=14,
-        decimal_places=2,
-        min_value=Decimal("0.01"),
-        coerce_to_string=True,
-        help_text="In the invoice's currency, at most its balance due.",
-    )
+    amount = AmountField(help_text="In the invoice's currency, at most its balance due.")
     currency = serializers.CharField(read_only=True)
     customer_reference = serializers.RegexField(TEXT, max_length=100, required=False, allow_blank=True)
     status = serializers.CharField(read_only=True, help_text="announced, received or withdrawn.")

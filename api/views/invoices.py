@@ -57,7 +57,7 @@ class InvoiceList(AccountView, GenericAPIView):
         tags=["invoices"],
     )
     def get(self, request):
-        params = InvoiceFilterSerializer(data=request.query_params)
+        params = InvoiceFilterSerializer(data=request.query_params.dict())
         params.is_valid(raise_exception=True)
         data = params.validated_data
         filters = InvoiceListFilters(
@@ -144,7 +144,7 @@ class InvoiceEInvoice(DocumentView):
         tags=["invoices"],
     )
     def get(self, request, number: str):
-        params = EInvoiceFormatParams(data=request.query_params)
+        params = EInvoiceFormatParams(data=request.query_params.dict())
         params.is_valid(raise_exception=True)
         chosen = params.validated_data["format"]
         invoice = invoice_for_user(user=request.user, account=self.account(), number=number)

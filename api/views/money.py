@@ -82,7 +82,7 @@ class PaymentList(AccountView, GenericAPIView):
         tags=["payments"],
     )
     def get(self, request):
-        params = PaymentFilterSerializer(data=request.query_params)
+        params = PaymentFilterSerializer(data=request.query_params.dict())
         params.is_valid(raise_exception=True)
         payments = payments_for_user(
             user=request.user,

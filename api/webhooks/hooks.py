@@ -16,7 +16,10 @@ change or not at all.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Model
 from django.db.models.signals import post_save
 from django.utils import timezone
 
@@ -146,7 +149,7 @@ def on_expiry_reminder(sender, instance: ExpiryReminder, created: bool, raw: boo
 
 
 def hooks_connect() -> None:
-    receivers = [
+    receivers: list[tuple[Callable[..., None], type[Model]]] = [
         (on_invoice_event, InvoiceEvent),
         (on_outbox_email, OutboxEmail),
         (on_allocation, Allocation),
