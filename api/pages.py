@@ -53,12 +53,16 @@ def docs(request):
     )
 
 
+# The new token's secret goes from the POST to the page after the redirect in the server-side session
+# (cached_db, never a cookie), and is removed as soon as it is shown: a reload shows it no more.
+NEW_TOKEN_SESSION_KEY = "api_new_token"
+
+
 @require_http_methods(["GET", "POST"])
 @account_required
 def tokens(request):
     _require_billing_contact(request)
     form = TokenForm(request.POST or None)
-    new_secret = None
     if request.method == "POST" and form.is_valid():
         try:
             created = token_create(
@@ -72,10 +76,14 @@ def tokens(request):
         except TokenError as error:
             form.add_error(None, str(error))
         else:
-            new_secret = created.secret
-            form = TokenForm()
+            request.session[NEW_TOKEN_SESSION_KEY] = created.secret
+            return redirect("api_pages:tokens")
     status = 400 if request.method == "POST" and form.errors else 200
-    context = {"form": form, "tokens": tokens_for_account(account=request.account), "new_secret": new_secret}
+    context = {
+        "form": form,
+        "tokens": tokens_for_account(account=request.account),
+        "new_secret": request.session.pop(NEW_TOKEN_SESSION_KEY, None) if request.method == "GET" else None,
+    }
     response = render(request, "api/tokens.html", context, status=status)
     response["Cache-Control"] = "private, no-store"  # the new secret must not stay in any cache
     return response

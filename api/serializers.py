@@ -205,7 +205,9 @@ class AmountField(serializers.DecimalField):
     """An amount in a request: a decimal string, more than zero."""
 
     def __init__(self, **kwargs):
-        super().__init__(max_digits=14, decimal_places=2, min_value=Decimal("0.01"), coerce_to_string=True, **kwargs)
+        super().__init__(
+            max_digits=14, decimal_places=2, min_value=Decimal("0.01"), coerce_to_string=True, **kwargs
+        )
 
 
 class RemittanceAdviceSerializer(serializers.Serializer):
