@@ -12,7 +12,8 @@ from core.money import quantize
 from invoices.models import InvoiceKind, InvoiceStatus
 
 # Text fields accept anything PostgreSQL can store: no NUL character (the schema says so with this pattern).
-TEXT = r"^[^\x00]*$"
+# Non-empty: a field that may be blank is described as "this pattern, or empty" (oneOf), one or the other.
+TEXT = r"^[^\x00]+$"
 # Numbers of invoices, credit memos and payments (path parameters).
 REFERENCE = r"^[A-Za-z0-9._-]{1,40}$"
 

@@ -11,7 +11,8 @@ change or not at all.
     payment.failed       PaymentEvent → failed
     credit_memo.issued   a CreditMemo row
     rewards.deposited    the "rewards.deposited" activity entry of a month's accrual (its lots are bulk-created)
-    rewards.expiring     the ExpiryReminder of a lot (30 days before it expires)
+    rewards.expiring     the ExpiryReminder of a lot (30 days before it expires; the daily job inserts them
+                         in SQL, so through its reminder email in the outbox, once per lot)
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from payments.models import Allocation, Payment, PaymentEvent, PaymentStatus
 from rewards.models import ExpiryReminder, RewardLot
 
 OVERDUE_EMAIL_KIND = "invoice.overdue"
+EXPIRY_REMINDER_EMAIL_KIND = "rewards.expiry_reminder"  # its object: the ExpiryReminder (inserted by raw SQL)
 
 
 def on_invoice_event(sender, instance: InvoiceEvent, created: bool, raw: bool = False, **kwargs) -> None:
@@ -61,7 +63,12 @@ def on_invoice_event(sender, instance: InvoiceEvent, created: bool, raw: bool = 
 
 
 def on_outbox_email(sender, instance: OutboxEmail, created: bool, raw: bool = False, **kwargs) -> None:
-    if not created or raw or instance.kind != OVERDUE_EMAIL_KIND or instance.object_id is None:
+    if not created or raw or instance.object_id is None or instance.resend_of_id is not None:
+        return
+    if instance.kind == EXPIRY_REMINDER_EMAIL_KIND:
+        on_expiry_reminder(ExpiryReminder, ExpiryReminder(pk=instance.object_id), created=True)
+        return
+    if instance.kind != OVERDUE_EMAIL_KIND:
         return
     if instance.content_type_id != ContentType.objects.get_for_model(Invoice).pk:
         return
@@ -139,7 +146,7 @@ def on_activity(sender, instance: ActivityEntry, created: bool, raw: bool = Fals
 def on_expiry_reminder(sender, instance: ExpiryReminder, created: bool, raw: bool = False, **kwargs) -> None:
     if not created or raw:
         return
-    lot = RewardLot.objects.select_related("rewards_account").get(pk=instance.lot_id)
+    lot = RewardLot.objects.select_related("rewards_account").get(expiry_reminder__pk=instance.pk)
     webhook_event_record(
         account_id=lot.rewards_account.account_id,
         type=Type.REWARDS_EXPIRING,

@@ -231,3 +231,33 @@ def test_the_webhook_form_refuses_a_private_address(client_of, billing_contact, 
         reverse("api_pages:webhooks"), {"url": "https://10.0.0.1/x", "events": ["invoice.paid"]}
     )
     assert response.status_code == 400 and "private" in response.content.decode()
+
+
+def test_overdue_invoices_deposits_and_expiring_rewards_are_events(account, billing_contact, receiver):
+    from invoices.emails import invoice_overdue_notices_queue
+    from rewards.services import rewards_accrue_month
+    from rewards.services.expiry import rewards_remind_expiring
+    from tests.rewards.factories import ConsumptionFactory, RewardsAccountFactory
+
+    endpoint_create(
+        account=account,
+        user=billing_contact,
+        url=receiver.url,
+        events=["invoice.overdue", "rewards.deposited", "rewards.expiring"],
+    )
+    with time_machine.travel("2027-03-10 09:00 +00:00", tick=False):
+        late = InvoiceFactory(account=account, issue_date=datetime.date(2027, 1, 20))
+        invoice_overdue_notices_queue()
+    overdue = WebhookEvent.objects.get(type="invoice.overdue")
+    assert overdue.data["number"] == late.number and overdue.data["status"] == "overdue"
+
+    RewardsAccountFactory(account=account)
+    ConsumptionFactory(account=account, amount=Decimal("100.00"))
+    rewards_accrue_month(month=datetime.date(2021, 12, 1), today=datetime.date(2022, 1, 3))
+    deposited = WebhookEvent.objects.get(type="rewards.deposited")
+    assert deposited.data["amount"]["amount"] == "25.00" and deposited.data["month"] == "2021-12"
+
+    rewards_remind_expiring(today=datetime.date(2022, 12, 1))
+    expiring = WebhookEvent.objects.get(type="rewards.expiring")
+    assert expiring.data["expires_on"] == "2022-12-31"  # the December 2021 lot, 30 days before
+    assert expiring.data["id"] == deposited.data["lots"][0]["id"]
