@@ -95,7 +95,9 @@ def run() -> None:
             cursor.execute(offset_sql, offset_params)
             cursor.fetchall()
 
-        print(f"{'OFFSET':>8} {'':>10} {_median_ms(offset):>12.2f}  (the deep page by OFFSET, for comparison)")
+        print(
+            f"{'OFFSET':>8} {'':>10} {_median_ms(offset):>12.2f}  (the deep page by OFFSET, for comparison)"
+        )
 
 
 if __name__ == "__main__":
