@@ -285,6 +285,12 @@ EVENTS: dict[str, Event] = {
     "api.webhook_disabled": Event(
         _("Webhook disabled"), KIND_TEAM, _("Webhook endpoint %(url)s disabled after 3 days of failures.")
     ),
+    # orders: billing starts at provisioning
+    "order.product_provisioned": Event(
+        _("Product provisioned"),
+        KIND_INVOICES,
+        _("%(product)s of order %(order)s provisioned on %(provisioned_on)s."),
+    ),
 }
 
 MONEY_PARAMS = frozenset({"amount", "total", "paid", "rewards_returned", "credit"})

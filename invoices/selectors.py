@@ -104,26 +104,6 @@ def invoice_balances_for_account(
     ]
 
 
-def orders_for_user(*, user: User, account: CustomerAccount) -> list[dict]:
-    """One row per order number found on the account's invoice lines, with what was invoiced for it."""
-    from django.contrib.postgres.aggregates import ArrayAgg
-
-    from invoices.models import InvoiceLine
-
-    return list(
-        InvoiceLine.objects.filter(invoice__in=invoices_for_user(user=user, account=account))
-        .exclude(order_number="")
-        .values("order_number", "invoice__currency")
-        .annotate(
-            invoiced=Sum("amount"),
-            first_invoiced=Min("invoice__issue_date"),
-            invoice_numbers=ArrayAgg("invoice__number", distinct=True, order_by="invoice__number"),
-            products=ArrayAgg("product", distinct=True, order_by="product"),
-        )
-        .order_by("-first_invoiced", "order_number")
-    )
-
-
 # --- what was applied to an invoice -------------------------------------------------------------
 
 APPLIED_KINDS = ("payment", "rewards", "credit_memo", "reversal")

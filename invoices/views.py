@@ -20,6 +20,7 @@ from invoices.einvoicing import account_einvoice_format, einvoicing_enabled, ubl
 from invoices.einvoicing.pdf import credit_memo_facturx_render, facturx_file_name, invoice_facturx_bytes
 from invoices.einvoicing.xml import invoice_cii_xml, invoice_ubl_xml
 from invoices.forms import InvoiceFilterForm
+from invoices.line_explanations import invoice_line_explanations
 from invoices.models import CreditMemo
 from invoices.payment_ways import invoice_payment_ways
 from invoices.pdf import invoice_fresh, pdf_file_name
@@ -185,9 +186,13 @@ def detail(request, number: str):
     invoice, response = _invoice_or_response(request, number)
     if response is not None:
         return response
+    lines = list(invoice.lines.all())
+    explanations = invoice_line_explanations(lines=lines)  # "Why this amount?" (registered by orders)
+    for line in lines:
+        line.why = explanations.get(line.pk)
     context = {
         "invoice": invoice,
-        "lines": list(invoice.lines.all()),
+        "lines": lines,
         "applied": invoice_applied_entries(invoice=invoice),
         "remittance": remittance_for_currency(currency=invoice.currency),
         "payment_ways": invoice_payment_ways(invoice=invoice),

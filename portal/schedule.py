@@ -49,3 +49,10 @@ BEAT_SCHEDULE["api-webhooks-sweep"] = {
     "schedule": 60.0,
     "options": {"expires": 50},
 }
+
+# orders: the invoices the billing plans say are due (provisioned products, the 15-day rule, periods starting,
+# usage of last month), before the morning dunning jobs. Idempotent: each plan line is invoiced once.
+BEAT_SCHEDULE["orders-plan-invoices-daily"] = {
+    "task": "orders.tasks.plan_invoices_issue_daily",
+    "schedule": crontab(hour=5, minute=30),
+}

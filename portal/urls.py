@@ -4,6 +4,7 @@ from django.urls import include, path
 
 import checkout.urls
 import payments.urls
+from orders import views as orders_views
 from portal import health, views
 
 # Admin sign-in goes through allauth: same rate limits, same MFA as the portal.
@@ -17,7 +18,8 @@ admin.site.site_title = "Customer Center admin"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("help/", views.help_page, name="help"),
-    path("orders/", views.orders, name="orders"),
+    path("orders/", orders_views.index, name="orders"),
+    path("orders/", include("orders.urls")),
     path("team/", include("accounts.team_urls")),
     path("healthz", health.readiness, name="healthz"),
     path("healthz/live", health.liveness, name="healthz_live"),

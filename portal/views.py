@@ -5,7 +5,7 @@ from django.shortcuts import render
 
 from accounts.decorators import account_required
 from core.business_days import transfer_business_days
-from invoices.selectors import invoice_balances_for_account, orders_for_user
+from invoices.selectors import invoice_balances_for_account
 from payments.policy import card_thresholds
 from rewards.eligibility import RATE_STANDARD, RATE_WITH_ULA, VALIDITY_MONTHS
 
@@ -44,10 +44,3 @@ def help_page(request):
 
 def robots_txt(request):
     return HttpResponse("User-agent: *\nDisallow: /\n", content_type="text/plain")
-
-
-@account_required
-def orders(request):
-    """Orders of the current account, as they appear on its invoice lines (an order can span several invoices)."""
-    order_rows = orders_for_user(user=request.user, account=request.account)
-    return render(request, "portal/orders.html", {"orders": order_rows})

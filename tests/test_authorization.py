@@ -152,6 +152,16 @@ def _announced_advice(w: World) -> dict:
     return {"number": advice.invoice.number, "advice_id": advice.pk}
 
 
+def _order(w: World):
+    from tests.orders.factories import OrderFactory, OrderLineFactory
+
+    if "order" not in w.extra:
+        order = OrderFactory(subscription__account=w.account)
+        OrderLineFactory(order=order, provisioned_on=order.subscription.start_date)
+        w.extra["order"] = order
+    return w.extra["order"]
+
+
 def _payment_ref(**kwargs) -> Callable[[World], dict]:
     return lambda w: {"reference": w.payment(**kwargs).reference}
 
@@ -224,6 +234,9 @@ REGISTRY: dict[str, Case | list[Case]] = {
     "dashboard": Case(),
     "help": Case(),
     "orders": Case(),
+    "orders:detail": Case(kwargs=lambda w: {"number": _order(w).number}, outsider=404),
+    "orders:document": Case(kwargs=lambda w: {"number": _order(w).number}, outsider=404),
+    "orders:subscription": Case(kwargs=lambda w: {"number": _order(w).subscription.number}, outsider=404),
     # accounts (team, contacts, activity, invitations)
     "team": Case(viewer=403),
     "account_switch": Case(method="post", data=lambda w: {"account": w.account.pk}, outsider=404),
