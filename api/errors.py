@@ -18,9 +18,11 @@ from rest_framework.views import exception_handler
 
 
 class ApiError(exceptions.APIException):
-    """A business rule refused the request (400), with a message safe to show."""
+    """A well-formed request that a business rule refuses in the current state of the account (the balance
+    left, the payment policy, today's date): 409, code "refused", with a message safe to show. The same
+    request may succeed at another time; a malformed one is a 400 ("invalid")."""
 
-    status_code = 400
+    status_code = 409
     default_code = "refused"
 
 
@@ -95,11 +97,12 @@ ErrorBody = inline_serializer(
 )
 
 _DESCRIPTIONS = {
-    400: "Invalid request (see `error.fields`) or refused by a business rule.",
+    400: "Invalid request: see `error.fields`.",
     401: "No credentials, or a token that is invalid, expired or revoked.",
     403: "Signed in, but this token or role may not do this.",
     404: "No such object in this account.",
     406: "The Accept header asks for a format this operation does not produce.",
+    409: "Refused by a business rule in the account's current state (balance, payment policy, dates).",
     415: "The request body is not JSON.",
     429: "Too many requests for this token: wait `Retry-After` seconds.",
 }
@@ -111,4 +114,4 @@ def errors(*codes: int) -> dict:
 
 
 READ_ERRORS = (400, 401, 403, 404, 406, 429)
-WRITE_ERRORS = (400, 401, 403, 404, 406, 415, 429)
+WRITE_ERRORS = (400, 401, 403, 404, 406, 409, 415, 429)

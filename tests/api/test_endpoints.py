@@ -167,9 +167,9 @@ def test_the_transfer_rules_of_the_form_apply(account, billing_contact, make_tok
     client = api_client(make_token(billing_contact, account, role="payer"))
     too_much = {"invoice": invoice.number, "method": "cheque", "paid_on": "2027-03-09", "amount": "9000.00"}
     response = client.post(reverse("api:remittance_advices"), too_much, format="json")
-    assert response.status_code == 400 and response.json()["error"]["code"] == "refused"
-    future = {**too_much, "amount": "10.00", "paid_on": "2027-04-01"}
-    assert client.post(reverse("api:remittance_advices"), future, format="json").status_code == 400
+    assert response.status_code == 409 and response.json()["error"]["code"] == "refused"
+    future = {**too_much, "amount": "2500.00", "paid_on": "2027-04-01"}
+    assert client.post(reverse("api:remittance_advices"), future, format="json").status_code == 409
 
 
 def test_a_read_only_token_cannot_write(account, reader):
