@@ -32,6 +32,7 @@ from accounts.activity_labels import (  # noqa: F401 — part of this module's A
     ROLE_LABELS,
     STATUS_LABELS,
 )
+from accounts.activity_support import SUPPORT_EVENT_SPECS
 from core.money import format_money
 
 # Actions this app records. Other apps record theirs with accounts.services.activity_record, under the
@@ -292,6 +293,7 @@ EVENTS: dict[str, Event] = {
         _("%(product)s of order %(order)s provisioned on %(provisioned_on)s."),
     ),
 }
+EVENTS.update({code: Event(*spec) for code, spec in SUPPORT_EVENT_SPECS.items()})
 
 MONEY_PARAMS = frozenset({"amount", "total", "paid", "rewards_returned", "credit"})
 

@@ -128,6 +128,10 @@ class CustomerAccount(models.Model):
         _("active unlimited license agreement (ULA)"), default=False
     )
     is_pay_as_you_go = models.BooleanField(_("pay-as-you-go cloud customer"), default=False)
+    # Set when billing support accepts a customer's PO request: printed on the next imported invoices
+    # that come without a PO of their own, until the date (if any).
+    default_po_number = models.CharField(_("default purchase order number"), max_length=60, blank=True)
+    default_po_valid_until = models.DateField(_("default PO valid until"), null=True, blank=True)
     contract_email = models.EmailField(
         _("contract email"),
         help_text=_(
@@ -368,3 +372,4 @@ class Invitation(models.Model):
 
 
 from accounts.grant_models import BillingContactGrant, BillingContactGrantMode  # noqa: E402, F401 — models of this app, in their own module
+from accounts.representative_models import AccountRepresentative, RepresentativeRole  # noqa: E402, F401 — models of this app, in their own module

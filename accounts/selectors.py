@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 from accounts import activity
 from accounts.models import (
     AccountContact,
+    AccountRepresentative,
     ActivityEntry,
     ContactKind,
     CustomerAccount,
@@ -160,3 +161,8 @@ def activity_actors(*, account: CustomerAccount) -> list[str]:
     )
     by_support = entries.filter(by_vendor_support=True).exists()
     return members + ([activity.VENDOR_SUPPORT] if by_support else [])
+
+
+def account_representatives(*, account: CustomerAccount) -> list[AccountRepresentative]:
+    """Who to talk to at the vendor (collector, account manager), as billing support keeps them."""
+    return list(AccountRepresentative.objects.filter(account=account).order_by("role"))

@@ -98,7 +98,7 @@ def accounts_claim_by_contract_email(*, user: User, email: str, request=None) ->
 
 
 BILLING_SUPPORT_GROUP = "Billing support"
-SUPPORT_APPS = ["notifications", "accounts", "invoices", "orders", "payments", "rewards"]
+SUPPORT_APPS = ["notifications", "accounts", "invoices", "orders", "payments", "rewards", "support"]
 SUPPORT_MAY_DELETE = {"membership", "accountcontact"}
 
 

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import AccountContact, ContactKind, CustomerAccount, User
 from accounts.services import activity_record
 from invoices.einvoicing import invoice_email_attachments
-from invoices.models import Invoice
+from invoices.models import Invoice, InvoiceState
 from notifications.models import UNSENT_STATUSES, OutboxEmail
 from notifications.registry import RenderedEmail
 from notifications.services import outbox_enqueue
@@ -132,7 +132,9 @@ def invoice_email_build(email: OutboxEmail) -> RenderedEmail | None:
     A reminder or an overdue notice about an invoice settled, disputed or cancelled meanwhile is not sent.
     """
     invoice = Invoice.objects.select_related("account").filter(pk=email.target_id).first()
-    if invoice is None or (email.kind in DUNNING_KINDS and not invoice.can_be_paid()):
+    if invoice is None or (
+        email.kind in DUNNING_KINDS and (invoice.state != InvoiceState.ISSUED or not invoice.can_be_paid())
+    ):
         return None
     account = invoice.account
     to, cc = invoice_recipients(account=account)

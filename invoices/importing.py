@@ -214,7 +214,9 @@ def _build(parsed: list[ParsedInvoice], check: _Checker) -> list[tuple[Invoice, 
             languages,
             default=account.language if account else settings.LANGUAGE_CODE,
         )
-        po_number = check.text(row, values, "po_number", max_length=60)
+        po_number = check.text(row, values, "po_number", max_length=60) or _account_default_po(
+            account, issue_date
+        )
         if not item.lines:
             check.add(row, "lines", "an invoice needs at least one line")
         lines = []
@@ -255,6 +257,15 @@ def _build(parsed: list[ParsedInvoice], check: _Checker) -> list[tuple[Invoice, 
         )
         built.append((invoice, lines))
     return built
+
+
+def _account_default_po(account: CustomerAccount | None, issue_date: datetime.date | None) -> str:
+    """The PO billing support accepted for the account's future invoices (support requests), while valid."""
+    if account is None or not account.default_po_number:
+        return ""
+    if account.default_po_valid_until and issue_date and issue_date > account.default_po_valid_until:
+        return ""
+    return account.default_po_number
 
 
 def _currency(row: str, values: dict, account: CustomerAccount | None, check: _Checker) -> str | None:

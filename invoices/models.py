@@ -190,7 +190,10 @@ class Invoice(models.Model):
         return self.total - self.amount_due
 
     def can_be_paid(self) -> bool:
-        return self.state == InvoiceState.ISSUED and self.amount_due > 0
+        """A customer may pay it: issued, or disputed (paying stays possible; the page says what happens to
+        the money if the dispute is upheld). Automatic payment, reminders and account credit use `payable()`,
+        which leaves disputed invoices out while billing support reviews them."""
+        return self.state in (InvoiceState.ISSUED, InvoiceState.DISPUTED) and self.amount_due > 0
 
 
 class InvoiceEvent(models.Model):

@@ -336,8 +336,8 @@ class DisputedInvoice:
 
 
 def disputed_invoices_with_balance(*, invoices: Sequence[Invoice]) -> list[DisputedInvoice]:
-    """Selected invoices under dispute that still show a balance: not offered for payment while billing
-    support reviews them (a dispute covers the whole invoice), so the pay page says why and what to do."""
+    """Selected invoices under dispute that still show a balance: they can still be paid, and the pay page
+    says what happens to the money if the dispute is upheld (support.resolutions)."""
     rows = []
     for invoice in invoices:
         if invoice.state != InvoiceState.DISPUTED or invoice.amount_due <= 0:

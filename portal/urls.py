@@ -32,6 +32,7 @@ urlpatterns = [
     path("rewards/", include("rewards.urls")),
     path("api/v1/", include("api.urls")),
     path("developers/", include("api.page_urls")),
+    path("requests/", include("support.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

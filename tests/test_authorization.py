@@ -160,6 +160,25 @@ def _order(w: World):
         OrderLineFactory(order=order, provisioned_on=order.subscription.start_date)
         w.extra["order"] = order
     return w.extra["order"]
+def _support_request(w: World):
+    """A request of account A with one PDF attached, filed by its billing contact."""
+    from support.attachments import IncomingFile
+    from support.services import request_open
+
+    if "support_request" not in w.extra:
+        w.extra["support_request"] = request_open(
+            account=w.account,
+            user=w.billing_contact,
+            kind="other",
+            description="A question",
+            files=[IncomingFile(name="proof.pdf", data=b"%PDF-1.4\n%%EOF\n")],
+        )
+    return w.extra["support_request"]
+
+
+def _support_attachment(w: World) -> dict:
+    support_request = _support_request(w)
+    return {"request_id": support_request.pk, "token": support_request.attachments.get().token}
 
 
 def _payment_ref(**kwargs) -> Callable[[World], dict]:
@@ -355,6 +374,26 @@ REGISTRY: dict[str, Case | list[Case]] = {
     ],
     "api:rewards": _api(),
     "api:reward_lots": _api(),
+    # support: billing-support requests, their files, credit memos (viewers read, payers and billing contacts file)
+    "support:index": Case(),
+    "support:new": [
+        Case(viewer=403),
+        Case(data=lambda w: {"kind": "dispute", "invoice": w.invoice().number}, viewer=403),
+        Case(method="post", data=lambda w: {"kind": "other"}, outsider=400, viewer=403, billing_contact=400),
+    ],
+    "support:detail": Case(kwargs=lambda w: {"request_id": _support_request(w).pk}, outsider=404),
+    "support:reply": Case(
+        kwargs=lambda w: {"request_id": _support_request(w).pk},
+        method="post",
+        data=lambda w: {"body": "More details"},
+        outsider=404,
+        viewer=403,
+    ),
+    "support:attachment": Case(kwargs=_support_attachment, outsider=404),
+    "support:documents": Case(),
+    "support:credit_memo_pdf": Case(
+        kwargs=lambda w: {"memo_number": _credit_memo(w)["memo_number"]}, outsider=404
+    ),
 }
 
 

@@ -19,7 +19,7 @@ from accounts.models import AccountContact, ContactKind, CustomerAccount, Member
 from invoices.models import Invoice, InvoiceLine, InvoiceState, RemittanceInstruction
 
 PASSWORD = "demo-password-2026"
-APPS_WITH_DEMO_DATA = ["invoices", "orders", "payments", "rewards", "accounts"]
+APPS_WITH_DEMO_DATA = ["invoices", "orders", "payments", "rewards", "accounts", "support"]
 
 
 def user_with_verified_email(email: str, *, first_name: str = "", last_name: str = "", **extra) -> User:

@@ -58,10 +58,13 @@ def test_database_refuses_a_balance_above_the_total():
         Invoice.objects.filter(pk=invoice.pk).update(amount_due=invoice.total + Decimal("0.01"))
 
 
-def test_only_issued_invoices_with_a_balance_can_be_paid():
+def test_only_issued_or_disputed_invoices_with_a_balance_can_be_paid():
+    """Issue 13: paying a disputed invoice stays possible (automatic payment and reminders pause: payable())."""
     assert InvoiceFactory().can_be_paid()
     assert not InvoiceFactory(amount_due=Decimal("0")).can_be_paid()
-    assert not InvoiceFactory(state=InvoiceState.DISPUTED).can_be_paid()
+    assert InvoiceFactory(state=InvoiceState.DISPUTED).can_be_paid()
+    assert not InvoiceFactory(state=InvoiceState.CANCELLED).can_be_paid()
+    assert not Invoice.objects.payable().filter(state=InvoiceState.DISPUTED).exists()
 
 
 def test_remittance_instructions_are_configured_per_currency():

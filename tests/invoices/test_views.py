@@ -236,11 +236,13 @@ def test_invoice_page_has_no_pay_button_when_nothing_is_due(client, payer, accou
     InvoiceFactory(account=account, number="INV-PAID", amount_due=Decimal("0"))
     InvoiceFactory(account=account, number="INV-DISPUTED", state=InvoiceState.DISPUTED)
     client.force_login(payer)
-    for number in ("INV-PAID", "INV-DISPUTED"):
-        assert (
-            reverse("payments:pay")
-            not in client.get(reverse("invoices:detail", args=[number])).content.decode()
-        )
+    assert (
+        reverse("payments:pay")
+        not in client.get(reverse("invoices:detail", args=["INV-PAID"])).content.decode()
+    )
+    # Issue 13: a disputed invoice can still be paid, with a note saying what happens if the dispute is upheld.
+    page = client.get(reverse("invoices:detail", args=["INV-DISPUTED"])).content.decode()
+    assert reverse("payments:pay") in page and 'data-testid="disputed-notice"' in page
 
 
 def test_another_accounts_invoice_page_and_pdf_are_404(client, outsider, account):
