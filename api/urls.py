@@ -3,7 +3,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
-from api.views import invoices, money
+from api.views import invoices, money, orders, support
 
 app_name = "api"
 urlpatterns = [
@@ -21,6 +21,12 @@ urlpatterns = [
     path("remittance-advices/", money.RemittanceAdviceList.as_view(), name="remittance_advices"),
     path("rewards/", money.RewardsBalance.as_view(), name="rewards"),
     path("rewards/lots/", money.RewardLots.as_view(), name="reward_lots"),
+    path("orders/", orders.OrderList.as_view(), name="orders"),
+    path("orders/<str:number>/", orders.OrderDetail.as_view(), name="order"),
+    path("subscriptions/", orders.SubscriptionList.as_view(), name="subscriptions"),
+    path("subscriptions/<str:number>/", orders.SubscriptionDetail.as_view(), name="subscription"),
+    path("support-requests/", support.SupportRequestList.as_view(), name="support_requests"),
+    path("support-requests/<int:id>/", support.SupportRequestDetail.as_view(), name="support_request"),
     # The schema and its readers are public, like any published API reference: they describe, never show data.
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),

@@ -433,6 +433,10 @@ SPECTACULAR_SETTINGS = {
         "AppliedKindEnum": ["payment", "rewards", "credit_memo", "reversal"],
         "LotStatusEnum": ["available", "exhausted", "expired"],
         "PaymentStatusEnum": ["pending", "processing", "succeeded", "failed", "refunded", "cancelled"],
+        "OrderKindEnum": "orders.models.OrderKind",
+        "OrderStatusEnum": "orders.models.OrderStatus",
+        "SupportRequestKindEnum": "support.models.RequestKind",
+        "SupportRequestStatusEnum": "support.models.RequestStatus",
     },
 }
 # Webhook endpoints must be public HTTPS addresses; in the developer mode a loopback http:// one is allowed

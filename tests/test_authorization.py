@@ -160,6 +160,8 @@ def _order(w: World):
         OrderLineFactory(order=order, provisioned_on=order.subscription.start_date)
         w.extra["order"] = order
     return w.extra["order"]
+
+
 def _support_request(w: World):
     """A request of account A with one PDF attached, filed by its billing contact."""
     from support.attachments import IncomingFile
@@ -242,6 +244,14 @@ def _delivery(w: World) -> dict:
 def _api(**kwargs) -> Case:
     """An API URL: without credentials it answers 401 (the schema says so), never a redirect to sign in."""
     return Case(anonymous=401, **kwargs)
+
+
+def _order(w: World):
+    from tests.orders.factories import OrderFactory, SubscriptionFactory
+
+    if "order" not in w.extra:
+        w.extra["order"] = OrderFactory(subscription=SubscriptionFactory(account=w.account))
+    return w.extra["order"]
 
 
 def _number(w: World) -> dict:
@@ -374,6 +384,16 @@ REGISTRY: dict[str, Case | list[Case]] = {
     ],
     "api:rewards": _api(),
     "api:reward_lots": _api(),
+    "api:orders": _api(),
+    "api:order": _api(kwargs=lambda w: {"number": _order(w).number}, outsider=404),
+    "api:subscriptions": _api(),
+    "api:subscription": _api(kwargs=lambda w: {"number": _order(w).subscription.number}, outsider=404),
+    "api:support_requests": [
+        _api(),
+        # No object in the body: the outsider (or B's token) opens a request on their own account.
+        _api(method="post", json=True, data=lambda w: {"kind": "other", "description": "x"}, viewer=403),
+    ],
+    "api:support_request": _api(kwargs=lambda w: {"id": _support_request(w).pk}, outsider=404),
     # support: billing-support requests, their files, credit memos (viewers read, payers and billing contacts file)
     "support:index": Case(),
     "support:new": [
