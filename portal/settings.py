@@ -427,6 +427,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SERVERS": [{"url": SITE_URL}],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.require_request_bodies",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "InvoiceStatusEnum": "invoices.models.InvoiceStatus",
         "InvoiceKindEnum": "invoices.models.InvoiceKind",

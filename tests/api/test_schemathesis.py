@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from schemathesis.generation import GenerationMode
 
 from tests.invoices.factories import CreditMemoFactory, InvoiceFactory, InvoiceLineFactory
+from tests.orders.factories import subscription_with_products
 from tests.payments.factories import invoice_paid
 from tests.rewards.factories import RewardLotFactory, RewardsAccountFactory
 
@@ -56,6 +57,9 @@ def token(account, billing_contact, make_token):
     CreditMemoFactory(invoice=invoice, number="CM-S1")
     invoice_paid(InvoiceFactory(account=account, number="INV-S2"), Decimal("1200.00"))
     RewardLotFactory(rewards_account=RewardsAccountFactory(account=account))
+    subscription_with_products(
+        account=account, products=[("Oracle Integration Cloud", "24000.00", None)], order_number="ORD-S1"
+    )
     return make_token(billing_contact, account, role="payer")
 
 
