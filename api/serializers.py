@@ -23,6 +23,15 @@ class MoneySerializer(serializers.Serializer):
     currency = serializers.CharField(help_text="ISO 4217 code.", min_length=3, max_length=3)
 
 
+class StrictRegexField(serializers.RegexField):
+    """Text that must be a JSON string: DRF would turn a number into one, the schema says string."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 def money(amount: Decimal | None, currency: str) -> dict | None:
     if amount is None:
         return None
@@ -128,9 +137,9 @@ class InvoiceFilterSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=InvoiceStatus.choices, required=False)
     issued_from = serializers.DateField(required=False, help_text="Issued on or after (YYYY-MM-DD).")
     issued_to = serializers.DateField(required=False, help_text="Issued on or before (YYYY-MM-DD).")
-    currency = serializers.RegexField(r"^[A-Z]{3}$", required=False, help_text="ISO 4217 code.")
+    currency = StrictRegexField(r"^[A-Z]{3}$", required=False, help_text="ISO 4217 code.")
     kind = serializers.ChoiceField(choices=InvoiceKind.choices, required=False)
-    q = serializers.RegexField(
+    q = StrictRegexField(
         TEXT,
         required=False,
         max_length=60,
@@ -213,12 +222,12 @@ class AmountField(serializers.DecimalField):
 
 class RemittanceAdviceSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
-    invoice = serializers.RegexField(REFERENCE, max_length=40, help_text="The invoice number.")
+    invoice = StrictRegexField(REFERENCE, max_length=40, help_text="The invoice number.")
     method = serializers.ChoiceField(choices=["bank_transfer", "ach_credit", "cheque"])
     paid_on = serializers.DateField(help_text="When the money was sent (not in the future).")
     amount = AmountField(help_text="In the invoice's currency, at most its balance due.")
     currency = serializers.CharField(read_only=True)
-    customer_reference = serializers.RegexField(TEXT, max_length=100, required=False, allow_blank=True)
+    customer_reference = StrictRegexField(TEXT, max_length=100, required=False, allow_blank=True)
     status = serializers.CharField(read_only=True, help_text="announced, received or withdrawn.")
     created_at = serializers.DateTimeField(read_only=True)
 

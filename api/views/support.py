@@ -14,7 +14,7 @@ from rest_framework.response import Response
 
 from api.auth import MayWrite
 from api.errors import READ_ERRORS, WRITE_ERRORS, ApiError, errors
-from api.serializers import REFERENCE, TEXT, AmountField
+from api.serializers import REFERENCE, TEXT, AmountField, StrictRegexField
 from api.views.common import AccountView, CreatedPagination
 from invoices.selectors import invoice_for_user
 from support.exceptions import SupportError
@@ -41,8 +41,8 @@ class SupportRequestSerializer(serializers.Serializer):
 
 
 class _Open(serializers.Serializer):
-    subject = serializers.RegexField(TEXT, max_length=200, required=False, allow_blank=True)
-    description = serializers.RegexField(TEXT, max_length=5000, required=False, allow_blank=True)
+    subject = StrictRegexField(TEXT, max_length=200, required=False, allow_blank=True)
+    description = StrictRegexField(TEXT, max_length=5000, required=False, allow_blank=True)
 
 
 def _kind(value: str) -> serializers.ChoiceField:
@@ -51,26 +51,26 @@ def _kind(value: str) -> serializers.ChoiceField:
 
 class DisputeOpen(_Open):
     kind = _kind(RequestKind.DISPUTE)
-    invoice = serializers.RegexField(REFERENCE, max_length=40, help_text="The invoice contested.")
+    invoice = StrictRegexField(REFERENCE, max_length=40, help_text="The invoice contested.")
     dispute_reason = serializers.ChoiceField(choices=DisputeReason.choices)
     contested_amount = AmountField(required=False, help_text="Default: the whole invoice.")
 
 
 class PoNumberOpen(_Open):
     kind = _kind(RequestKind.PO_NUMBER)
-    po_number = serializers.RegexField(NOT_BLANK, max_length=60)
+    po_number = StrictRegexField(NOT_BLANK, max_length=60)
     po_value = AmountField(required=False)
     po_valid_until = serializers.DateField(required=False)
 
 
 class BillingDetailsOpen(_Open):
     kind = _kind(RequestKind.BILLING_DETAILS)
-    new_legal_name = serializers.RegexField(NOT_BLANK, max_length=200)
+    new_legal_name = StrictRegexField(NOT_BLANK, max_length=200)
 
 
 class LateTransferOpen(_Open):
     kind = _kind(RequestKind.LATE_TRANSFER)
-    invoice = serializers.RegexField(REFERENCE, max_length=40)
+    invoice = StrictRegexField(REFERENCE, max_length=40)
     payment_date = serializers.DateField(help_text="Not in the future.")
     payment_amount = AmountField()
 
@@ -81,15 +81,15 @@ class PaymentDetailsOpen(_Open):
 
 class CancellationOpen(_Open):
     kind = _kind(RequestKind.CANCELLATION)
-    services = serializers.RegexField(TEXT, max_length=300, required=False, allow_blank=True)
+    services = StrictRegexField(TEXT, max_length=300, required=False, allow_blank=True)
     effective_date = serializers.DateField(required=False)
 
 
 class ServiceCreditOpen(_Open):
     kind = _kind(RequestKind.SERVICE_CREDIT)
-    invoice = serializers.RegexField(REFERENCE, max_length=40, required=False)
+    invoice = StrictRegexField(REFERENCE, max_length=40, required=False)
     requested_amount = AmountField(required=False)
-    services = serializers.RegexField(TEXT, max_length=300, required=False, allow_blank=True)
+    services = StrictRegexField(TEXT, max_length=300, required=False, allow_blank=True)
 
 
 class OtherOpen(_Open):
