@@ -444,8 +444,8 @@ SPECTACULAR_SETTINGS = {
     },
 }
 # Webhook endpoints must be public HTTPS addresses; in the developer mode a loopback http:// one is allowed
-# (a receiver on the developer's machine, the tests' receiver).
-WEBHOOK_ALLOW_LOOPBACK = env.bool("WEBHOOK_ALLOW_LOOPBACK", default=DEBUG)
+# (a receiver on the developer's machine, the tests' receiver). Never in production, whatever the environment.
+WEBHOOK_ALLOW_LOOPBACK = DEBUG and env.bool("WEBHOOK_ALLOW_LOOPBACK", default=True)
 # Seconds between delivery attempts (the last one repeats) for 3 days (WEBHOOK_RETRY_HOURS), then given up.
 WEBHOOK_RETRY_DELAYS = env.list("WEBHOOK_RETRY_DELAYS", cast=int, default=[60, 300, 1800, 7200, 21600, 43200])
 WEBHOOK_RETRY_HOURS = env.int("WEBHOOK_RETRY_HOURS", default=72)
