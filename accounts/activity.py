@@ -24,8 +24,14 @@ from django.apps import apps
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
+from accounts.activity_labels import (  # noqa: F401 — part of this module's API
+    ACCESS_LABELS,
+    CONTACT_KIND_LABELS,
+    METHOD_LABELS,
+    ROLE_LABELS,
+    STATUS_LABELS,
+)
 from accounts.activity_support import SUPPORT_EVENT_SPECS
 from core.money import format_money
 
@@ -263,6 +269,23 @@ EVENTS: dict[str, Event] = {
         KIND_REWARDS,
         _("A new Support Rewards redemption code was issued; the previous one no longer works."),
     ),
+    # The API (api/): tokens and webhook endpoints. A token's use is logged at most every 15 minutes.
+    "api.token_created": Event(
+        _("API token created"),
+        KIND_TEAM,
+        _("API token “%(name)s” (%(prefix)s…) created with %(access)s access."),
+    ),
+    "api.token_revoked": Event(
+        _("API token revoked"), KIND_TEAM, _("API token “%(name)s” (%(prefix)s…) revoked.")
+    ),
+    "api.token_used": Event(_("API token used"), KIND_TEAM, _("API token “%(name)s” (%(prefix)s…) used.")),
+    "api.webhook_added": Event(
+        _("Webhook added"), KIND_TEAM, _("Webhook endpoint %(url)s added for %(events)s.")
+    ),
+    "api.webhook_removed": Event(_("Webhook removed"), KIND_TEAM, _("Webhook endpoint %(url)s removed.")),
+    "api.webhook_disabled": Event(
+        _("Webhook disabled"), KIND_TEAM, _("Webhook endpoint %(url)s disabled after 3 days of failures.")
+    ),
     # orders: billing starts at provisioning
     "order.product_provisioned": Event(
         _("Product provisioned"),
@@ -272,37 +295,6 @@ EVENTS: dict[str, Event] = {
 }
 EVENTS.update({code: Event(*spec) for code, spec in SUPPORT_EVENT_SPECS.items()})
 
-# Labels of the values some parameters hold. The models that own these choices live in higher layers
-# (payments); their codes are stable, so the words are repeated here (same msgids: one translation).
-ROLE_LABELS: dict[str, Promise] = {
-    "billing_contact": _("Billing contact"),
-    "payer": _("Payer"),
-    "viewer": _("Viewer"),
-}
-CONTACT_KIND_LABELS: dict[str, Promise] = {
-    "billing": _("Billing contact"),
-    "dunning": _("Dunning contact"),
-    "account": _("Account contact"),
-}
-METHOD_LABELS: dict[str, Promise] = {
-    "card": _("Card"),
-    "paypal": _("PayPal"),
-    "sepa_debit": _("SEPA direct debit"),
-    "ach_debit": _("ACH direct debit"),
-    "bank_transfer": _("Bank transfer"),
-    "ach_credit": _("ACH credit transfer"),
-    "cheque": _("Cheque"),
-    "rewards": _("Support Rewards"),
-    "account_credit": _("Account credit"),
-}
-STATUS_LABELS: dict[str, Promise] = {
-    "pending": _("Pending"),
-    "processing": _("Processing"),
-    "succeeded": _("Succeeded"),
-    "failed": _("Failed"),
-    "refunded": _("Refunded"),
-    "cancelled": pgettext_lazy("payment", "Cancelled"),
-}
 MONEY_PARAMS = frozenset({"amount", "total", "paid", "rewards_returned", "credit"})
 
 
@@ -340,6 +332,8 @@ def _format_param(name: str, value, params: dict) -> str:
         return str(METHOD_LABELS.get(value, value))
     if name == "status":
         return str(STATUS_LABELS.get(value, value))
+    if name == "access":
+        return str(ACCESS_LABELS.get(value, value))
     if name.endswith("_on"):
         try:
             return format_date(datetime.date.fromisoformat(str(value)), "long", locale=_locale())

@@ -43,6 +43,13 @@ BEAT_SCHEDULE["payments-abandoned-expire"] = {
     "schedule": crontab(minute=20),
 }
 
+# api: every minute, enqueue webhook deliveries that are due (long retries, broker down at commit, dead worker).
+BEAT_SCHEDULE["api-webhooks-sweep"] = {
+    "task": "api.tasks.webhooks_sweep",
+    "schedule": 60.0,
+    "options": {"expires": 50},
+}
+
 # orders: the invoices the billing plans say are due (provisioned products, the 15-day rule, periods starting,
 # usage of last month), before the morning dunning jobs. Idempotent: each plan line is invoiced once.
 BEAT_SCHEDULE["orders-plan-invoices-daily"] = {

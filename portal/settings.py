@@ -400,3 +400,59 @@ EINVOICE_SELLER = {
     key: env.str(f"EINVOICE_SELLER_{key}", **({} if _seller_required else {"default": demo}))
     for key, demo in _SELLER_DEMO.items()
 }
+
+# --- REST API (api/) and outbound webhooks ------------------------------------------------------------
+INSTALLED_APPS += ["rest_framework", "drf_spectacular", "drf_spectacular_sidecar"]
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.auth.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.auth.HasAccount"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.auth.TokenRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.api_exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+# Requests per token (or per signed-in user) in DRF's "number/period" form; a 429 says when to come back.
+API_RATE = env.str("API_RATE", default="600/min")
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Customer Center API",
+    "DESCRIPTION": (
+        "Invoices, payments, credit memos and Support Rewards of one customer account. Authenticate with a "
+        "personal access token (`Authorization: Bearer cc_…`) made by a billing contact on the portal's API "
+        "tokens page. Money is a decimal string with its ISO 4217 currency; dates are ISO 8601."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SERVERS": [{"url": SITE_URL}],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.require_request_bodies",
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "InvoiceStatusEnum": "invoices.models.InvoiceStatus",
+        "InvoiceKindEnum": "invoices.models.InvoiceKind",
+        "AppliedKindEnum": ["payment", "rewards", "credit_memo", "reversal"],
+        "LotStatusEnum": ["available", "exhausted", "expired"],
+        "PaymentStatusEnum": ["pending", "processing", "succeeded", "failed", "refunded", "cancelled"],
+        "OrderKindEnum": "orders.models.OrderKind",
+        "OrderStatusEnum": "orders.models.OrderStatus",
+        "SupportRequestKindEnum": "support.models.RequestKind",
+        "SupportRequestStatusEnum": "support.models.RequestStatus",
+    },
+}
+# Webhook endpoints must be public HTTPS addresses; in the developer mode a loopback http:// one is allowed
+# (a receiver on the developer's machine, the tests' receiver). Never in production, whatever the environment.
+WEBHOOK_ALLOW_LOOPBACK = DEBUG and env.bool("WEBHOOK_ALLOW_LOOPBACK", default=True)
+# Seconds between delivery attempts (the last one repeats) for 3 days (WEBHOOK_RETRY_HOURS), then given up.
+WEBHOOK_RETRY_DELAYS = env.list("WEBHOOK_RETRY_DELAYS", cast=int, default=[60, 300, 1800, 7200, 21600, 43200])
+WEBHOOK_RETRY_HOURS = env.int("WEBHOOK_RETRY_HOURS", default=72)
+WEBHOOK_TIMEOUT_SECONDS = 10

@@ -31,6 +31,8 @@ urlpatterns = [
     # One `payments` namespace for the payments pages and checkout's pay flow (payments:pay, ...).
     path("payments/", include((payments.urls.urlpatterns + checkout.urls.urlpatterns, "payments"))),
     path("rewards/", include("rewards.urls")),
+    path("api/v1/", include("api.urls")),
+    path("developers/", include("api.page_urls")),
     path("requests/", include("support.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
@@ -38,6 +40,7 @@ urlpatterns = [
 # No /media/ route, in any mode: documents live in private storage and only views that check access
 # serve them (issue 10, item 4).
 
+handler400 = "portal.errors.error_400"
 handler403 = "portal.errors.error_403"
 handler404 = "portal.errors.error_404"
 handler500 = "portal.errors.error_500"

@@ -16,6 +16,8 @@ A new URL missing from both fails `test_every_url_is_registered`: add it to REGI
 
 from __future__ import annotations
 
+import datetime
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlparse
@@ -101,6 +103,7 @@ class Case:
     outsider: int | str = ALLOWED  # 404 when the URL names an object of account A
     viewer: int | str = ALLOWED  # 403 where a viewer may not act
     billing_contact: int | str | None = ALLOWED  # None: not checked here (the view calls a payment provider)
+    json: bool = False  # the POST body is JSON (the API), not a form
 
 
 def _invitation_link(w: World) -> dict:
@@ -182,6 +185,77 @@ def _support_attachment(w: World) -> dict:
 
 def _payment_ref(**kwargs) -> Callable[[World], dict]:
     return lambda w: {"reference": w.payment(**kwargs).reference}
+
+
+def _memo_number(w: World) -> dict:
+    from tests.invoices.factories import CreditMemoFactory
+
+    return {"number": CreditMemoFactory(invoice=w.invoice()).number}
+
+
+def _succeeded_payment(w: World) -> dict:
+    from payments.models import PaymentStatus
+
+    return {"reference": w.payment(status=PaymentStatus.SUCCEEDED).reference}
+
+
+def _transfer_advice(w: World) -> dict:
+    from decimal import Decimal
+
+    invoice = w.invoice(subtotal=Decimal("5000.00"), tax=Decimal("0.00"))
+    return {
+        "invoice": invoice.number,
+        "method": "bank_transfer",
+        "paid_on": "2020-01-02",
+        "amount": "2500.00",
+    }
+
+
+def _api_token(w: World) -> dict:
+    from api.tokens import token_create
+
+    return {
+        "token_id": token_create(account=w.account, user=w.billing_contact, name="x", role="payer").token.pk
+    }
+
+
+def _endpoint(w: World):
+    from api.models import WebhookEndpoint
+
+    if "endpoint" not in w.extra:
+        w.extra["endpoint"] = WebhookEndpoint.objects.create(
+            account=w.account, url="http://127.0.0.1:9/hook", events=["invoice.paid"], secret="whsec_test"
+        )
+    return w.extra["endpoint"]
+
+
+def _delivery(w: World) -> dict:
+    from api.models import WebhookDelivery, WebhookEvent
+
+    endpoint = _endpoint(w)
+    if "delivery" not in w.extra:
+        event = WebhookEvent.objects.create(
+            account=w.account, type="invoice.paid", dedupe_key="authz", data={}
+        )
+        w.extra["delivery"] = WebhookDelivery.objects.create(event=event, endpoint=endpoint)
+    return {"endpoint_id": endpoint.pk, "delivery_id": w.extra["delivery"].pk}
+
+
+def _api(**kwargs) -> Case:
+    """An API URL: without credentials it answers 401 (the schema says so), never a redirect to sign in."""
+    return Case(anonymous=401, **kwargs)
+
+
+def _order(w: World):
+    from tests.orders.factories import OrderFactory, SubscriptionFactory
+
+    if "order" not in w.extra:
+        w.extra["order"] = OrderFactory(subscription=SubscriptionFactory(account=w.account))
+    return w.extra["order"]
+
+
+def _number(w: World) -> dict:
+    return {"number": w.invoice().number}
 
 
 REGISTRY: dict[str, Case | list[Case]] = {
@@ -284,6 +358,50 @@ REGISTRY: dict[str, Case | list[Case]] = {
         kwargs=lambda w: {"number": w.invoice(kind="support_renewal").number}, outsider=404, viewer=403
     ),
     "rewards:receipt": Case(kwargs=lambda w: {"reference": _rewards_payment(w).reference}, outsider=404),
+    # api pages (docs for everyone; tokens and webhooks for the billing contact)
+    "api_pages:docs": Case(),
+    "api_pages:tokens": Case(viewer=403),
+    "api_pages:token_revoke": Case(kwargs=_api_token, method="post", outsider=404, viewer=403),
+    "api_pages:webhooks": Case(viewer=403),
+    "api_pages:webhook": Case(kwargs=lambda w: {"endpoint_id": _endpoint(w).pk}, outsider=404, viewer=403),
+    "api_pages:webhook_delete": Case(
+        kwargs=lambda w: {"endpoint_id": _endpoint(w).pk}, method="post", outsider=404, viewer=403
+    ),
+    "api_pages:webhook_enable": Case(
+        kwargs=lambda w: {"endpoint_id": _endpoint(w).pk}, method="post", outsider=404, viewer=403
+    ),
+    "api_pages:delivery_resend": Case(kwargs=_delivery, method="post", outsider=404, viewer=403),
+    # the REST API (with the session here; with tokens in test_api_url_authorization_with_tokens)
+    "api:schema": Case(anonymous=PUBLIC),
+    "api:docs": Case(anonymous=PUBLIC),
+    "api:redoc": Case(anonymous=PUBLIC),
+    "api:account": _api(),
+    "api:invoices": _api(),
+    "api:invoice": _api(kwargs=_number, outsider=404),
+    "api:invoice_lines": _api(kwargs=_number, outsider=404),
+    "api:invoice_pdf": _api(kwargs=_number, outsider=404),
+    "api:invoice_einvoice": _api(kwargs=_number, outsider=404),
+    "api:credit_memos": _api(),
+    "api:credit_memo": _api(kwargs=_memo_number, outsider=404),
+    "api:payments": _api(),
+    "api:payment": _api(kwargs=_payment_ref(), outsider=404),
+    "api:payment_receipt": _api(kwargs=_succeeded_payment, outsider=404),
+    "api:remittance_advices": [
+        _api(),
+        _api(method="post", json=True, data=_transfer_advice, outsider=404, viewer=403),
+    ],
+    "api:rewards": _api(),
+    "api:reward_lots": _api(),
+    "api:orders": _api(),
+    "api:order": _api(kwargs=lambda w: {"number": _order(w).number}, outsider=404),
+    "api:subscriptions": _api(),
+    "api:subscription": _api(kwargs=lambda w: {"number": _order(w).subscription.number}, outsider=404),
+    "api:support_requests": [
+        _api(),
+        # No object in the body: the outsider (or B's token) opens a request on their own account.
+        _api(method="post", json=True, data=lambda w: {"kind": "other", "description": "x"}, viewer=403),
+    ],
+    "api:support_request": _api(kwargs=lambda w: {"id": _support_request(w).pk}, outsider=404),
     # support: billing-support requests, their files, credit memos (viewers read, payers and billing contacts file)
     "support:index": Case(),
     "support:new": [
@@ -406,6 +524,8 @@ def request_as(client, user, name: str, case: Case, world: World):
         client.force_login(user)
     url = reverse(name, kwargs=case.kwargs(world) if case.kwargs else None)
     data = case.data(world) if case.data else {}
+    if case.method == "post" and case.json:
+        return client.post(url, json.dumps(data), content_type="application/json")
     if case.method == "post":
         return client.post(url, data)
     return client.get(url, data)
@@ -458,3 +578,68 @@ def test_url_authorization(name, client, world):
                 "the billing contact",
                 label,
             )
+
+
+# --- the API with personal access tokens ------------------------------------------------------------
+
+API_PUBLIC = {"api:schema", "api:docs", "api:redoc"}
+API_WITH_TOKENS = sorted(name for name in REGISTRY if name.startswith("api:") and name not in API_PUBLIC)
+
+
+def _token_client(token):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    return client
+
+
+def _token_of(account, user, role, revoked: bool = False, **kwargs) -> str:
+    from django.utils import timezone
+
+    from api.models import AccessToken
+    from api.tokens import token_create
+
+    created = token_create(account=account, user=user, name="authz", role=role, **kwargs)
+    if revoked:
+        AccessToken.objects.filter(pk=created.token.pk).update(revoked_at=timezone.now())
+    return created.secret
+
+
+def _token_request(token: str, name: str, case: Case, world: World):
+    client = _token_client(token)  # not request_as: APIClient.logout() would drop the credentials
+    url = reverse(name, kwargs=case.kwargs(world) if case.kwargs else None)
+    data = case.data(world) if case.data else {}
+    if case.method == "post":
+        return client.post(url, data, format="json")
+    return client.get(url, data)
+
+
+@pytest.mark.parametrize("name", API_WITH_TOKENS)
+def test_api_url_authorization_with_tokens(name, world):
+    """A token of account B: 404 on every object of A; a read-only token of A: 403 on writes; a payer token
+    of A: what its billing contact gets; an expired or revoked token of A: 401 everywhere."""
+    import time_machine
+    from django.utils import timezone
+
+    other = _token_of(world.other_account, world.outsider, "payer")
+    read_only = _token_of(world.account, world.billing_contact, "read_only")
+    payer = _token_of(world.account, world.billing_contact, "payer")
+    revoked = _token_of(world.account, world.billing_contact, "read_only", revoked=True)
+    expiring = _token_of(
+        world.account, world.billing_contact, "payer", expires_at=timezone.now() + datetime.timedelta(hours=1)
+    )
+    cases = REGISTRY[name] if isinstance(REGISTRY[name], list) else [REGISTRY[name]]
+    for case in cases:
+        label = f"{name} ({case.method.upper()})"
+        assert_gets(
+            _token_request(other, name, case, world), case.outsider, "a token of another account", label
+        )
+        assert_gets(_token_request(read_only, name, case, world), case.viewer, "a read-only token", label)
+        if case.billing_contact is not None:
+            assert_gets(
+                _token_request(payer, name, case, world), case.billing_contact, "a payer token", label
+            )
+        assert_gets(_token_request(revoked, name, case, world), 401, "a revoked token", label)
+        with time_machine.travel(timezone.now() + datetime.timedelta(hours=2)):
+            assert_gets(_token_request(expiring, name, case, world), 401, "an expired token", label)
