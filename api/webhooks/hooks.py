@@ -10,13 +10,14 @@ change or not at all.
     payment.succeeded    PaymentEvent → succeeded (payments.ledger.payment_create / payment_transition)
     payment.failed       PaymentEvent → failed
     credit_memo.issued   a CreditMemo row
-    rewards.deposited    the "rewards.deposited" activity entry of a month's accrual (its lots are bulk-created)
+    rewards.deposited    rewards.signals.rewards_deposited, sent by a month's accrual (written in SQL)
     rewards.expiring     the ExpiryReminder of a lot (30 days before it expires; the daily job inserts them
                          in SQL, so through its reminder email in the outbox, once per lot)
 """
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 
 from django.contrib.contenttypes.models import ContentType
@@ -24,7 +25,7 @@ from django.db.models import Model
 from django.db.models.signals import post_save
 from django.utils import timezone
 
-from accounts.models import ActivityEntry
+from api.models import WebhookEndpoint
 from api.models import WebhookEventType as Type
 from api.webhooks.events import (
     credit_memo_data,
@@ -38,6 +39,7 @@ from invoices.models import CreditMemo, Invoice, InvoiceEvent, InvoiceState
 from notifications.models import OutboxEmail
 from payments.models import Allocation, Payment, PaymentEvent, PaymentStatus
 from rewards.models import ExpiryReminder, RewardLot
+from rewards.signals import rewards_deposited
 
 OVERDUE_EMAIL_KIND = "invoice.overdue"
 EXPIRY_REMINDER_EMAIL_KIND = "rewards.expiry_reminder"  # its object: the ExpiryReminder (inserted by raw SQL)
@@ -122,25 +124,34 @@ def on_credit_memo(sender, instance: CreditMemo, created: bool, raw: bool = Fals
     )
 
 
-def on_activity(sender, instance: ActivityEntry, created: bool, raw: bool = False, **kwargs) -> None:
-    if not created or raw or instance.action != "rewards.deposited" or instance.account_id is None:
-        return
-    lot_ids = (instance.details or {}).get("lots") or []
-    lots = list(RewardLot.objects.filter(pk__in=lot_ids).order_by("subscription_number", "id"))
-    if not lots:
-        return
-    currency = lots[0].currency
-    webhook_event_record(
-        account_id=instance.account_id,
-        type=Type.REWARDS_DEPOSITED,
-        dedupe_key=f"rewards.deposited:{instance.pk}",
-        data={
-            "object": "rewards_deposit",
-            "month": (instance.params or {}).get("month", ""),
-            "amount": money(sum((lot.amount for lot in lots), start=lots[0].amount * 0), currency),
-            "lots": [lot_data(lot) for lot in lots],
-        },
+def on_rewards_deposited(sender, deposits: list[tuple[int, int, datetime.date]], **kwargs) -> None:
+    # A month-end run passes thousands of accounts: one query finds the few that listen.
+    listening = set(
+        WebhookEndpoint.objects.filter(
+            account_id__in=[account_id for account_id, _accrual_id, _month in deposits],
+            is_active=True,
+            events__contains=[Type.REWARDS_DEPOSITED],
+        ).values_list("account_id", flat=True)
     )
+    for account_id, accrual_id, month in deposits:
+        if account_id not in listening:
+            continue
+        lots = list(RewardLot.objects.filter(accrual_id=accrual_id).order_by("subscription_number", "id"))
+        if not lots:
+            continue
+        webhook_event_record(
+            account_id=account_id,
+            type=Type.REWARDS_DEPOSITED,
+            dedupe_key=f"rewards.deposited:{accrual_id}",
+            data={
+                "object": "rewards_deposit",
+                "month": f"{month:%Y-%m}",
+                "amount": money(
+                    sum((lot.amount for lot in lots), start=lots[0].amount * 0), lots[0].currency
+                ),
+                "lots": [lot_data(lot) for lot in lots],
+            },
+        )
 
 
 def on_expiry_reminder(sender, instance: ExpiryReminder, created: bool, raw: bool = False, **kwargs) -> None:
@@ -162,8 +173,8 @@ def hooks_connect() -> None:
         (on_allocation, Allocation),
         (on_payment_event, PaymentEvent),
         (on_credit_memo, CreditMemo),
-        (on_activity, ActivityEntry),
         (on_expiry_reminder, ExpiryReminder),
     ]
     for receiver, model in receivers:
         post_save.connect(receiver, sender=model, dispatch_uid=f"api-webhooks-{model.__name__}")
+    rewards_deposited.connect(on_rewards_deposited, dispatch_uid="api-webhooks-rewards-deposited")

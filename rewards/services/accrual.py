@@ -30,6 +30,7 @@ from rewards.models import (
     RewardsAccount,
 )
 from rewards.services.emails import RewardsEmailKind, dedupe_prefix
+from rewards.signals import rewards_deposited
 
 logger = logging.getLogger(__name__)
 ACCRUAL_CHUNK = 1000
@@ -206,6 +207,7 @@ def _accrue_chunk(ids: list[int], *, month: datetime.date, notify: bool, report:
     if len(accrued) < len(locked):
         logger.info("%s accrual(s) of %s already done by another run", len(locked) - len(accrued), month)
     languages = {ra.pk: ra.account.language for ra in locked}
+    account_ids = {ra.pk: ra.account_id for ra in locked}
     if notify:
         outbox_enqueue_new(
             kind=RewardsEmailKind.DEPOSIT,
@@ -216,6 +218,14 @@ def _accrue_chunk(ids: list[int], *, month: datetime.date, notify: bool, report:
                 if lots
             ],
         )
+    rewards_deposited.send(
+        sender=RewardAccrual,
+        deposits=[
+            (account_ids[rewards_account_id], accrual_id, month)
+            for accrual_id, rewards_account_id, lots, _amount, _currency in accrued
+            if lots
+        ],
+    )
     report.accounts_accrued += len(accrued)
     for _accrual_id, _rewards_account_id, lots, amount, currency in accrued:
         report.lots_deposited += lots

@@ -45,7 +45,7 @@ def test_the_api_pages_have_no_serious_accessibility_violation(
     page.goto(live_server.url + "/developers/webhooks/")
     page.locator("input[name=url]").fill("http://127.0.0.1:9/hooks")
     page.locator("input[name=events]").first.check()
-    page.locator("form button[type=submit]").last.click()
+    page.locator("main form button[type=submit]").last.click()
     page.wait_for_url("**/developers/webhooks/*/")
     endpoint_path = page.url.removeprefix(live_server.url)
     for path in ["/developers/", "/developers/tokens/", "/developers/webhooks/", endpoint_path]:
