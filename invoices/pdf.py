@@ -50,7 +50,7 @@ def pdf_file_name(*, invoice: Invoice) -> str:
     return re.sub(r"[^A-Za-z0-9._-]", "_", invoice.number) + ".pdf"
 
 
-def _pdf_variant_supported() -> str | None:
+def pdf_variant_supported() -> str | None:
     try:
         from weasyprint.pdf import VARIANTS
     except ImportError:  # pragma: no cover — very old WeasyPrint
@@ -96,7 +96,7 @@ def invoice_pdf_render(*, invoice: Invoice) -> bytes:
 
     html = invoice_pdf_html(invoice=invoice)
     options = {}
-    variant = _pdf_variant_supported()
+    variant = pdf_variant_supported()
     if variant:
         options["pdf_variant"] = variant
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(

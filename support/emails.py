@@ -171,7 +171,7 @@ def closed_build(email: OutboxEmail) -> RenderedEmail | None:
 
 
 def credit_memo_build(email: OutboxEmail) -> RenderedEmail | None:
-    from support.documents import credit_memo_file_name, credit_memo_pdf_bytes
+    from invoices.credit_memo_document import credit_memo_file_name, credit_memo_pdf_bytes
 
     memo = CreditMemo.objects.filter(pk=email.object_id or 0).select_related("invoice__account").first()
     if memo is None:

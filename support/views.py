@@ -14,9 +14,9 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.decorators import account_required
 from accounts.selectors import account_representatives
 from core.money import format_money
+from invoices.credit_memo_document import credit_memo_file_name, credit_memo_pdf_bytes
 from invoices.models import InvoiceState
 from support.attachments import AttachmentRefused, IncomingFile, attachment_bytes
-from support.documents import credit_memo_file_name, credit_memo_pdf_bytes
 from support.exceptions import SupportError
 from support.forms import KIND_FORM_FIELDS, ReplyForm, RequestForm
 from support.models import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS_PER_MESSAGE, RequestKind

@@ -11,14 +11,11 @@ from __future__ import annotations
 
 import io
 import re
-from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
 
-from invoices.einvoicing.data import credit_memo_split
+from invoices.credit_memo_document import credit_memo_html
 from invoices.einvoicing.xml import FACTURX_FILENAME, LEVEL, credit_memo_cii_xml, invoice_cii_xml
 from invoices.models import CreditMemo, Invoice
 from invoices.pdf import (
@@ -141,24 +138,7 @@ def invoice_facturx_bytes(*, invoice: Invoice) -> bytes:
 
 
 def credit_memo_facturx_render(*, memo: CreditMemo) -> tuple[bytes, bytes]:
-    """(Factur-X PDF, its XML) of a credit memo: a one-page document rendered from its own template."""
+    """(Factur-X PDF, its XML) of a credit memo: the memo's own document with its XML embedded."""
     xml = credit_memo_cii_xml(memo=memo)
-    invoice = memo.invoice
-    split = credit_memo_split(memo=memo)
-    with translation.override(invoice.language):
-        html = render_to_string(
-            "invoices/pdf/credit_memo.html",
-            {
-                "memo": memo,
-                "invoice": invoice,
-                "account": invoice.account,
-                "issue_date": timezone.localdate(memo.issued_at),
-                "rows": [
-                    {"rate": category.rate, "net": net, "tax": tax} for category, (net, tax) in split.items()
-                ],
-                "net": sum((net for net, _tax in split.values()), Decimal(0)),
-                "seller": settings.EINVOICE_SELLER,
-                "support_email": settings.BILLING_SUPPORT_EMAIL,
-            },
-        )
+    html = credit_memo_html(memo=memo)
     return facturx_pdf_from_html(html=html, xml=xml), xml
