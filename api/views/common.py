@@ -11,7 +11,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.views import APIView
 
 from accounts.models import CustomerAccount
-from api.auth import api_account
+from api.auth import MayWrite, api_account
 from api.errors import READ_ERRORS, errors
 from api.pagination import KeysetPagination
 from api.serializers import REFERENCE
@@ -69,3 +69,12 @@ class CreatedPagination(KeysetPagination):
 
 class IssuedPagination(KeysetPagination):
     ordering = (("issued_at", datetime.datetime), ("id", int))
+
+
+class ReadsAndCreates(AccountView):
+    """A list that also takes a POST: reading needs the account, creating needs a token or role that may write."""
+
+    def get_permissions(self):
+        if self.request.method == "POST":
+            return [MayWrite()]
+        return super().get_permissions()

@@ -8,7 +8,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from accounts.permissions import role_of
-from api.auth import MayWrite, api_token
+from api.auth import api_token
 from api.errors import READ_ERRORS, WRITE_ERRORS, ApiError, errors
 from api.serializers import (
     AccountSerializer,
@@ -23,6 +23,7 @@ from api.views.common import (
     AccountView,
     CreatedPagination,
     DocumentView,
+    ReadsAndCreates,
     attachment,
     document_responses,
     path_number,
@@ -174,13 +175,8 @@ class RewardLots(AccountView):
         return Response(RewardLotSerializer(lots, many=True).data)
 
 
-class RemittanceAdviceList(AccountView, GenericAPIView):
+class RemittanceAdviceList(ReadsAndCreates, GenericAPIView):
     pagination_class = CreatedPagination
-
-    def get_permissions(self):
-        if self.request.method == "POST":
-            return [MayWrite()]
-        return super().get_permissions()
 
     @extend_schema(
         operation_id="remittance_advices_list",

@@ -12,10 +12,9 @@ from rest_framework import serializers
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
-from api.auth import MayWrite
 from api.errors import READ_ERRORS, WRITE_ERRORS, ApiError, errors
 from api.serializers import REFERENCE, TEXT, AmountField, StrictRegexField
-from api.views.common import AccountView, CreatedPagination
+from api.views.common import AccountView, CreatedPagination, ReadsAndCreates
 from invoices.selectors import invoice_for_user
 from support.exceptions import SupportError
 from support.models import DisputeReason, RequestKind, RequestStatus
@@ -113,13 +112,8 @@ OPEN_BODY = PolymorphicProxySerializer(
 )
 
 
-class SupportRequestList(AccountView, GenericAPIView):
+class SupportRequestList(ReadsAndCreates, GenericAPIView):
     pagination_class = CreatedPagination
-
-    def get_permissions(self):
-        if self.request.method == "POST":
-            return [MayWrite()]
-        return super().get_permissions()
 
     @extend_schema(
         operation_id="support_requests_list",
