@@ -12,7 +12,6 @@ import datetime
 from dataclasses import dataclass
 from functools import lru_cache
 
-import holidays
 from django.conf import settings
 
 WEEKEND = {5, 6}  # Saturday, Sunday
@@ -20,6 +19,8 @@ WEEKEND = {5, 6}  # Saturday, Sunday
 
 @lru_cache(maxsize=64)
 def _public_holidays(country: str, year: int) -> frozenset[datetime.date]:
+    import holidays  # on first use: its calendars cost ~80 ms at every process start (bench/startup.py)
+
     try:
         calendar = holidays.country_holidays(country, years=year)
     except NotImplementedError:

@@ -26,7 +26,7 @@ from invoices.einvoicing import invoice_email_attachments
 from invoices.models import Invoice, InvoiceState
 from notifications.models import UNSENT_STATUSES, OutboxEmail
 from notifications.registry import RenderedEmail
-from notifications.services import outbox_enqueue
+from notifications.services import outbox_enqueue, outbox_enqueue_many
 
 
 class EmailKind(models.TextChoices):
@@ -68,6 +68,21 @@ def invoice_email_queue(
         dedupe_key=_dedupe_key(invoice, kind),
         target=invoice,
         language=invoice.account.language,
+        requested_by=requested_by,
+    )
+
+
+def invoice_emails_enqueue_issued(
+    *, invoices: list[Invoice], requested_by: User | None = None
+) -> list[OutboxEmail]:
+    """`invoice_email_queue(kind=ISSUED)` for invoices issued in the caller's transaction (an import): one
+    INSERT. Their accounts must be loaded (`invoice.account`)."""
+    return outbox_enqueue_many(
+        kind=EmailKind.ISSUED,
+        emails=[
+            (invoice, _dedupe_key(invoice, EmailKind.ISSUED), invoice.account.language)
+            for invoice in invoices
+        ],
         requested_by=requested_by,
     )
 

@@ -4,9 +4,9 @@ into parsed rows; invoices/importing.py validates them and writes the invoices."
 from __future__ import annotations
 
 import csv
-import io
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -79,45 +79,64 @@ class ImportResult:
 # --- reading the file -----------------------------------------------------------------------------
 
 
-def _read_csv(text: str) -> list[ParsedInvoice]:
-    """One row per invoice line; the invoice columns repeat on each line of the same invoice."""
-    reader = csv.DictReader(io.StringIO(text))
+def _text_lines(path: Path) -> Iterator[str]:
+    """The file's lines decoded one at a time (memory flat with its size); ImportFailed naming the line of
+    the first non-UTF-8 byte. A UTF-8 byte order mark is dropped."""
+    with path.open("rb") as file:
+        for line_number, raw in enumerate(file, start=1):
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError as error:
+                message = f"not UTF-8 text (byte 0x{raw[error.start]:02x}): save the file as UTF-8"
+                raise ImportFailed([ImportProblem(f"row {line_number}", "file", message)]) from None
+            yield text.removeprefix("\ufeff") if line_number == 1 else text
+
+
+def _read_csv(path: Path, problems: list[ImportProblem]) -> Iterator[ParsedInvoice]:
+    """One row per invoice line; the invoice columns repeat on each line of the same invoice, on consecutive
+    rows. Invoices are yielded one at a time as the file is read; problems are appended to `problems`."""
+    reader = csv.DictReader(_text_lines(path))
     missing = {"number", "customer_number"} - set(reader.fieldnames or [])
     if missing:
         raise ImportFailed(
             [ImportProblem("row 1", name, "column missing from the header") for name in sorted(missing)]
         )
-    invoices: dict[str, ParsedInvoice] = {}
-    problems = []
-    try:
-        rows = list(reader)
-    except csv.Error as error:  # a field over csv's limit (128 KiB); reader.reader counts lines read so far
-        raise ImportFailed(
-            [ImportProblem(f"row {reader.reader.line_num}", "file", f"unreadable CSV: {error}")]
-        ) from None
-    for row_number, row in enumerate(rows, start=2):
+    current: ParsedInvoice | None = None
+    row_number = 1
+    while True:
+        try:
+            row = next(reader, None)
+        except (
+            csv.Error
+        ) as error:  # a field over csv's limit (128 KiB); reader.reader counts lines read so far
+            raise ImportFailed(
+                [
+                    *problems,
+                    ImportProblem(f"row {reader.reader.line_num}", "file", f"unreadable CSV: {error}"),
+                ]
+            ) from None
+        if row is None:
+            break
+        row_number += 1
         row = {key.strip(): (value or "").strip() for key, value in row.items() if key}
-        number = row.get("number", "")
         where = f"row {row_number}"
         values = {name: row.get(name, "") for name in INVOICE_FIELDS}
-        if number in invoices:
-            first = invoices[number]
+        if current is not None and values["number"] == current.values["number"]:
             for name in INVOICE_FIELDS:
-                if values[name] != first.values[name]:
+                if values[name] != current.values[name]:
                     problems.append(
-                        ImportProblem(where, name, f"differs from {first.row} of the same invoice")
+                        ImportProblem(where, name, f"differs from {current.row} of the same invoice")
                     )
         else:
-            invoices[number] = ParsedInvoice(row=where, values=values)
-        invoices[number].lines.append(
-            ParsedLine(row=where, values={name: row.get(name, "") for name in LINE_FIELDS})
-        )
-    if problems:
-        raise ImportFailed(problems)
-    return list(invoices.values())
+            if current is not None:
+                yield current
+            current = ParsedInvoice(row=where, values=values)
+        current.lines.append(ParsedLine(row=where, values={name: row.get(name, "") for name in LINE_FIELDS}))
+    if current is not None:
+        yield current
 
 
-def _read_json(text: str) -> list[ParsedInvoice]:
+def _read_json(text: str) -> Iterator[ParsedInvoice]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
@@ -129,7 +148,6 @@ def _read_json(text: str) -> list[ParsedInvoice]:
     items = data.get("invoices") if isinstance(data, dict) else data
     if not isinstance(items, list):
         raise ImportFailed([ImportProblem("file", "invoices", "expected a list of invoices")])
-    parsed = []
     for index, item in enumerate(items, start=1):
         where = f"invoice {index}"
         if not isinstance(item, dict):
@@ -152,8 +170,7 @@ def _read_json(text: str) -> list[ParsedInvoice]:
                     },
                 )
             )
-        parsed.append(invoice)
-    return parsed
+        yield invoice
 
 
 def file_text(*, path: Path, where: str) -> str:
@@ -176,22 +193,26 @@ def nul_problems(*, row: str, values: dict[str, str]) -> list[ImportProblem]:
     ]
 
 
-def invoices_read(*, path: Path) -> list[ParsedInvoice]:
+def invoices_read(*, path: Path, problems: list[ImportProblem]) -> Iterator[ParsedInvoice]:
+    """The file's invoices one at a time, read as a stream (a CSV is never held whole in memory). Problems
+    of reading (a row that differs from its invoice's first row, a NUL character) are appended to
+    `problems`, and an invoice with a NUL character is not yielded; a file that cannot be read at all
+    raises ImportFailed."""
     suffix = path.suffix.lower()
     if suffix not in {".csv", ".json"}:
         raise ImportFailed([ImportProblem("file", "name", "the file must end in .csv or .json")])
     if suffix == ".json":
         parsed = _read_json(file_text(path=path, where="line"))
     else:
-        parsed = _read_csv(file_text(path=path, where="row"))
-    problems = []
+        parsed = _read_csv(path, problems)
     for invoice in parsed:
-        problems += nul_problems(row=invoice.row, values=invoice.values)
+        nul = nul_problems(row=invoice.row, values=invoice.values)
         for line in invoice.lines:
-            problems += nul_problems(row=line.row, values=line.values)
-    if problems:
-        raise ImportFailed(problems)
-    return parsed
+            nul += nul_problems(row=line.row, values=line.values)
+        if nul:
+            problems += nul
+            continue
+        yield invoice
 
 
 # --- validating -------------------------------------------------------------------------------------

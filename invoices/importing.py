@@ -1,348 +1,146 @@
 """Import invoices from the billing system (CSV or JSON, format in invoices/IMPORT_FORMAT.md).
 
-The whole file is validated first; only when every row is valid is anything written, in one
-transaction. Idempotent by invoice number: an invoice already imported with the same content is
-skipped; the same number with different content is an error (an issued invoice is never rewritten).
+All or nothing: the file is read as a stream and validated in batches of `IMPORT_BATCH` invoices inside one
+transaction; each valid batch is written with a few bulk INSERTs (invoices, lines, status changes, activity
+entries, outbox emails), and as soon as one problem is found nothing more is written while the rest of the
+file is still checked; at the end any problem rolls the whole transaction back and every problem is raised.
+Memory stays flat with the file's size (one batch at a time; a set of the invoice numbers seen).
+
+Idempotent by invoice number: an invoice already imported with the same content is skipped; the same number
+with different content is an error (an issued invoice is never rewritten).
 """
 
 from __future__ import annotations
 
 import datetime
-import re
-from decimal import Decimal, InvalidOperation
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from itertools import islice
 from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
-from accounts.models import CustomerAccount, User
-from core.money import currency_is_in_use, has_minor_unit_precision, minor_unit_exponent, quantize
+from accounts.models import ActivityEntry, CustomerAccount, User
+from invoices.import_checks import (  # noqa: F401 — QUANTITY_COLUMN, UNIT_PRICE_COLUMN: used by orders
+    MONEY_COLUMN,
+    QUANTITY_COLUMN,
+    UNIT_PRICE_COLUMN,
+    _account_default_po,
+    _build_line,
+    _Checker,
+    _currency,
+)
 from invoices.import_files import (
-    FALSE_VALUES,
     NUMBER_PATTERN,
-    TRUE_VALUES,
     ImportFailed,
-    ImportProblem,
     ImportResult,
     ParsedInvoice,
-    ParsedLine,
     invoices_read,
 )
 from invoices.models import (
     DEFAULT_PAYMENT_TERMS_DAYS,
-    MONEY,
     Invoice,
+    InvoiceEvent,
     InvoiceKind,
     InvoiceLine,
     InvoiceState,
 )
 
-# (max_digits, decimal_places) of the columns a number lands in: a bigger number is refused here, not by
-# PostgreSQL ("numeric field overflow"), and more decimals are refused, not rounded by the database.
-MONEY_COLUMN = (MONEY["max_digits"], MONEY["decimal_places"])
-QUANTITY_COLUMN = (
-    InvoiceLine._meta.get_field("quantity").max_digits,
-    InvoiceLine._meta.get_field("quantity").decimal_places,
-)
-UNIT_PRICE_COLUMN = (
-    InvoiceLine._meta.get_field("unit_price").max_digits,
-    InvoiceLine._meta.get_field("unit_price").decimal_places,
-)
+IMPORT_BATCH = 500  # invoices validated and written together
 
 
-class _Checker:
-    def __init__(self) -> None:
-        self.problems: list[ImportProblem] = []
+@dataclass
+class _Built:
+    row: str
+    invoice: Invoice
+    lines: list
 
-    def add(self, row: str, name: str, message: str) -> None:
-        self.problems.append(ImportProblem(row, name, message))
 
-    def text(self, row, values, name, *, required=False, max_length=300) -> str:
-        value = values.get(name, "")
-        if required and not value:
-            self.add(row, name, "required")
-        elif len(value) > max_length:
-            self.add(row, name, f"at most {max_length} characters")
-        return value
-
-    def date(self, row, values, name, *, required=False) -> datetime.date | None:
-        value = values.get(name, "")
-        if not value:
-            if required:
-                self.add(row, name, "required")
-            return None
+def _build_invoice(
+    item: ParsedInvoice, account: CustomerAccount | None, seen: dict[str, str], check: _Checker
+) -> _Built | None:
+    """The invoice of one parsed item, or None after recording its problems in `check`."""
+    row, values = item.row, item.values
+    number = check.text(row, values, "number", required=True, max_length=40)
+    if number and not NUMBER_PATTERN.match(number):
+        check.add(row, "number", "letters, digits, dot, dash and underscore only")
+    if number in seen:
+        check.add(row, "number", f"appears twice in the file (first at {seen[number]})")
+    else:
+        seen[number] = row
+    if account is None:
+        check.add(row, "customer_number", f"no customer account '{values['customer_number']}'")
+    kind = check.choice(row, values, "kind", set(InvoiceKind.values), default="")
+    state = check.choice(
+        row, values, "state", {InvoiceState.ISSUED, InvoiceState.DRAFT}, default=InvoiceState.ISSUED
+    )
+    issue_date = check.date(row, values, "issue_date", required=True)
+    terms = check.decimal(row, values, "payment_terms_days", default=Decimal(DEFAULT_PAYMENT_TERMS_DAYS))
+    if terms is not None and (terms != terms.to_integral_value() or terms > 365):
+        check.add(row, "payment_terms_days", "a whole number of days, at most 365")
+        terms = None
+    due_date = check.date(row, values, "due_date")
+    if issue_date and terms is not None:
         try:
-            return datetime.date.fromisoformat(value)
-        except ValueError:
-            self.add(row, name, f"'{value}' is not a date (YYYY-MM-DD)")
-            return None
-
-    def decimal(
-        self,
+            due_date = due_date or issue_date + datetime.timedelta(days=int(terms))
+        except OverflowError:  # 9999-12-31 + 30 days
+            check.add(row, "due_date", "after the year 9999")
+            due_date = None
+        if due_date and due_date < issue_date:
+            check.add(row, "due_date", "before the issue date")
+    currency = _currency(row, values, account, check)
+    language = check.choice(
         row,
         values,
-        name,
-        *,
-        required=False,
-        default=None,
-        minimum=Decimal("0"),
-        column: tuple[int, int] | None = None,
-    ) -> Decimal | None:
-        value = values.get(name, "")
-        if not value:
-            if required:
-                self.add(row, name, "required")
-            return default
-        try:
-            number = Decimal(value)
-        except InvalidOperation:
-            self.add(row, name, f"'{value}' is not a number (use a dot for decimals)")
-            return None
-        if not number.is_finite() or number < minimum:
-            self.add(row, name, f"must be a number ≥ {minimum}")
-            return None
-        if column is not None and not self.fits(row, name, number, column, shown=value):
-            return None
-        return number
-
-    def fits(self, row, name, number: Decimal, column: tuple[int, int], *, shown: str) -> bool:
-        """The number fits its column (max_digits, decimal_places) without rounding; else a problem."""
-        return self.not_too_large(row, name, number, column, shown=shown) and self.not_too_precise(
-            row, name, number, column, shown=shown
-        )
-
-    def not_too_large(self, row, name, number: Decimal, column: tuple[int, int], *, shown: str) -> bool:
-        max_digits, decimal_places = column
-        if abs(number) >= Decimal(10) ** (max_digits - decimal_places):
-            self.add(
-                row,
-                name,
-                f"'{shown}' is too large: at most {max_digits - decimal_places} digits before the decimal point",
-            )
-            return False
-        return True
-
-    def not_too_precise(self, row, name, number: Decimal, column: tuple[int, int], *, shown: str) -> bool:
-        decimal_places = column[1]
-        if number.quantize(Decimal(1).scaleb(-decimal_places)) != number:
-            self.add(row, name, f"'{shown}' has more than {decimal_places} decimals")
-            return False
-        return True
-
-    def money(self, row, values, name, currency: str | None, *, default=None) -> Decimal | None:
-        """An amount in the invoice's currency: fits the money column, and no decimal beyond the currency's
-        minor unit (8.50 JPY is refused, not rounded to 9). `currency` None: unknown, already reported."""
-        number = self.decimal(row, values, name, default=default)
-        if number is None:
-            return None
-        shown = values.get(name) or str(number)
-        if not self.not_too_large(row, name, number, MONEY_COLUMN, shown=shown):
-            return None
-        if currency is not None and not has_minor_unit_precision(number, currency):
-            self.add(
-                row,
-                name,
-                f"'{shown}' has more decimals than {currency} allows ({minor_unit_exponent(currency)})",
-            )
-            return None
-        if not self.not_too_precise(row, name, number, MONEY_COLUMN, shown=shown):
-            return None
-        return number
-
-    def boolean(self, row, values, name) -> bool:
-        value = values.get(name, "").lower()
-        if value in TRUE_VALUES:
-            return True
-        if value not in FALSE_VALUES:
-            self.add(row, name, f"'{value}' is not true/false")
-        return False
-
-    def choice(self, row, values, name, choices, *, default) -> str:
-        value = values.get(name, "") or default
-        if not value:
-            self.add(row, name, f"required, one of {', '.join(sorted(choices))}")
-        elif value not in choices:
-            self.add(row, name, f"'{value}' is not one of {', '.join(sorted(choices))}")
-        return value
-
-
-def _build(parsed: list[ParsedInvoice], check: _Checker) -> list[tuple[Invoice, list[InvoiceLine]]]:
-    numbers = [p.values["number"] for p in parsed]
-    accounts = {
-        a.customer_number: a
-        for a in CustomerAccount.objects.filter(
-            customer_number__in={p.values["customer_number"] for p in parsed}
-        )
-    }
-    languages = {code for code, _ in settings.LANGUAGES}
-    built = []
-    seen = set()
-    for item in parsed:
-        row, values = item.row, item.values
-        number = check.text(row, values, "number", required=True, max_length=40)
-        if number and not NUMBER_PATTERN.match(number):
-            check.add(row, "number", "letters, digits, dot, dash and underscore only")
-        if number in seen and numbers.count(number) > 1:
-            check.add(row, "number", "appears twice in the file")
-        seen.add(number)
-        account = accounts.get(values["customer_number"])
-        if account is None:
-            check.add(row, "customer_number", f"no customer account '{values['customer_number']}'")
-        kind = check.choice(row, values, "kind", set(InvoiceKind.values), default="")
-        state = check.choice(
-            row, values, "state", {InvoiceState.ISSUED, InvoiceState.DRAFT}, default=InvoiceState.ISSUED
-        )
-        issue_date = check.date(row, values, "issue_date", required=True)
-        terms = check.decimal(row, values, "payment_terms_days", default=Decimal(DEFAULT_PAYMENT_TERMS_DAYS))
-        if terms is not None and (terms != terms.to_integral_value() or terms > 365):
-            check.add(row, "payment_terms_days", "a whole number of days, at most 365")
-            terms = None
-        due_date = check.date(row, values, "due_date")
-        if issue_date and terms is not None:
-            try:
-                due_date = due_date or issue_date + datetime.timedelta(days=int(terms))
-            except OverflowError:  # 9999-12-31 + 30 days
-                check.add(row, "due_date", "after the year 9999")
-                due_date = None
-            if due_date and due_date < issue_date:
-                check.add(row, "due_date", "before the issue date")
-        currency = _currency(row, values, account, check)
-        language = check.choice(
-            row,
-            values,
-            "language",
-            languages,
-            default=account.language if account else settings.LANGUAGE_CODE,
-        )
-        po_number = check.text(row, values, "po_number", max_length=60) or _account_default_po(
-            account, issue_date
-        )
-        if not item.lines:
-            check.add(row, "lines", "an invoice needs at least one line")
-        lines = []
-        for position, parsed_line in enumerate(item.lines, start=1):
-            line = _build_line(parsed_line, position, currency, check)
-            if line is not None:
-                lines.append(line)
-        # terms is None after a problem was recorded: an explicit due date must not hide it (was a TypeError).
-        if len(lines) != len(item.lines) or not (
-            account and issue_date and due_date and terms is not None and kind and currency
-        ):
-            continue
-        subtotal = sum((line.amount for line in lines), Decimal("0"))
-        tax = sum((line.tax for line in lines), Decimal("0"))
-        expected_total = check.money(row, values, "total", currency)
-        if expected_total is not None and expected_total != subtotal + tax:
-            check.add(row, "total", f"{expected_total} given, the lines add up to {subtotal + tax}")
-        if not check.fits(row, "total", subtotal + tax, MONEY_COLUMN, shown=f"{subtotal + tax}"):
-            continue
-        if subtotal + tax <= 0:
-            check.add(row, "total", f"an invoice of {subtotal + tax} bills nothing")
-            continue
-        invoice = Invoice(
-            number=number,
-            account=account,
-            kind=kind,
-            state=state,
-            issue_date=issue_date,
-            payment_terms_days=int(terms),
-            due_date=due_date,
-            currency=currency,
-            subtotal=subtotal,
-            tax=tax,
-            total=subtotal + tax,
-            amount_due=subtotal + tax,
-            po_number=po_number,
-            language=language,
-        )
-        built.append((invoice, lines))
-    return built
-
-
-def _account_default_po(account: CustomerAccount | None, issue_date: datetime.date | None) -> str:
-    """The PO billing support accepted for the account's future invoices (support requests), while valid."""
-    if account is None or not account.default_po_number:
-        return ""
-    if account.default_po_valid_until and issue_date and issue_date > account.default_po_valid_until:
-        return ""
-    return account.default_po_number
-
-
-def _currency(row: str, values: dict, account: CustomerAccount | None, check: _Checker) -> str | None:
-    """The invoice's currency: ISO 4217, in use today, and the account's own (None after a problem)."""
-    given = values.get("currency", "")
-    currency = (given or (account.currency if account else "")).upper()
-    if not currency:
-        return None  # no account: already reported
-    if not re.fullmatch(r"[A-Z]{3}", currency) or not currency_is_in_use(currency):
-        check.add(
-            row,
-            "currency",
-            f"'{given or currency}' is not a currency in use (ISO 4217): use a code such as USD or EUR",
-        )
-        return None
-    if account is not None and currency != account.currency:
-        check.add(row, "currency", f"{currency} differs from the account's currency {account.currency}")
-        return None
-    return currency
-
-
-def _build_line(
-    parsed: ParsedLine, position: int, currency: str | None, check: _Checker
-) -> InvoiceLine | None:
-    row, values = parsed.row, parsed.values
-    errors_before = len(check.problems)
-    description = check.text(row, values, "description", required=True, max_length=300)
-    product = check.text(row, values, "product", required=True, max_length=200)
-    order_number = check.text(row, values, "order_number", max_length=40)
-    product_code = check.text(row, values, "product_code", max_length=40)
-    quantity = check.decimal(row, values, "quantity", default=Decimal("1"), column=QUANTITY_COLUMN)
-    unit_price = check.decimal(row, values, "unit_price", required=True, column=UNIT_PRICE_COLUMN)
-    amount = check.money(row, values, "amount", currency)
-    tax = check.money(row, values, "tax", currency, default=Decimal("0"))
-    start = check.date(row, values, "service_start")
-    end = check.date(row, values, "service_end")
-    if start and end and end < start:
-        check.add(row, "service_end", "before the service start")
-    eligible = check.boolean(row, values, "rewards_eligible")
-    if len(check.problems) > errors_before or currency is None:
-        return None
-    # check.decimal gives None only for an empty value without default (unit_price is required) or after a
-    # problem, and there is none.
-    assert quantity is not None and unit_price is not None and tax is not None
-    exact = quantity * unit_price
-    computed = quantize(exact, currency) if abs(exact) < 10 ** (MONEY_COLUMN[0] - MONEY_COLUMN[1]) else exact
-    if not check.fits(row, "amount", computed, MONEY_COLUMN, shown=f"{quantity} × {unit_price}"):
-        return None
-    if amount is None:
-        # The billing system's amount is what the customer owes: without it, quantity × unit price must be
-        # an amount the currency can hold (100.50 JPY is refused, never rounded to 101).
-        if not has_minor_unit_precision(exact, currency):
-            check.add(
-                row,
-                "amount",
-                f"quantity × unit price is {exact.normalize():f}, more decimals than {currency} allows"
-                f" ({minor_unit_exponent(currency)}): give the line amount",
-            )
-            return None
-        amount = computed
-    elif amount != computed:
-        check.add(row, "amount", f"{amount} given, quantity × unit price is {computed}")
-        return None
-    return InvoiceLine(
-        position=position,
-        order_number=order_number,
-        description=description,
-        product=product,
-        product_code=product_code,
-        quantity=quantity,
-        unit_price=unit_price,
-        amount=quantize(amount, currency),
-        tax=quantize(tax, currency),
-        service_start=start,
-        service_end=end,
-        is_rewards_eligible_support=eligible,
+        "language",
+        {code for code, _ in settings.LANGUAGES},
+        default=account.language if account else settings.LANGUAGE_CODE,
     )
+    po_number = check.text(row, values, "po_number", max_length=60) or _account_default_po(
+        account, issue_date
+    )
+    if not item.lines:
+        check.add(row, "lines", "an invoice needs at least one line")
+    lines = []
+    for position, parsed_line in enumerate(item.lines, start=1):
+        line = _build_line(parsed_line, position, currency, check)
+        if line is not None:
+            lines.append(line)
+    # terms is None after a problem was recorded: an explicit due date must not hide it (was a TypeError).
+    if len(lines) != len(item.lines) or not (
+        account and issue_date and due_date and terms is not None and kind and currency
+    ):
+        return None
+    subtotal = sum((line.amount for line in lines), Decimal("0"))
+    tax = sum((line.tax for line in lines), Decimal("0"))
+    expected_total = check.money(row, values, "total", currency)
+    if expected_total is not None and expected_total != subtotal + tax:
+        check.add(row, "total", f"{expected_total} given, the lines add up to {subtotal + tax}")
+    if not check.fits(row, "total", subtotal + tax, MONEY_COLUMN, shown=f"{subtotal + tax}"):
+        return None
+    if subtotal + tax <= 0:
+        check.add(row, "total", f"an invoice of {subtotal + tax} bills nothing")
+        return None
+    invoice = Invoice(
+        number=number,
+        account=account,
+        kind=kind,
+        state=state,
+        issue_date=issue_date,
+        payment_terms_days=int(terms),
+        due_date=due_date,
+        currency=currency,
+        subtotal=subtotal,
+        tax=tax,
+        total=subtotal + tax,
+        amount_due=subtotal + tax,
+        po_number=po_number,
+        language=language,
+    )
+    return _Built(row, invoice, lines)
 
 
 def _same(existing: Invoice, new: Invoice) -> bool:
@@ -354,40 +152,101 @@ def _same(existing: Invoice, new: Invoice) -> bool:
     )
 
 
+def _batches(items: Iterable[ParsedInvoice], size: int) -> Iterator[list[ParsedInvoice]]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
 # --- writing ------------------------------------------------------------------------------------------
 
 
-def invoices_import(*, path: Path, actor: User | None = None, notify: bool = True) -> ImportResult:
-    """Validate the whole file, then write it in one transaction; raises ImportFailed with every problem."""
-    from invoices.services import invoice_issue
+def _write(built: list[_Built], *, actor: User | None, notify: bool) -> None:
+    """Write one batch of new invoices as they would be after `invoice_issue` (or as drafts): a few bulk
+    INSERTs whatever the batch's size."""
+    from invoices.emails import invoice_emails_enqueue_issued
 
-    parsed = invoices_read(path=path)
+    now = timezone.now()
+    real_actor = actor if actor is not None and actor.is_authenticated else None
+    issued = [b.invoice for b in built if b.invoice.state == InvoiceState.ISSUED]
+    for invoice in issued:  # created as a draft (version 1), then issued (version 2) as invoice_issue does
+        invoice.version, invoice.issued_at = 2, now
+    Invoice.objects.bulk_create([b.invoice for b in built])
+    lines = []
+    for b in built:
+        for line in b.lines:
+            line.invoice = b.invoice
+            lines.append(line)
+    InvoiceLine.objects.bulk_create(lines, batch_size=2000)
+    if not issued:
+        return
+    InvoiceEvent.objects.bulk_create(
+        InvoiceEvent(
+            invoice=invoice,
+            from_state=InvoiceState.DRAFT,
+            to_state=InvoiceState.ISSUED,
+            actor=real_actor,
+            amount_due=invoice.amount_due,
+            total=invoice.total,
+            details={},
+            created_at=now,
+        )
+        for invoice in issued
+    )
+    ActivityEntry.objects.bulk_create(
+        ActivityEntry(
+            account=invoice.account,
+            actor=real_actor,
+            actor_email=real_actor.email if real_actor else "",
+            by_vendor_support=bool(real_actor and real_actor.is_staff),
+            action="invoice.issued",
+            params={"invoice": invoice.number, "total": str(invoice.total), "currency": invoice.currency},
+            target=invoice.number[:120],
+            details={"version": invoice.version, "notify": notify},
+        )
+        for invoice in issued
+    )
+    if notify:
+        invoice_emails_enqueue_issued(invoices=issued, requested_by=actor)
+
+
+def invoices_import(*, path: Path, actor: User | None = None, notify: bool = True) -> ImportResult:
+    """Read, validate and write the file in batches in one transaction; raises ImportFailed with every
+    problem (and then nothing is written)."""
     check = _Checker()
-    built = _build(parsed, check)
-    existing = {
-        invoice.number: invoice for invoice in Invoice.objects.filter(number__in=[i.number for i, _ in built])
-    }
-    rows = {item.values["number"]: item.row for item in parsed}
-    for invoice, _lines in built:
-        if invoice.number in existing and not _same(existing[invoice.number], invoice):
-            check.add(
-                rows[invoice.number], "number", "already imported with a different account, date or total"
-            )
+    result = ImportResult()
+    seen: dict[str, str] = {}  # number → the row it was first seen at
+    accounts: dict[str, CustomerAccount | None] = {}
+    with transaction.atomic():
+        for batch in _batches(invoices_read(path=path, problems=check.problems), IMPORT_BATCH):
+            wanted = {item.values["customer_number"] for item in batch} - accounts.keys()
+            found = {a.customer_number: a for a in CustomerAccount.objects.filter(customer_number__in=wanted)}
+            accounts.update({number: found.get(number) for number in wanted})
+            built = [
+                b
+                for item in batch
+                if (b := _build_invoice(item, accounts[item.values["customer_number"]], seen, check))
+            ]
+            existing = {
+                invoice.number: invoice
+                for invoice in Invoice.objects.filter(number__in=[b.invoice.number for b in built])
+            }
+            new = []
+            for b in built:
+                if b.invoice.number not in existing:
+                    new.append(b)
+                elif _same(existing[b.invoice.number], b.invoice):
+                    result.skipped.append(b.invoice.number)
+                else:
+                    check.add(b.row, "number", "already imported with a different account, date or total")
+            if check.problems:
+                continue  # nothing more is written; the rest of the file is still checked
+            _write(new, actor=actor, notify=notify)
+            result.created += [b.invoice.number for b in new]
+            if len(accounts) > 10 * IMPORT_BATCH:  # keep memory flat on a file spanning many accounts
+                accounts.clear()
+        if check.problems:
+            transaction.set_rollback(True)
     if check.problems:
         raise ImportFailed(check.problems)
-    result = ImportResult()
-    with transaction.atomic():
-        for invoice, lines in built:
-            if invoice.number in existing:
-                result.skipped.append(invoice.number)
-                continue
-            issue = invoice.state == InvoiceState.ISSUED
-            invoice.state = InvoiceState.DRAFT
-            invoice.save()
-            for line in lines:
-                line.invoice = invoice
-            InvoiceLine.objects.bulk_create(lines)
-            if issue:
-                invoice_issue(invoice=invoice, actor=actor, notify=notify)
-            result.created.append(invoice.number)
     return result

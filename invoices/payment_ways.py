@@ -34,6 +34,20 @@ def payment_ways_policy_register(policy: PaymentWaysPolicy) -> None:
     _policy = policy
 
 
+_POLICY_MEMO = "_payment_policy_memo"
+
+
+def payment_policy_memo_start(*, invoice: Invoice) -> None:
+    """From now on, `invoice` (this object, which lives for one request) keeps the policy's answers: the
+    invoice page asks them several times (its payment ways, the remittance panel, the transfer notice)."""
+    invoice.__dict__[_POLICY_MEMO] = {}
+
+
+def payment_policy_memo(*, invoice: Invoice) -> dict | None:
+    """The memo started by `payment_policy_memo_start` (the policy reads and fills it), else None."""
+    return invoice.__dict__.get(_POLICY_MEMO)
+
+
 def invoice_payment_ways(*, invoice: Invoice) -> PaymentWays:
     """What may be offered to pay `invoice` (its account is read: select_related it on lists)."""
     if _policy is None:

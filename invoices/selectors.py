@@ -5,7 +5,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import (
     Case,
@@ -108,6 +107,9 @@ def invoice_balances_for_account(
 # --- what was applied to an invoice -------------------------------------------------------------
 
 APPLIED_KINDS = ("payment", "rewards", "credit_memo", "reversal")
+# The attribute invoice_detail_for_user prefetches the invoice's credit memos into (oldest first): what lists
+# them on the invoice page reads it instead of querying again.
+MEMOS_OLDEST_FIRST = "credit_memos_oldest_first"
 
 
 @dataclass(frozen=True)
@@ -144,6 +146,9 @@ def invoice_applied_entries(*, invoice: Invoice) -> list[AppliedEntry]:
 
     One query for the credit memos and one per registered source (the payments ledger: one query).
     """
+    memos = getattr(invoice, MEMOS_OLDEST_FIRST, None)
+    if memos is None:
+        memos = CreditMemo.objects.filter(invoice=invoice).order_by("issued_at", "id")
     entries = [
         AppliedEntry(
             date=timezone.localdate(memo.issued_at),
@@ -154,7 +159,7 @@ def invoice_applied_entries(*, invoice: Invoice) -> list[AppliedEntry]:
             method_display="",
             note=memo.reason,
         )
-        for memo in CreditMemo.objects.filter(invoice=invoice).order_by("issued_at", "id")
+        for memo in memos
     ]
     for source in _applied_entries_sources:
         entries.extend(source(invoice))
@@ -224,7 +229,7 @@ def invoice_list_for_user(
 ) -> InvoiceQuerySet:
     """The Invoices page query: filtered, searched, sorted, with the status annotated.
 
-    Show it through `InvoicePaginator` (two queries whatever the page number or the account size) or
+    Show it through `invoices.pagination.InvoicePaginator` (two queries whatever the page number or the account size) or
     `invoices_with_applied` (the CSV export).
     """
     today = today or timezone.localdate()
@@ -254,18 +259,6 @@ def invoice_list_for_user(
     ordering = [F(column).desc() if descending else F(column).asc() for column in columns]
     ordering.append(F("id").desc() if descending else F("id").asc())
     return invoices.order_by(*ordering)
-
-
-class InvoicePaginator(Paginator):
-    """Pages of the invoices list by a deferred join: the page's ids first, then only 25 rows get their
-    applied sums computed, so page 400 costs about what page 1 does. Still one query per page (+ count)."""
-
-    def page(self, number):
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        ids = self.object_list.values("pk")[bottom : bottom + self.per_page]
-        rows = invoices_with_applied(self.object_list.filter(pk__in=ids))
-        return self._get_page(rows, number, self)
 
 
 def invoices_overdue_exist(
@@ -306,7 +299,15 @@ def invoice_detail_for_user(*, user: User, account: CustomerAccount, number: str
     queryset = (
         invoices_for_user(user=user, account=account)
         .select_related("account")
-        .prefetch_related(Prefetch("lines", queryset=InvoiceLine.objects.order_by("position", "id")))
+        .prefetch_related(
+            Prefetch("lines", queryset=InvoiceLine.objects.order_by("position", "id")),
+            # The page, its applied entries and the support panel all list them: one query for the three.
+            Prefetch(
+                "credit_memos",
+                queryset=CreditMemo.objects.order_by("issued_at", "id"),
+                to_attr=MEMOS_OLDEST_FIRST,
+            ),
+        )
     )
     return get_object_or_404(queryset, number=number)
 

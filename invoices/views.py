@@ -22,10 +22,11 @@ from invoices.einvoicing.xml import invoice_cii_xml, invoice_ubl_xml
 from invoices.forms import InvoiceFilterForm
 from invoices.line_explanations import invoice_line_explanations
 from invoices.models import CreditMemo
-from invoices.payment_ways import invoice_payment_ways
+from invoices.pagination import InvoicePaginator
+from invoices.payment_ways import invoice_payment_ways, payment_policy_memo_start
 from invoices.pdf import invoice_fresh, pdf_file_name
 from invoices.selectors import (
-    InvoicePaginator,
+    MEMOS_OLDEST_FIRST,
     invoice_account_for_user,
     invoice_applied_entries,
     invoice_currencies_for_account,
@@ -96,7 +97,13 @@ def index(request):
     form = _filter_form(request)
     filters = form.filters()
     invoices = invoice_list_for_user(user=request.user, account=request.account, filters=filters)
-    page = InvoicePaginator(invoices, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = InvoicePaginator(
+        invoices,
+        PAGE_SIZE,
+        sort=filters.sort,
+        after=request.GET.get("after", ""),
+        before=request.GET.get("before", ""),
+    ).get_page(request.GET.get("page"))
     may_pay = request.user.has_perm("accounts.pay", request.account)
     context = {
         "form": form,
@@ -186,6 +193,7 @@ def detail(request, number: str):
     invoice, response = _invoice_or_response(request, number)
     if response is not None:
         return response
+    payment_policy_memo_start(invoice=invoice)  # the page and its panels ask the payment policy once
     lines = list(invoice.lines.all())
     explanations = invoice_line_explanations(lines=lines)  # "Why this amount?" (registered by orders)
     for line in lines:
@@ -201,7 +209,7 @@ def detail(request, number: str):
         "may_download": request.user.has_perm("accounts.download_documents", request.account),
         "einvoicing": einvoicing_enabled(),
         "einvoice_format": account_einvoice_format(account=invoice.account),
-        "credit_memos": list(invoice.credit_memos.order_by("issued_at")),
+        "credit_memos": getattr(invoice, MEMOS_OLDEST_FIRST),
     }
     return render(request, "invoices/detail.html", context)
 

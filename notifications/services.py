@@ -93,26 +93,47 @@ def outbox_enqueue_new(
     `targets` are (object, language) pairs of objects created in the caller's transaction, so that their
     dedupe keys (`<dedupe_prefix>:<pk>`) cannot exist yet; a duplicate is an IntegrityError, not a skip.
     """
-    if not targets:
+    return outbox_enqueue_many(
+        kind=kind,
+        emails=[(target, f"{dedupe_prefix}:{target.pk}", language) for target, language in targets],
+    )
+
+
+def outbox_enqueue_many(
+    *,
+    kind: str,
+    emails: Sequence[tuple[models.Model, str, str]],
+    requested_by: models.Model | None = None,
+) -> list[OutboxEmail]:
+    """`outbox_enqueue` for many new objects of one model at once (an import): one INSERT, sent after the
+    commit. `emails` are (object, dedupe_key, language) triples whose keys cannot exist yet (objects created
+    in the caller's transaction); a duplicate is an IntegrityError, not a skip."""
+    if not emails:
         return []
     now = timezone.now()
-    content_type = ContentType.objects.get_for_model(targets[0][0])
-    emails = OutboxEmail.objects.bulk_create(
+    content_type = ContentType.objects.get_for_model(emails[0][0])
+    requested_by_id = (
+        requested_by.pk
+        if requested_by is not None and getattr(requested_by, "is_authenticated", False)
+        else None
+    )
+    rows = OutboxEmail.objects.bulk_create(
         [
             OutboxEmail(
                 kind=kind,
-                dedupe_key=f"{dedupe_prefix}:{target.pk}",
+                dedupe_key=dedupe_key,
                 content_type=content_type,
                 object_id=target.pk,
                 language=language,
+                requested_by_id=requested_by_id,
                 enqueued_at=now,
             )
-            for target, language in targets
+            for target, dedupe_key, language in emails
         ]
     )
-    ids = [email.pk for email in emails]
+    ids = [email.pk for email in rows]
     transaction.on_commit(lambda: outbox_publish(ids))
-    return emails
+    return rows
 
 
 def _record(email: OutboxEmail) -> OutboxEmail | None:

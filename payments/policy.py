@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 
 from core.money import format_money
 from invoices.models import Invoice
-from invoices.payment_ways import PaymentWays
+from invoices.payment_ways import PaymentWays, payment_policy_memo
 from payments.models import CardLimit, CountryPaymentOptions, PaymentMethod
 
 ONLINE_METHODS = (PaymentMethod.CARD, PaymentMethod.PAYPAL, PaymentMethod.SEPA_DEBIT, PaymentMethod.ACH_DEBIT)
@@ -158,9 +158,17 @@ def invoice_payment_options(*, invoice: Invoice) -> PaymentOptions:
     before and after it was paid.
     """
     amount = invoice.amount_due if invoice.amount_due > 0 else invoice.total
-    return payment_options(
+    memo = payment_policy_memo(invoice=invoice)
+    key = ("options", invoice.account.country, invoice.currency, amount)
+    if memo is not None and key in memo:
+        remembered: PaymentOptions = memo[key]
+        return remembered
+    options = payment_options(
         country=invoice.account.country, currency=invoice.currency, amount=amount, invoice_balances=[amount]
     )
+    if memo is not None:
+        memo[key] = options
+    return options
 
 
 def remittance_options(*, invoice: Invoice, amount: Decimal) -> PaymentOptions:

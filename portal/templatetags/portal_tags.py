@@ -53,6 +53,7 @@ def status_badge(status, label):
 
 
 @register.simple_tag(takes_context=True)
-def page_url(context, param, number):
-    """The current query string with the page parameter `param` set: two paginated lists on one page."""
-    return url_with(context, **{param or "page": number})
+def page_url(context, param, number, after=None, before=None):
+    """The current query string with the page parameter `param` set: two paginated lists on one page.
+    `after` / `before`: the keyset cursor of a list that has one (invoices), else dropped from the link."""
+    return url_with(context, **{param or "page": number, "after": after, "before": before})

@@ -8,9 +8,16 @@ from django import template
 
 from accounts.selectors import account_representatives
 from invoices.models import InvoiceState, InvoiceStatus
+from invoices.selectors import MEMOS_OLDEST_FIRST
 from support.selectors import invoice_open_dispute
 
 register = template.Library()
+
+
+def _memos(invoice) -> list:
+    """Prefetched by the invoice page (invoices.selectors.invoice_detail_for_user), else one query."""
+    memos = getattr(invoice, MEMOS_OLDEST_FIRST, None)
+    return list(invoice.credit_memos.order_by("issued_at", "pk")) if memos is None else memos
 
 
 @register.inclusion_tag("support/_invoice_panel.html", takes_context=True)
@@ -24,7 +31,7 @@ def invoice_support_panel(context, invoice):
         "may_dispute": may_file and invoice.state == InvoiceState.ISSUED,
         "may_file": may_file,
         "open_dispute": invoice_open_dispute(invoice=invoice),
-        "memos": list(invoice.credit_memos.order_by("issued_at", "pk")),
+        "memos": _memos(invoice),
         "representatives": (
             account_representatives(account=invoice.account)
             if invoice.status == InvoiceStatus.OVERDUE
