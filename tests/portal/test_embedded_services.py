@@ -1,6 +1,10 @@
 """The embedded defaults of `make run`: a private PostgreSQL and a private Redis when none is configured."""
 
+import os
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pgserver
 import psutil
@@ -8,6 +12,8 @@ import psycopg
 import redis
 
 from portal import embedded
+
+ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 def _still_running(pid: int, *, wait_seconds: float) -> bool:
@@ -54,3 +60,33 @@ def test_embedded_postgres_starts_under_var_and_creates_the_database(tmp_path):
     assert embedded.embedded_postgres_url(tmp_path, database="portal_embedded_test") == url
     # Stop it while its folder exists: left to pgserver's exit hook, it fails noisily after tmp_path is gone.
     pgserver.get_server(tmp_path / "pgdata").cleanup()
+
+
+def test_the_migrations_run_on_the_embedded_postgres_which_has_no_contrib_extensions(tmp_path):
+    """`make run` on a machine without PostgreSQL: the embedded server lacks pg_trgm and unaccent, and every
+    migration must still apply (the invoice search then scans instead of using its trigram indexes)."""
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in {"DATABASE_URL", "PORTAL_PREFER_LOCAL_SERVICES"}
+    }
+    env.update({"DJANGO_DEBUG": "1", "PORTAL_VAR_DIR": str(tmp_path)})
+    try:
+        result = subprocess.run(
+            [sys.executable, "manage.py", "migrate", "--no-input", "-v", "0"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        assert result.returncode == 0, result.stderr[-2000:]
+        url = embedded.embedded_postgres_url(tmp_path)
+        with psycopg.connect(url) as connection:
+            applied = connection.execute(
+                "SELECT 1 FROM django_migrations WHERE app = 'invoices' AND name = '0006_search_trigram_indexes'"
+            ).fetchone()
+        assert applied == (1,)
+    finally:
+        if (tmp_path / "pgdata").is_dir():
+            pgserver.get_server(tmp_path / "pgdata").cleanup()
