@@ -6,9 +6,12 @@ from __future__ import annotations
 import csv
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
+
+from django.core.management.base import BaseCommand, CommandError
 
 INVOICE_FIELDS = [
     "number",
@@ -136,15 +139,23 @@ def _read_csv(path: Path, problems: list[ImportProblem]) -> Iterator[ParsedInvoi
         yield current
 
 
-def _read_json(text: str) -> Iterator[ParsedInvoice]:
+T = TypeVar("T")
+
+
+def json_load(text: str) -> Any:
+    """The file's JSON, or ImportFailed naming the line where it breaks (shared by every JSON import)."""
     try:
-        data = json.loads(text)
+        return json.loads(text)
     except json.JSONDecodeError as error:
         raise ImportFailed(
             [ImportProblem(f"line {error.lineno}", "file", f"invalid JSON: {error.msg}")]
-        ) from error
+        ) from None
     except (ValueError, RecursionError) as error:  # a 5 000-digit number, lists nested a thousand deep
         raise ImportFailed([ImportProblem("file", "file", f"unreadable JSON: {error}")]) from None
+
+
+def _read_json(text: str) -> Iterator[ParsedInvoice]:
+    data = json_load(text)
     items = data.get("invoices") if isinstance(data, dict) else data
     if not isinstance(items, list):
         raise ImportFailed([ImportProblem("file", "invoices", "expected a list of invoices")])
@@ -216,3 +227,13 @@ def invoices_read(*, path: Path, problems: list[ImportProblem]) -> Iterator[Pars
 
 
 # --- validating -------------------------------------------------------------------------------------
+
+
+def import_command_run(command: BaseCommand, run: Callable[[], T]) -> T:
+    """A management command's import: every problem on stderr, then a CommandError saying nothing was kept."""
+    try:
+        return run()
+    except ImportFailed as failure:
+        for problem in failure.problems:
+            command.stderr.write(str(problem))
+        raise CommandError(f"{len(failure.problems)} problem(s): nothing was imported.") from failure

@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from invoices.import_files import ImportFailed, ImportProblem, file_text, nul_problems
+from invoices.import_files import ImportFailed, ImportProblem, file_text, json_load, nul_problems
 
 SUBSCRIPTION_FIELDS = [
     "number",
@@ -78,14 +77,7 @@ def _strings(item: dict, names: list[str]) -> dict[str, str]:
 
 
 def _read_json(text: str) -> ParsedFile:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ImportFailed(
-            [ImportProblem(f"line {error.lineno}", "file", f"invalid JSON: {error.msg}")]
-        ) from None
-    except (ValueError, RecursionError) as error:
-        raise ImportFailed([ImportProblem("file", "file", f"unreadable JSON: {error}")]) from None
+    data = json_load(text)
     if not isinstance(data, dict):
         raise ImportFailed(
             [ImportProblem("file", "file", "expected an object with subscriptions, orders, usage")]

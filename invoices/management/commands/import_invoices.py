@@ -2,7 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from invoices.importing import ImportFailed, invoices_import
+from invoices.import_files import import_command_run
+from invoices.importing import invoices_import
 
 
 class Command(BaseCommand):
@@ -19,12 +20,7 @@ class Command(BaseCommand):
     def handle(self, *args, file: Path, no_email: bool, **options):
         if not file.is_file():
             raise CommandError(f"{file}: no such file")
-        try:
-            result = invoices_import(path=file, notify=not no_email)
-        except ImportFailed as failure:
-            for problem in failure.problems:
-                self.stderr.write(str(problem))
-            raise CommandError(f"{len(failure.problems)} problem(s): nothing was imported.") from failure
+        result = import_command_run(self, lambda: invoices_import(path=file, notify=not no_email))
         self.stdout.write(
             self.style.SUCCESS(
                 f"{len(result.created)} invoice(s) imported, {len(result.skipped)} already there and skipped."

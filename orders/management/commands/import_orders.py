@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from invoices.import_files import ImportFailed
+from invoices.import_files import import_command_run
 from orders.importing import orders_import
 
 
@@ -17,12 +17,7 @@ class Command(BaseCommand):
     def handle(self, *args, file: Path, **options):
         if not file.is_file():
             raise CommandError(f"{file}: no such file")
-        try:
-            result = orders_import(path=file)
-        except ImportFailed as failure:
-            for problem in failure.problems:
-                self.stderr.write(str(problem))
-            raise CommandError(f"{len(failure.problems)} problem(s): nothing was imported.") from failure
+        result = import_command_run(self, lambda: orders_import(path=file))
         self.stdout.write(
             self.style.SUCCESS(
                 f"{len(result.created)} record(s) imported, {len(result.skipped)} already there and skipped."
