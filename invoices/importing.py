@@ -48,6 +48,7 @@ from invoices.models import (
     InvoiceLine,
     InvoiceState,
 )
+from invoices.signals import invoices_issued_in_bulk
 
 IMPORT_BATCH = 500  # invoices validated and written together
 
@@ -206,6 +207,7 @@ def _write(built: list[_Built], *, actor: User | None, notify: bool) -> None:
         )
         for invoice in issued
     )
+    invoices_issued_in_bulk.send(sender=Invoice, invoices=issued)
     if notify:
         invoice_emails_enqueue_issued(invoices=issued, requested_by=actor)
 

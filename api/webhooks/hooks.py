@@ -4,7 +4,8 @@ The lower apps may not import api, so ApiConfig.ready() connects these receivers
 post_save; each runs inside the writer's transaction, so the event (and its deliveries) commit with the
 change or not at all.
 
-    invoice.issued       InvoiceEvent draft → issued (invoices.services.invoice_transition)
+    invoice.issued       InvoiceEvent draft → issued (invoices.services.invoice_transition); the import's bulk
+                         batches through invoices.signals.invoices_issued_in_bulk
     invoice.overdue      the overdue notice recorded in the email outbox (once per invoice)
     invoice.paid         an Allocation that brings the invoice's balance to 0 (payments.ledger)
     payment.succeeded    PaymentEvent → succeeded (payments.ledger.payment_create / payment_transition)
@@ -36,6 +37,7 @@ from api.webhooks.events import (
     webhook_event_record,
 )
 from invoices.models import CreditMemo, Invoice, InvoiceEvent, InvoiceState
+from invoices.signals import invoices_issued_in_bulk
 from notifications.models import OutboxEmail
 from payments.models import Allocation, Payment, PaymentEvent, PaymentStatus
 from rewards.models import ExpiryReminder, RewardLot
@@ -62,6 +64,25 @@ def on_invoice_event(sender, instance: InvoiceEvent, created: bool, raw: bool = 
         dedupe_key=f"invoice.issued:{invoice.pk}",
         data=invoice_data(invoice, status=invoice.status_on(timezone.localdate())),
     )
+
+
+def on_invoices_issued_in_bulk(sender, invoices: list[Invoice], **kwargs) -> None:
+    listening = set(
+        WebhookEndpoint.objects.filter(
+            account_id__in={invoice.account_id for invoice in invoices},
+            is_active=True,
+            events__contains=[Type.INVOICE_ISSUED],
+        ).values_list("account_id", flat=True)
+    )
+    today = timezone.localdate()
+    for invoice in invoices:
+        if invoice.account_id in listening:
+            webhook_event_record(
+                account_id=invoice.account_id,
+                type=Type.INVOICE_ISSUED,
+                dedupe_key=f"invoice.issued:{invoice.pk}",
+                data=invoice_data(invoice, status=invoice.status_on(today)),
+            )
 
 
 def on_outbox_email(sender, instance: OutboxEmail, created: bool, raw: bool = False, **kwargs) -> None:
@@ -178,3 +199,4 @@ def hooks_connect() -> None:
     for receiver, model in receivers:
         post_save.connect(receiver, sender=model, dispatch_uid=f"api-webhooks-{model.__name__}")
     rewards_deposited.connect(on_rewards_deposited, dispatch_uid="api-webhooks-rewards-deposited")
+    invoices_issued_in_bulk.connect(on_invoices_issued_in_bulk, dispatch_uid="api-webhooks-invoices-issued")

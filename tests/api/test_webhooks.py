@@ -261,3 +261,23 @@ def test_overdue_invoices_deposits_and_expiring_rewards_are_events(account, bill
     expiring = WebhookEvent.objects.get(type="rewards.expiring")
     assert expiring.data["expires_on"] == "2022-12-31"  # the December 2021 lot, 30 days before
     assert expiring.data["id"] == deposited.data["lots"][0]["id"]
+
+
+def test_invoices_issued_by_the_bulk_import_record_their_events_too(account, endpoint, tmp_path):
+    """The import writes its status changes with bulk INSERTs (no post_save): the events must not be lost."""
+    from invoices.importing import invoices_import
+
+    account.customer_number, account.currency = "C-BULK", "USD"
+    account.save(update_fields=["customer_number", "currency"])
+    path = tmp_path / "invoices.csv"
+    path.write_text(
+        "number,customer_number,kind,issue_date,currency,description,product,quantity,unit_price,tax\n"
+        "INV-B-1,C-BULK,license,2026-11-02,USD,Line,Product,1,100.00,8.00\n"
+        "INV-B-2,C-BULK,license,2026-11-02,USD,Line,Product,1,50.00,4.00\n",
+        encoding="utf-8",
+    )
+    with time_machine.travel("2026-11-03 09:00 +00:00", tick=False):
+        invoices_import(path=path, notify=False)
+    events = WebhookEvent.objects.filter(type="invoice.issued").order_by("data__number")
+    assert [event.data["number"] for event in events] == ["INV-B-1", "INV-B-2"]
+    assert WebhookDelivery.objects.filter(event__in=events).count() == 2
