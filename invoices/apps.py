@@ -11,4 +11,5 @@ class InvoicesConfig(AppConfig):
         from notifications.registry import builder_register
 
         for kind in EmailKind:
-            builder_register(kind=kind, builder=invoice_email_build)
+            # The PDF attached is rendered ahead, on the render queue, and kept per invoice version.
+            builder_register(kind=kind, builder=invoice_email_build, render_ahead=True)

@@ -179,6 +179,25 @@ def outbox_deliver_batch(*, email_ids: Sequence[int], deadline: float) -> tuple[
     return outcomes, []
 
 
+def outbox_render_ahead(*, email_ids: Sequence[int], deadline: float) -> int:
+    """Run the builder of each row still pending, for what it caches (its PDF), and drop the result; the
+    send task then finds the attachment ready. Until `deadline` (time.monotonic()): the rows not rendered
+    by then are rendered by their send. An error is the send's business (it retries or fails the row), so
+    it is logged and the batch goes on. Returns how many were rendered."""
+    rendered = 0
+    pending = OutboxEmail.objects.filter(pk__in=email_ids, status=OutboxStatus.PENDING).order_by("pk")
+    for email in pending:
+        if time.monotonic() >= deadline:
+            break
+        try:
+            outbox_render(email=email)
+        except Exception:
+            logger.exception("outbox: rendering email %s ahead failed; its send will try again", email.pk)
+        else:
+            rendered += 1
+    return rendered
+
+
 # --- the sweeper's part ---------------------------------------------------------------------------------
 
 

@@ -3,6 +3,11 @@
 A builder takes the outbox row and returns a RenderedEmail, or None when there is nothing to say any more
 (the invitation was revoked, the lot was spent meanwhile): the row is then marked skipped. It runs in the
 row's language (translation already activated) and outside any transaction: it reads, never writes.
+
+A kind registered with `render_ahead=True` has a builder that is slow the first time and cached after (its
+attachments, such as an invoice PDF, are kept per version): its rows go first to a render task on a queue
+of its own (notifications/tasks.py), which runs the builder once and publishes the send, so that sends
+never wait behind PDF rendering.
 """
 
 from __future__ import annotations
@@ -30,18 +35,25 @@ class RenderedEmail:
 Builder = Callable[["OutboxEmail"], RenderedEmail | None]
 
 _BUILDERS: dict[str, Builder] = {}
+_RENDERED_AHEAD: set[str] = set()
 
 
 class UnknownEmailKind(LookupError):
     pass
 
 
-def builder_register(*, kind: str, builder: Builder) -> None:
+def builder_register(*, kind: str, builder: Builder, render_ahead: bool = False) -> None:
     """Register the builder of one kind; registering another builder for a known kind is a bug."""
     known = _BUILDERS.get(kind)
     if known is not None and known is not builder:
         raise ValueError(f"Email kind {kind!r} already has a builder: {known!r}")
     _BUILDERS[kind] = builder
+    if render_ahead:
+        _RENDERED_AHEAD.add(kind)
+
+
+def rendered_ahead(*, kind: str) -> bool:
+    return kind in _RENDERED_AHEAD
 
 
 def builder_for(*, kind: str) -> Builder:

@@ -43,12 +43,13 @@ from django.utils import timezone
 
 from notifications.delivery import outbox_deliver  # noqa: F401 — part of this module's public API
 from notifications.models import OutboxEmail, OutboxStatus
-from notifications.registry import RenderedEmail, builder_register  # noqa: F401 — public API
+from notifications.registry import RenderedEmail, builder_register, rendered_ahead  # noqa: F401 — public API
 from notifications.tasks import outbox_publish, outbox_sweep  # noqa: F401 — outbox_sweep: public API
 
 
-def _send_after_commit(email_id: int) -> None:
-    transaction.on_commit(lambda: outbox_publish([email_id]))
+def _send_after_commit(email_ids: list[int], *, kind: str) -> None:
+    prepare = rendered_ahead(kind=kind)
+    transaction.on_commit(lambda: outbox_publish(email_ids, prepare=prepare))
 
 
 def outbox_enqueue(
@@ -131,8 +132,7 @@ def outbox_enqueue_many(
             for target, dedupe_key, language in emails
         ]
     )
-    ids = [email.pk for email in rows]
-    transaction.on_commit(lambda: outbox_publish(ids))
+    _send_after_commit([email.pk for email in rows], kind=kind)
     return rows
 
 
@@ -145,7 +145,7 @@ def _record(email: OutboxEmail) -> OutboxEmail | None:
         if not OutboxEmail.objects.filter(dedupe_key=email.dedupe_key).exists():
             raise  # another constraint: a bug, not a duplicate
         return None
-    _send_after_commit(email.pk)
+    _send_after_commit([email.pk], kind=email.kind)
     return email
 
 
@@ -166,7 +166,7 @@ def outbox_resend(
         OutboxEmail.objects.filter(pk=email.pk).update(
             status=OutboxStatus.PENDING, attempts=0, next_attempt_at=None, enqueued_at=timezone.now()
         )
-        _send_after_commit(email.pk)
+        _send_after_commit([email.pk], kind=email.kind)
         email.refresh_from_db()
         return email
     if email.status in (OutboxStatus.PENDING, OutboxStatus.CLAIMED):

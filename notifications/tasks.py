@@ -21,6 +21,7 @@ from notifications.delivery import (
     outbox_deliver_batch,
     outbox_give_up_old,
     outbox_release_stale_claims,
+    outbox_render_ahead,
     outbox_take_due,
 )
 from notifications.models import OutboxEmail, OutboxStatus
@@ -70,6 +71,29 @@ def outbox_send_batch(email_ids: list[int]) -> dict[str, int]:
     return dict(outcomes)
 
 
+def render_queue() -> str:
+    """The queue of `outbox_prepare`: `<default queue>.render` ("portal.render"), read by a worker of its
+    own (docker-compose.yml: worker-render), so that sends never wait behind PDF rendering."""
+    return f"{outbox_send.app.conf.task_default_queue}.render"
+
+
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=BATCH_BUDGET + SEND_SOFT_TIME_LIMIT,
+    time_limit=BATCH_BUDGET + SEND_TIME_LIMIT,
+    ignore_result=True,
+)
+def outbox_prepare(email_ids: list[int]) -> int:
+    """Render ahead the attachments of rows whose kind is `render_ahead` (notifications/registry.py), then
+    publish their sends. A lost prepare task only delays: the sweeper publishes the rows straight to the
+    send queue once they waited REQUEUE_AFTER, and the send renders what is not ready."""
+    try:
+        return outbox_render_ahead(email_ids=email_ids, deadline=time.monotonic() + BATCH_BUDGET)
+    finally:
+        outbox_publish(email_ids)
+
+
 @shared_task(acks_late=True, time_limit=300, ignore_result=True)
 def outbox_sweep() -> dict[str, int]:
     """Beat, every minute: release dead workers' claims, then enqueue every pending row with no task on
@@ -87,9 +111,21 @@ def outbox_sweep() -> dict[str, int]:
     }
 
 
-def outbox_publish(email_ids: Sequence[int], *, force: bool = False) -> list[int]:
-    """Enqueue a send task per row. Never raises for a broker problem: returns the ids not enqueued,
-    which stay pending with no task on the way, so the next sweep takes them.
+def _publish_batch(batch: list[int], *, prepare: bool) -> None:
+    if prepare:
+        outbox_prepare.apply_async(
+            args=[batch], queue=render_queue(), retry=True, retry_policy=PUBLISH_RETRY_POLICY
+        )
+    elif len(batch) == 1:
+        outbox_send.apply_async(args=[batch[0]], retry=True, retry_policy=PUBLISH_RETRY_POLICY)
+    else:
+        outbox_send_batch.apply_async(args=[batch], retry=True, retry_policy=PUBLISH_RETRY_POLICY)
+
+
+def outbox_publish(email_ids: Sequence[int], *, force: bool = False, prepare: bool = False) -> list[int]:
+    """Enqueue a send task per row (per batch of rows), or with `prepare` a render task that publishes the
+    sends once the attachments are ready. Never raises for a broker problem: returns the ids not enqueued,
+    which stay pending with no task on the way, so the next sweep takes them (straight to sending).
 
     After a failure the process skips publishing for a few seconds (force=True, the sweeper, tries anyway).
     """
@@ -106,10 +142,7 @@ def outbox_publish(email_ids: Sequence[int], *, force: bool = False) -> list[int
         for position in range(0, len(email_ids), SEND_BATCH):
             batch = email_ids[position : position + SEND_BATCH]
             try:
-                if len(batch) == 1:
-                    outbox_send.apply_async(args=[batch[0]], retry=True, retry_policy=PUBLISH_RETRY_POLICY)
-                else:
-                    outbox_send_batch.apply_async(args=[batch], retry=True, retry_policy=PUBLISH_RETRY_POLICY)
+                _publish_batch(batch, prepare=prepare)
             except Exception:  # the broker is down or unreachable: the sweeper will enqueue these
                 logger.exception(
                     "outbox: broker unreachable, %d email(s) left for the sweeper", len(email_ids) - position

@@ -17,9 +17,14 @@ ESSENTIAL = {"web", "worker", "beat"}  # if one of these stops, everything stops
 
 def processes() -> dict[str, list[str]]:
     python = sys.executable
+    queue = os.environ.get("CELERY_QUEUE", "portal")
+    queues = f"{queue},{queue}.render"  # one worker for the sends and the PDFs rendered ahead of them
     return {
         "web": [python, "manage.py", "runserver", f"{HOST}:{PORT}", "--noreload"],
-        "worker": [python, "-m", "celery", "-A", "portal", "worker", "--loglevel=INFO", "--concurrency=2"],
+        "worker": [
+            *(python, "-m", "celery", "-A", "portal", "worker", "--loglevel=INFO", "--concurrency=2"),
+            f"--queues={queues}",
+        ],
         "beat": [python, "-m", "celery", "-A", "portal", "beat", "--loglevel=INFO"],
         "fake-stripe": [python, "-m", "portal.fakes", "stripe", "8420"],
         "fake-paypal": [python, "-m", "portal.fakes", "paypal", "8421"],

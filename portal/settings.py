@@ -264,8 +264,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT 
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Worker processes are recycled: WeasyPrint's caches (fonts, layout) grow with every PDF rendered, and a
 # process that rendered thousands reached 1.3 GB. A child is replaced after this many tasks, or after the
-# task that takes it past this resident size (KiB). On a 2-core box run `--concurrency=2` (one process per
-# core: PDF rendering is CPU-bound) and keep web and worker from starving each other (docker-compose.yml).
+# task that takes it past this resident size (KiB). Invoice PDFs are rendered ahead of their emails on the
+# queue "<CELERY_QUEUE>.render": on a 2-core box, one render process and two for the rest (docker-compose.yml).
 CELERY_WORKER_MAX_TASKS_PER_CHILD = env.int("CELERY_WORKER_MAX_TASKS_PER_CHILD", default=500)
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=400_000)
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)

@@ -200,4 +200,4 @@ def support_email_builders_register() -> None:
     builder_register(kind=STAFF_ALERT, builder=staff_alert_build)
     builder_register(kind=REPLY, builder=reply_build)
     builder_register(kind=CLOSED, builder=closed_build)
-    builder_register(kind=CREDIT_MEMO, builder=credit_memo_build)
+    builder_register(kind=CREDIT_MEMO, builder=credit_memo_build, render_ahead=True)  # its PDF is cached

@@ -14,7 +14,8 @@ ROOT = Path(__file__).resolve().parent.parent
 def worker_start(
     *, queue: str, env: dict, log_path: Path, pidfile: Path, unset: tuple[str, ...] = ()
 ) -> subprocess.Popen:
-    """A real `celery worker` (solo pool, one task at a time) on our queue, ready when this returns."""
+    """A real `celery worker` (solo pool, one task at a time) on our queue and its render queue (PDFs rendered
+    ahead of invoice emails: notifications/tasks.py), ready when this returns."""
     log = open(log_path, "a")  # noqa: SIM115 — closed with the process by worker_stop
     proc = subprocess.Popen(
         [
@@ -28,7 +29,7 @@ def worker_start(
             "-c",
             "1",
             "-Q",
-            queue,
+            f"{queue},{queue}.render",
             "--without-gossip",
             "--without-mingle",
             "--without-heartbeat",
