@@ -7,6 +7,7 @@ id), so two runs at once — two helpers, two terminals — never create or drop
 from __future__ import annotations
 
 import os
+import socket
 import sys
 from pathlib import Path
 
@@ -40,3 +41,45 @@ def django_with_bench_db(name: str):
         connection.creation.destroy_test_db(old_name, verbosity=0)
 
     return teardown
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def bench_database_url() -> str:
+    """The URL of the bench database, for the server and worker processes a bench starts."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    return url.replace("@", f":{db['PASSWORD']}@", 1) if db.get("PASSWORD") else url
+
+
+def production_env(*, database_url: str, redis_url: str, secret: str, **overrides: str) -> dict[str, str]:
+    """The environment of a production process (gunicorn, a Celery worker) on the bench database."""
+    env = {
+        key: value for key, value in os.environ.items() if key not in ("DJANGO_DEBUG", "PORTAL_TEST_DB_NAME")
+    }
+    env.update(
+        DJANGO_SECRET_KEY=secret,
+        DJANGO_ALLOWED_HOSTS="127.0.0.1",
+        SITE_URL="https://portal.bench.test",
+        DATABASE_URL=database_url,
+        REDIS_URL=redis_url,
+        EMAIL_URL="consolemail://",
+        DEFAULT_FROM_EMAIL="Customer Center <billing@bench.test>",
+        BILLING_SUPPORT_EMAIL="billing-support@bench.test",
+        STRIPE_SECRET_KEY="sk_test_bench",
+        STRIPE_PUBLISHABLE_KEY="pk_test_bench",
+        STRIPE_WEBHOOK_SECRET="whsec_bench",
+        PAYPAL_CLIENT_ID="bench",
+        PAYPAL_CLIENT_SECRET="bench",
+        PAYPAL_WEBHOOK_ID="WH-BENCH",
+        EINVOICE_ENABLED="false",
+        LOG_LEVEL="WARNING",
+    )
+    env.update(overrides)
+    return env

@@ -24,41 +24,12 @@ from _bench_db import django_with_bench_db
 
 teardown = django_with_bench_db("bench_invoice_import")
 
+from _bench_invoices import ACCOUNTS, seed_accounts, write_csv  # noqa: E402
 from django.db import transaction  # noqa: E402
 
 from accounts.models import CustomerAccount  # noqa: E402
 from invoices.importing import invoices_import  # noqa: E402
 from invoices.models import Invoice, InvoiceLine  # noqa: E402
-
-ACCOUNTS = 200
-HEADER = "number,customer_number,kind,issue_date,currency,po_number,order_number,description,product,quantity,unit_price,tax,rewards_eligible\n"
-
-
-def seed_accounts() -> None:
-    CustomerAccount.objects.bulk_create(
-        CustomerAccount(
-            customer_number=f"B-{n}",
-            legal_name=f"Bench {n}",
-            country="US",
-            currency="USD",
-            language="en",
-            contract_email=f"bench{n}@example.test",
-        )
-        for n in range(ACCOUNTS)
-    )
-
-
-def write_csv(path: Path, prefix: str, count: int) -> None:
-    with path.open("w", encoding="utf-8") as file:
-        file.write(HEADER)
-        for n in range(count):
-            invoice = f"{prefix}-{n:06d},B-{n % ACCOUNTS},support_renewal,2026-11-02,USD,PO-{n}"
-            file.write(
-                f"{invoice},ORD-{n},Database support — order ORD-{n},DB EE support,1,1800.00,148.50,true\n"
-            )
-            file.write(
-                f"{invoice},ORD-{n},WebLogic support — order ORD-{n},WLS support,2,320.00,52.80,false\n"
-            )
 
 
 def max_rss_mb() -> float:

@@ -24,42 +24,11 @@ import sys
 import time
 from pathlib import Path
 
-from _bench_db import ROOT, django_with_bench_db
+from _bench_db import ROOT, bench_database_url, django_with_bench_db, free_port, production_env
 
 INVOICES = 10_000
 SECRET = secrets.token_urlsafe(40)
 os.environ["DJANGO_SECRET_KEY"] = SECRET  # the server checks the session's hash with the same key
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def production_env(database_url: str, redis_url: str) -> dict[str, str]:
-    env = {
-        key: value for key, value in os.environ.items() if key not in ("DJANGO_DEBUG", "PORTAL_TEST_DB_NAME")
-    }
-    env.update(
-        DJANGO_SECRET_KEY=SECRET,
-        DJANGO_ALLOWED_HOSTS="127.0.0.1",
-        SITE_URL="https://portal.bench.test",
-        DATABASE_URL=database_url,
-        REDIS_URL=redis_url,
-        EMAIL_URL="consolemail://",
-        DEFAULT_FROM_EMAIL="Customer Center <billing@bench.test>",
-        BILLING_SUPPORT_EMAIL="billing-support@bench.test",
-        STRIPE_SECRET_KEY="sk_test_bench",
-        STRIPE_PUBLISHABLE_KEY="pk_test_bench",
-        STRIPE_WEBHOOK_SECRET="whsec_bench",
-        PAYPAL_CLIENT_ID="bench",
-        PAYPAL_CLIENT_SECRET="bench",
-        PAYPAL_WEBHOOK_ID="WH-BENCH",
-        EINVOICE_ENABLED="false",
-        LOG_LEVEL="WARNING",
-    )
-    return env
 
 
 async def fetch(port: int, request: bytes) -> int:
@@ -149,11 +118,7 @@ def run(args) -> None:
     client = Client()
     client.force_login(member.user)
     session_key = client.cookies[settings.SESSION_COOKIE_NAME].value
-    db = connection.settings_dict
-    database_url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    if db.get("PASSWORD"):
-        database_url = database_url.replace("@", f":{db['PASSWORD']}@", 1)
-    env = production_env(database_url, settings.REDIS_URL)
+    env = production_env(database_url=bench_database_url(), redis_url=settings.REDIS_URL, secret=SECRET)
     python = str(Path(sys.executable))
     subprocess.run(
         [python, "manage.py", "collectstatic", "--no-input", "-v", "0"], cwd=ROOT, env=env, check=True
