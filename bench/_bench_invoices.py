@@ -8,7 +8,8 @@ ACCOUNTS = 200
 HEADER = "number,customer_number,kind,issue_date,currency,po_number,order_number,description,product,quantity,unit_price,tax,rewards_eligible\n"
 
 
-def seed_accounts() -> None:
+def seed_accounts(count: int = ACCOUNTS) -> None:
+    """Accounts B-0 … B-<count - 1>, in dollars, in English."""
     from accounts.models import CustomerAccount
 
     CustomerAccount.objects.bulk_create(
@@ -20,7 +21,7 @@ def seed_accounts() -> None:
             language="en",
             contract_email=f"bench{n}@example.test",
         )
-        for n in range(ACCOUNTS)
+        for n in range(count)
     )
 
 

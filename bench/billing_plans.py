@@ -18,6 +18,7 @@ import time
 from decimal import Decimal
 
 from _bench_db import django_with_bench_db
+from _bench_invoices import seed_accounts
 
 teardown = django_with_bench_db("bench_billing_plans")
 
@@ -37,16 +38,7 @@ def seed(subscriptions: int, accounts: int) -> None:
     from accounts.models import CustomerAccount
     from orders.models import Order, OrderLine, Subscription
 
-    CustomerAccount.objects.bulk_create(
-        CustomerAccount(
-            customer_number=f"B-{n}",
-            legal_name=f"Bench {n}",
-            country="US",
-            currency="USD",
-            contract_email=f"bench{n}@example.test",
-        )
-        for n in range(accounts)
-    )
+    seed_accounts(accounts)
     account_ids = list(CustomerAccount.objects.order_by("pk").values_list("pk", flat=True))
     subs = []
     for n in range(subscriptions):

@@ -54,15 +54,16 @@ def outbox_send(email_id: int) -> str:
 # again, so it stays within the send task's limits whatever a row costs.
 SEND_BATCH = 25
 BATCH_BUDGET = 30.0
+BATCH_TASK_OPTIONS = {
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "soft_time_limit": BATCH_BUDGET + SEND_SOFT_TIME_LIMIT,
+    "time_limit": BATCH_BUDGET + SEND_TIME_LIMIT,
+    "ignore_result": True,
+}
 
 
-@shared_task(
-    acks_late=True,
-    reject_on_worker_lost=True,
-    soft_time_limit=BATCH_BUDGET + SEND_SOFT_TIME_LIMIT,
-    time_limit=BATCH_BUDGET + SEND_TIME_LIMIT,
-    ignore_result=True,
-)
+@shared_task(**BATCH_TASK_OPTIONS)
 def outbox_send_batch(email_ids: list[int]) -> dict[str, int]:
     """Send outbox rows over one mail connection, each at most once (see notifications/delivery.py)."""
     outcomes, left = outbox_deliver_batch(email_ids=email_ids, deadline=time.monotonic() + BATCH_BUDGET)
@@ -77,13 +78,7 @@ def render_queue() -> str:
     return f"{outbox_send.app.conf.task_default_queue}.render"
 
 
-@shared_task(
-    acks_late=True,
-    reject_on_worker_lost=True,
-    soft_time_limit=BATCH_BUDGET + SEND_SOFT_TIME_LIMIT,
-    time_limit=BATCH_BUDGET + SEND_TIME_LIMIT,
-    ignore_result=True,
-)
+@shared_task(**BATCH_TASK_OPTIONS)
 def outbox_prepare(email_ids: list[int]) -> int:
     """Render ahead the attachments of rows whose kind is `render_ahead` (notifications/registry.py), then
     publish their sends. A lost prepare task only delays: the sweeper publishes the rows straight to the
