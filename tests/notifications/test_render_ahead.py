@@ -91,3 +91,18 @@ def test_the_pdf_is_cached_by_the_render_task_before_the_send_task_runs(celery_w
     prepared = [m.start() for m in re.finditer(r"outbox_prepare\[[^\]]+\] succeeded", log)]
     send_received = [m.start() for m in re.finditer(r"Task notifications\.tasks\.outbox_send\[", log)]
     assert prepared and send_received and max(prepared) < max(send_received)
+
+
+def test_every_queue_the_outbox_publishes_to_has_a_worker_in_docker_compose():
+    import yaml
+
+    compose = yaml.safe_load((settings.BASE_DIR / "docker-compose.yml").read_text())
+    consumed = set()
+    for service in compose["services"].values():
+        command = service.get("command") or []
+        if "worker" in command:
+            queues = next(arg.split("=", 1)[1] for arg in command if arg.startswith("--queues="))
+            consumed |= {queue.replace("${CELERY_QUEUE:-portal}", "portal") for queue in queues.split(",")}
+    default = settings.CELERY_TASK_DEFAULT_QUEUE  # what render_queue() derives "<default>.render" from
+    assert default == "portal"
+    assert consumed == {default, f"{default}.render"}
