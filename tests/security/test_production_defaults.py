@@ -102,7 +102,7 @@ def test_the_celery_worker_the_tests_start_inherits_the_developer_mode(celery_wo
             environ = (proc / "environ").read_bytes().split(b"\0")
         except OSError:
             continue
-        if b"worker" in cmdline and queue.encode() in cmdline:
+        if b"worker" in cmdline and queue.encode() in b",".join(cmdline).split(b","):
             assert b"DJANGO_DEBUG=1" in environ
             return
     pytest.fail(f"no worker process for queue {queue}")
