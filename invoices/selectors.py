@@ -266,6 +266,16 @@ def invoice_list_for_user(
     return invoices.order_by(*ordering)
 
 
+def invoice_rows_by_id(*, ids: list[int], with_status_rank: bool = False) -> list[Invoice]:
+    """A page of the list: the invoices of `ids` (found by `invoice_list_for_user`, so the user's), in that
+    order, with their status (and its sort rank) and applied sums: one query."""
+    rows = Invoice.objects.filter(pk__in=ids).with_status()
+    if with_status_rank:
+        rows = rows.annotate(status_rank=STATUS_RANK)
+    by_id = {invoice.pk: invoice for invoice in invoices_with_applied(rows)}
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
 def invoices_overdue_exist(
     *, user: User, account: CustomerAccount, today: datetime.date | None = None
 ) -> bool:
