@@ -23,7 +23,7 @@ def _member_accounts(user) -> list:
     if user is None or not user.is_authenticated:
         return []
     accounts = accounts_with_role_for_user(user=user)
-    user._role_cache = {account.pk: account.member_role for account in accounts}
+    user._role_cache = {account.pk: account.member_role for account in accounts}  # type: ignore[attr-defined]
     return accounts
 
 

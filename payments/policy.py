@@ -50,12 +50,12 @@ class PaymentOptions:
         return method in self.methods or (self.offline and method in OFFLINE_METHODS)
 
 
-def _card_limit(*, currency: str, memo: dict | None = None) -> CardLimit | None:
+def _card_limit(*, currency: str, memo: dict[object, object] | None = None) -> CardLimit | None:
     """The card limit of `currency`, read once per invoice page when given its policy memo."""
     key = ("card_limit", currency)
     if memo is not None and key in memo:
-        remembered: CardLimit | None = memo[key]
-        return remembered
+        remembered = memo[key]
+        return remembered if isinstance(remembered, CardLimit) else None
     limit = CardLimit.objects.filter(currency=currency).first()
     if memo is not None:
         memo[key] = limit
@@ -68,7 +68,7 @@ def payment_options(
     currency: str,
     amount: Decimal,
     invoice_balances: Sequence[Decimal],
-    memo: dict | None = None,
+    memo: dict[object, object] | None = None,
 ) -> PaymentOptions:
     """The methods for paying `amount` in `currency` over invoices owing `invoice_balances`.
 
@@ -160,7 +160,7 @@ class CardThresholds:
     card_only_below: Decimal
 
 
-def card_thresholds(*, currency: str, memo: dict | None = None) -> CardThresholds | None:
+def card_thresholds(*, currency: str, memo: dict[object, object] | None = None) -> CardThresholds | None:
     """What pages state about the card in `currency`; None when the card is not configured for it."""
     limit = _card_limit(currency=currency.upper(), memo=memo)
     if limit is None:

@@ -68,7 +68,7 @@ class RewardsActivity:
     Iterating it reads every item (the CSV export)."""
 
     def __init__(self, rewards_account: RewardsAccount) -> None:
-        self.params = {
+        self.params: dict[str, int | str] = {
             "account": rewards_account.pk,
             "accrual": LotSource.ACCRUAL.value,
             "tz": timezone.get_current_timezone_name(),
