@@ -7,6 +7,8 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 
 from core.money import parse_amount
 
@@ -31,3 +33,41 @@ class AmountField(forms.DecimalField):
         if amount is None:
             raise ValidationError(self.error_messages["invalid"], code="invalid")
         return amount
+
+
+def _attrs_html(attrs: dict[str, Any]) -> str:
+    """django/forms/widgets/attrs.html in Python: ` name="value"`, a bare ` name` for True, nothing for False."""
+    return "".join(
+        format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value)
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+class FilterSelect(forms.Select):
+    """A Select that writes the markup of Django's select.html itself: a list page's filter form renders on
+    every request, and the template renders an include per option and per attribute (about 0.2 ms each)."""
+
+    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = [
+            format_html('<select name="{}"', widget["name"]),
+            mark_safe(_attrs_html(widget["attrs"])),
+            ">",
+        ]  # noqa: S308
+        for group_name, options, _index in widget["optgroups"]:
+            if group_name:
+                parts.append(format_html('\n  <optgroup label="{}">', group_name))
+            for option in options:
+                parts.append(
+                    format_html(
+                        '\n  <option value="{}"{}>{}</option>\n',
+                        str(option["value"]),
+                        mark_safe(_attrs_html(option["attrs"])),  # noqa: S308 — escaped by format_html above
+                        option["label"],
+                    )
+                )
+            if group_name:
+                parts.append("\n  </optgroup>")
+        parts.append("\n</select>")
+        return mark_safe("".join(parts))  # noqa: S308 — every part escaped by format_html

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import FilterSelect
 from invoices.models import InvoiceKind, InvoiceStatus
 from invoices.selectors import DEFAULT_SORT, SORTS, InvoiceListFilters
 
@@ -19,7 +20,10 @@ class InvoiceFilterForm(forms.Form):
         help_text=_("Invoice, PO or order number"),
     )
     status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", _("Any status")), *InvoiceStatus.choices]
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Any status")), *InvoiceStatus.choices],
+        widget=FilterSelect,
     )
     issued_from = forms.DateField(
         label=_("Issued from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -27,9 +31,12 @@ class InvoiceFilterForm(forms.Form):
     issued_to = forms.DateField(
         label=_("Issued to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    currency = forms.ChoiceField(label=_("Currency"), required=False)
+    currency = forms.ChoiceField(label=_("Currency"), required=False, widget=FilterSelect)
     kind = forms.ChoiceField(
-        label=_("Kind"), required=False, choices=[("", _("Any kind")), *InvoiceKind.choices]
+        label=_("Kind"),
+        required=False,
+        choices=[("", _("Any kind")), *InvoiceKind.choices],
+        widget=FilterSelect,
     )
     sort = forms.ChoiceField(required=False, choices=SORT_CHOICES, widget=forms.HiddenInput)
 

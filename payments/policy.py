@@ -50,10 +50,29 @@ class PaymentOptions:
         return method in self.methods or (self.offline and method in OFFLINE_METHODS)
 
 
+def _card_limit(*, currency: str, memo: dict[object, object] | None = None) -> CardLimit | None:
+    """The card limit of `currency`, read once per invoice page when given its policy memo."""
+    key = ("card_limit", currency)
+    if memo is not None and key in memo:
+        remembered = memo[key]
+        return remembered if isinstance(remembered, CardLimit) else None
+    limit = CardLimit.objects.filter(currency=currency).first()
+    if memo is not None:
+        memo[key] = limit
+    return limit
+
+
 def payment_options(
-    *, country: str, currency: str, amount: Decimal, invoice_balances: Sequence[Decimal]
+    *,
+    country: str,
+    currency: str,
+    amount: Decimal,
+    invoice_balances: Sequence[Decimal],
+    memo: dict[object, object] | None = None,
 ) -> PaymentOptions:
-    """The methods for paying `amount` in `currency` over invoices owing `invoice_balances`."""
+    """The methods for paying `amount` in `currency` over invoices owing `invoice_balances`.
+
+    `memo`: an invoice's policy memo (invoices.payment_ways), which keeps the card limit for its page."""
     row = CountryPaymentOptions.objects.filter(country=country.upper()).first()
     if row is None or not row.online_payment:
         return PaymentOptions(
@@ -65,7 +84,7 @@ def payment_options(
                 )
             ],
         )
-    limit = CardLimit.objects.filter(currency=currency).first()
+    limit = _card_limit(currency=currency, memo=memo)
     notes: list[str] = []
     if limit is None:  # no card limit configured for this currency: the card is not offered in it
         if row.card:
@@ -141,9 +160,9 @@ class CardThresholds:
     card_only_below: Decimal
 
 
-def card_thresholds(*, currency: str) -> CardThresholds | None:
+def card_thresholds(*, currency: str, memo: dict[object, object] | None = None) -> CardThresholds | None:
     """What pages state about the card in `currency`; None when the card is not configured for it."""
-    limit = CardLimit.objects.filter(currency=currency.upper()).first()
+    limit = _card_limit(currency=currency.upper(), memo=memo)
     if limit is None:
         return None
     return CardThresholds(
@@ -164,7 +183,11 @@ def invoice_payment_options(*, invoice: Invoice) -> PaymentOptions:
         remembered: PaymentOptions = memo[key]
         return remembered
     options = payment_options(
-        country=invoice.account.country, currency=invoice.currency, amount=amount, invoice_balances=[amount]
+        country=invoice.account.country,
+        currency=invoice.currency,
+        amount=amount,
+        invoice_balances=[amount],
+        memo=memo,
     )
     if memo is not None:
         memo[key] = options
@@ -187,7 +210,7 @@ def invoice_payment_ways(invoice: Invoice) -> PaymentWays:
     options = invoice_payment_options(invoice=invoice)
     variant = ""
     if not options.offline:
-        thresholds = card_thresholds(currency=invoice.currency)
+        thresholds = card_thresholds(currency=invoice.currency, memo=payment_policy_memo(invoice=invoice))
         variant = f"card{thresholds.card_only_below}" if thresholds else "card"
     return PaymentWays(
         remittance=options.offline,

@@ -232,6 +232,11 @@ class RewardLot(models.Model):
             models.Index(
                 fields=["expires_on", "id"], condition=Q(status="available"), name="lot_available_by_expiry"
             ),
+            # The rewards page's lots, a page at a time in their order (rewards.selectors.lots_for_rewards_account).
+            models.Index(
+                fields=["rewards_account", "-month_earned", "subscription_number", "-id"],
+                name="lot_page_order",
+            ),
         ]
 
     def __str__(self) -> str:

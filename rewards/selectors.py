@@ -20,8 +20,6 @@ from rewards.models import (
     LotStatus,
     ProductFamily,
     Redemption,
-    RewardAdjustment,
-    RewardExpiry,
     RewardLot,
     RewardsAccount,
 )
@@ -214,85 +212,3 @@ def lots_for_rewards_account(*, rewards_account: RewardsAccount) -> QuerySet[Rew
         .select_related("expiry")
         .order_by("-month_earned", "subscription_number", "-id")
     )
-
-
-@dataclass(frozen=True)
-class ActivityItem:
-    when: datetime.date
-    kind: str  # deposit, redemption, expiry, adjustment
-    label: str
-    amount: Decimal  # signed: what the balance gained or lost
-    currency: str
-    invoice_number: str = ""
-    reference: str = ""
-    sort_key: tuple = ()
-
-
-def rewards_activity(*, rewards_account: RewardsAccount) -> list[ActivityItem]:
-    """The "Rewards activity" timeline: deposits, redemptions (one per payment), expiries, adjustments."""
-    from django.utils.formats import date_format
-    from django.utils.translation import gettext as _
-
-    def month_label(day: datetime.date) -> str:
-        return date_format(day, "YEAR_MONTH_FORMAT")
-
-    items: list[ActivityItem] = []
-    for lot in RewardLot.objects.filter(rewards_account=rewards_account, source="accrual"):
-        items.append(
-            ActivityItem(
-                when=lot.deposited_on,
-                kind="deposit",
-                label=_("Earned in %(month)s on subscription %(subscription)s")
-                % {"month": month_label(lot.month_earned), "subscription": lot.subscription_number},
-                amount=lot.amount,
-                currency=lot.currency,
-                sort_key=(lot.deposited_on, 0, lot.pk),
-            )
-        )
-    redemptions = (
-        Redemption.objects.filter(lot__rewards_account=rewards_account)
-        .values("payment_id", "payment__reference", "invoice__number", "currency")
-        .annotate(total=Sum("amount"), first=Min("created_at"))
-    )
-    for row in redemptions:
-        when = timezone.localdate(row["first"])
-        items.append(
-            ActivityItem(
-                when=when,
-                kind="redemption",
-                label=_("Redeemed on invoice %(number)s") % {"number": row["invoice__number"]},
-                amount=-row["total"],
-                currency=row["currency"],
-                invoice_number=row["invoice__number"],
-                reference=row["payment__reference"],
-                sort_key=(when, 1, row["payment_id"]),
-            )
-        )
-    for expiry in RewardExpiry.objects.filter(
-        lot__rewards_account=rewards_account, amount__gt=0
-    ).select_related("lot"):
-        items.append(
-            ActivityItem(
-                when=expiry.expired_on,
-                kind="expiry",
-                label=_("Expired: rewards earned in %(month)s")
-                % {"month": month_label(expiry.lot.month_earned)},
-                amount=-expiry.amount,
-                currency=expiry.lot.currency,
-                sort_key=(expiry.expired_on, 2, expiry.pk),
-            )
-        )
-    for adjustment in RewardAdjustment.objects.filter(rewards_account=rewards_account):
-        when = timezone.localdate(adjustment.created_at)
-        items.append(
-            ActivityItem(
-                when=when,
-                kind="adjustment",
-                label=_("Adjustment: %(reason)s") % {"reason": adjustment.reason},
-                amount=adjustment.amount,
-                currency=adjustment.currency,
-                sort_key=(when, 3, adjustment.pk),
-            )
-        )
-    items.sort(key=lambda item: item.sort_key, reverse=True)
-    return items

@@ -16,6 +16,7 @@ from core.csv import csv_text_cell
 from invoices.selectors import invoice_for_user
 from payments.models import PaymentMethod
 from payments.selectors import payment_for_user
+from rewards.activity import rewards_activity
 from rewards.eligibility import EXCLUSION_MESSAGES, account_exclusion_reason, invoice_exclusion_reason
 from rewards.exceptions import RewardsAmountInvalid, RewardsError
 from rewards.forms import RedeemForm
@@ -24,7 +25,6 @@ from rewards.selectors import (
     redeemed_on_invoice,
     refused_lines,
     rewards_account_for_user,
-    rewards_activity,
     rewards_applicable_amount,
     rewards_payable_invoices,
     rewards_summary,

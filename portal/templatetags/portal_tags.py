@@ -39,6 +39,12 @@ def nav_current(context, url, exact=False):
     return mark_safe(' aria-current="page"') if current else ""  # noqa: S308 — constant markup
 
 
+@register.simple_tag(takes_context=True)
+def nav_item(context, url, label, exact=False):
+    """An item of the main menu, the current page's marked (base.html: a tag, not an include per item)."""
+    return format_html('<li><a href="{}"{}>{}</a></li>', url, nav_current(context, url, exact), label)
+
+
 @register.simple_tag
 def colon():
     """A colon after a label, typeset for the reader: "Total:" in English, "Total :" (narrow no-break

@@ -20,7 +20,7 @@ from tests.invoices.test_services import pay
 
 pytestmark = pytest.mark.django_db
 
-DETAIL_QUERIES = 18  # 22 before the policy memo and the prefetched credit memos
+DETAIL_QUERIES = 16  # 22 before the policy memo and the prefetched credit memos; 18 before the account, switcher and role in one query and the card limit read once
 
 
 def detail_queries(client, invoice, django_assert_max_num_queries) -> int:

@@ -45,7 +45,7 @@ def _list_queries(client, account, user, count, django_assert_max_num_queries, p
         for invoice in created[::3]
     )
     client.force_login(user)
-    with django_assert_max_num_queries(10) as captured:
+    with django_assert_max_num_queries(8) as captured:
         response = client.get(INDEX, {"page": page, "sort": "-balance", "status": "open"})
     assert response.status_code == 200
     return len(captured)
