@@ -41,14 +41,20 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
-from notifications.delivery import outbox_deliver  # noqa: F401 — part of this module's public API
 from notifications.models import OutboxEmail, OutboxStatus
 from notifications.registry import RenderedEmail, builder_register  # noqa: F401 — public API
-from notifications.tasks import outbox_publish, outbox_sweep  # noqa: F401 — outbox_sweep: public API
+
+
+def _publish_after_commit(email_ids: list[int]) -> None:
+    # The tasks module brings Celery and kombu (~0.3 s of imports): loaded on the first email enqueued,
+    # not at every web process start.
+    from notifications.tasks import outbox_publish
+
+    transaction.on_commit(lambda: outbox_publish(email_ids))
 
 
 def _send_after_commit(email_id: int) -> None:
-    transaction.on_commit(lambda: outbox_publish([email_id]))
+    _publish_after_commit([email_id])
 
 
 def outbox_enqueue(
@@ -132,7 +138,7 @@ def outbox_enqueue_many(
         ]
     )
     ids = [email.pk for email in rows]
-    transaction.on_commit(lambda: outbox_publish(ids))
+    _publish_after_commit(ids)
     return rows
 
 
