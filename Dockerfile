@@ -25,6 +25,10 @@ RUN DJANGO_SECRET_KEY=build-only DJANGO_ALLOWED_HOSTS=build SITE_URL=https://bui
     PAYPAL_CLIENT_ID=x PAYPAL_CLIENT_SECRET=x PAYPAL_WEBHOOK_ID=x \
     sh -c "python manage.py collectstatic --no-input -v 0 && python manage.py compilemessages --ignore=/usr -v 0"
 
+# The project's bytecode, compiled once here: with PYTHONDONTWRITEBYTECODE (and /app read-only for the portal
+# user) every web, worker and beat process would otherwise compile the whole project again as it starts (~1 s).
+RUN python -m compileall -q -j 0 /app
+
 USER portal
 EXPOSE 8000
 CMD ["gunicorn", "portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "4", "--access-logfile", "-"]

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from celery import shared_task
 from django.utils import timezone
 
 from api.webhooks.delivery import deliveries_due, webhook_delivery_send
 from api.webhooks.events import deliveries_publish
+from core.celery_app import shared_task
 
 
 @shared_task(

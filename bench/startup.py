@@ -32,6 +32,9 @@ def main() -> None:
     args = parser.parse_args()
     python = sys.executable
     env = {**os.environ, "DJANGO_DEBUG": "1", "PORTAL_PREFER_LOCAL_SERVICES": "1"}
+    # A shell (or an image) with PYTHONDONTWRITEBYTECODE would make every run compile the whole project again:
+    # the dropped first round writes the bytecode caches (the image compiles them at build time, Dockerfile).
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     with tempfile.TemporaryDirectory() as bare:
         bare_dir = Path(bare)
         subprocess.run(

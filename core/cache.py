@@ -32,14 +32,21 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
 
 logger = logging.getLogger(__name__)
 
+
 # Redis cannot be reached: what this backend turns into a miss. BusyLoadingError (Redis loading its data
 # after a restart) is a ConnectionError too.
-UNREACHABLE = (RedisConnectionError, RedisTimeoutError)
+def _unreachable() -> tuple[type[Exception], ...]:
+    # redis-py (~0.1 s of imports) is loaded with the client, on the first cache call, as Django's own
+    # RedisCacheClient does: not when Django builds the backend at start.
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.exceptions import TimeoutError as RedisTimeoutError
+
+    return (RedisConnectionError, RedisTimeoutError)
+
+
 DEFAULT_RETRY_SECONDS = 5.0
 MAX_STALE_KEYS = 100_000
 
@@ -95,6 +102,7 @@ class FailSoftRedisCacheClient(RedisCacheClient):
 
     def __init__(self, servers: list[str], outage_retry_seconds: float = DEFAULT_RETRY_SECONDS, **options):
         super().__init__(servers, **options)
+        self._unreachable = _unreachable()
         self._location = ",".join(_redacted(server) for server in servers)
         self._outage = _outage_for(",".join(servers))
         self._retry_seconds = float(outage_retry_seconds)
@@ -111,12 +119,12 @@ class FailSoftRedisCacheClient(RedisCacheClient):
                 return fallback()
             try:
                 self._recover()
-            except UNREACHABLE as error:
+            except self._unreachable as error:
                 self._failed(error, writes)
                 return fallback()
         try:
             return operation()
-        except UNREACHABLE as error:
+        except self._unreachable as error:
             self._failed(error, writes)
             return fallback()
 
@@ -221,7 +229,7 @@ class FailSoftRedisCacheClient(RedisCacheClient):
         """Whether Redis answers now (the health check: no fallback, no pause after a failure)."""
         try:
             return bool(self.get_client(None, write=True).ping())
-        except UNREACHABLE:
+        except self._unreachable:
             return False
 
 

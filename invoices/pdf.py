@@ -17,19 +17,24 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.db.models import Prefetch
+from django.template.defaultfilters import date as date_format
+from django.template.defaultfilters import floatformat
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
+from core.money import format_money
 from invoices.models import Invoice, InvoiceLine
 from invoices.payment_ways import PaymentWays, invoice_payment_ways
+from invoices.pdf_columns import PERIOD_MAX_MM, column_width_mm, css_percentages
 
 logger = logging.getLogger(__name__)
 # WeasyPrint logs every rendering step at INFO: keep its warnings (missing fonts, bad CSS) only.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 # Bump when the PDF layout changes, so every cached PDF is rendered again with the new layout.
-PDF_LAYOUT_REVISION = 2
+PDF_LAYOUT_REVISION = 3
 PDF_VARIANT = "pdf/ua-1"  # tagged PDF for screen readers (WeasyPrint ≥ 63 knows it)
 
 
@@ -58,13 +63,45 @@ def pdf_variant_supported() -> str | None:
     return PDF_VARIANT if PDF_VARIANT in VARIANTS else None
 
 
+def line_column_widths(*, lines: list[InvoiceLine], currency: str) -> list[str]:
+    """CSS widths of the lines table's columns (description, period, quantity, unit price, amount, tax) for
+    the values as the template prints them in the active language."""
+    descriptions = [line.display_description for line in lines]
+    descriptions += [f"{gettext('Order')} {line.order_number}" for line in lines if line.order_number]
+    dated = [line for line in lines if line.service_start]
+    period_starts = [f"{date_format(line.service_start, 'SHORT_DATE_FORMAT')} –" for line in dated]
+    periods = [
+        f"{start} {date_format(line.service_end, 'SHORT_DATE_FORMAT')}"
+        for start, line in zip(period_starts, dated, strict=True)
+    ]
+    money = {
+        field: [format_money(getattr(line, field), currency) for line in lines]
+        for field in ("unit_price", "amount", "tax")
+    }
+    widths = [
+        column_width_mm(header=gettext("Description"), values=descriptions),
+        min(column_width_mm(header=gettext("Service period"), values=periods), PERIOD_MAX_MM),
+        column_width_mm(
+            header=gettext("Quantity"), values=[floatformat(line.quantity, "-4") for line in lines]
+        ),
+        column_width_mm(header=gettext("Unit price"), values=money["unit_price"]),
+        column_width_mm(header=gettext("Amount"), values=money["amount"]),
+        column_width_mm(header=gettext("Tax"), values=money["tax"]),
+    ]
+    return css_percentages(
+        widths, period_wrapped_mm=column_width_mm(header=gettext("Service period"), values=period_starts)
+    )
+
+
 def invoice_pdf_context(*, invoice: Invoice) -> dict:
     from invoices.selectors import invoice_applied_entries, invoice_order_numbers, remittance_for_currency
 
+    lines = list(invoice.lines.all())
     return {
         "invoice": invoice,
         "account": invoice.account,
-        "lines": list(invoice.lines.all()),
+        "lines": lines,
+        "line_columns": line_column_widths(lines=lines, currency=invoice.currency),
         "applied": invoice_applied_entries(invoice=invoice),
         "remittance": remittance_for_currency(currency=invoice.currency),
         "payment_ways": invoice_payment_ways(invoice=invoice),  # in the invoice's language: notes are text

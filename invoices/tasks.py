@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from celery import shared_task
-
+from core.celery_app import shared_task
 from invoices.emails import invoice_overdue_notices_queue, invoice_reminders_queue
 
 

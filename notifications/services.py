@@ -41,13 +41,15 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
-from notifications.delivery import outbox_deliver  # noqa: F401 — part of this module's public API
 from notifications.models import OutboxEmail, OutboxStatus
 from notifications.registry import RenderedEmail, builder_register, rendered_ahead  # noqa: F401 — public API
-from notifications.tasks import outbox_publish, outbox_sweep  # noqa: F401 — outbox_sweep: public API
 
 
 def _send_after_commit(email_ids: list[int], *, kind: str) -> None:
+    # The tasks module brings Celery and kombu (~0.3 s of imports): loaded on the first email enqueued,
+    # not at every web process start.
+    from notifications.tasks import outbox_publish
+
     prepare = rendered_ahead(kind=kind)
     transaction.on_commit(lambda: outbox_publish(email_ids, prepare=prepare))
 

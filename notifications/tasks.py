@@ -12,10 +12,10 @@ import logging
 import time
 from collections.abc import Sequence
 
-from celery import shared_task
 from django.db import DatabaseError
 from django.utils import timezone
 
+from core.celery_app import shared_task
 from notifications.delivery import (
     outbox_deliver,
     outbox_deliver_batch,

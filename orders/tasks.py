@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from celery import shared_task
-
+from core.celery_app import shared_task
 from orders.services import plan_invoices_issue_due
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from celery import shared_task
+from core.celery_app import shared_task
 
 
 @shared_task(acks_late=True, max_retries=0)

@@ -1,9 +1,13 @@
-import os
+"""`celery -A portal worker|beat` loads this module: the project's app (core/celery_app.py) and the beat
+schedule (portal/schedule.py, kept out of the settings so that Django starts without importing Celery)."""
 
-from celery import Celery
+import os
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
-app = Celery("portal")
-app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks()
+from core.celery_app import app  # noqa: E402 — Celery reads DJANGO_SETTINGS_MODULE
+from portal.schedule import BEAT_SCHEDULE  # noqa: E402
+
+app.conf.beat_schedule = BEAT_SCHEDULE
+
+__all__ = ["app"]

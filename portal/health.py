@@ -19,7 +19,6 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 
 from core.cache import FailSoftRedisCache
-from portal.celery import app as celery_app
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +40,8 @@ def cache_up() -> bool:
 
 
 def broker_up() -> bool:
+    from portal.celery import app as celery_app  # Celery and kombu: imported by the first readiness check
+
     with celery_app.connection_for_write() as broker:
         broker.ensure_connection(
             max_retries=1, interval_start=0, interval_step=0, timeout=BROKER_TIMEOUT_SECONDS

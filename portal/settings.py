@@ -11,7 +11,7 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from portal import embedded, schedule
+from portal import embedded
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("PORTAL_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -272,9 +272,9 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-# Every periodic job of the project, in one place: portal/schedule.py (beat copies it into its database).
-CELERY_BEAT_SCHEDULE = schedule.BEAT_SCHEDULE
-# Every periodic job of the project, in one place (apps register their entries in portal/schedule.py).
+# Every periodic job of the project, in one place: portal/schedule.py, set as the app's beat_schedule by
+# portal/celery.py (not here: its crontab entries would import Celery at every Django start); beat copies it
+# into its database.
 
 # --- payment providers ------------------------------------------------------
 # Development points the providers' own SDKs at local fakes on loopback

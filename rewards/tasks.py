@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime
 
-from celery import shared_task
 from django.utils import timezone
 
+from core.celery_app import shared_task
 from core.tasks import TRANSIENT_EMAIL_ERRORS
 from rewards.eligibility import add_months, month_start
 
