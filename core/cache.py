@@ -106,6 +106,17 @@ class FailSoftRedisCacheClient(RedisCacheClient):
         self._location = ",".join(_redacted(server) for server in servers)
         self._outage = _outage_for(",".join(servers))
         self._retry_seconds = float(outage_retry_seconds)
+        self._clients: dict[int, Any] = {}
+
+    def get_client(self, key=None, *, write=False):
+        """One redis.Redis per connection pool, kept: Django builds a new one (and its table of ~200
+        response callbacks) on every cache call, a third of a signed-in request's session read. A client
+        is thread-safe over its pool."""
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
 
     # --- the guard ---------------------------------------------------------------------------------
 

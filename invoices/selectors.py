@@ -9,25 +9,22 @@ from django.db import connection
 from django.db.models import (
     Case,
     Count,
-    DecimalField,
     F,
     IntegerField,
     Min,
-    OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import CustomerAccount, User
+from invoices.applied_sums import SumPerInvoice
 from invoices.models import (
     CreditMemo,
     Invoice,
@@ -207,17 +204,13 @@ class InvoiceListFilters:
     sort: str = DEFAULT_SORT
 
 
-def sum_per_invoice(queryset: QuerySet) -> Coalesce:
-    """Σ amount of `queryset` rows of the outer invoice, as a correlated subquery (0 when none)."""
-    money: DecimalField[Decimal, Decimal] = DecimalField(max_digits=14, decimal_places=2)
-    own = queryset.filter(invoice_id=OuterRef("pk"))
-    summed = own.values("invoice_id").annotate(total=Sum("amount")).values("total")
-    return Coalesce(Subquery(summed, output_field=money), Value(Decimal("0.00")), output_field=money)
+# What credit memos took off each invoice (invoices.applied_sums: its SQL is built once per process).
+CREDITED = SumPerInvoice(CreditMemo)
 
 
 def invoices_with_applied(queryset: QuerySet[Invoice]) -> QuerySet[Invoice]:
     """Annotate what credit memos, Support Rewards and other payments took off each invoice (same query)."""
-    queryset = queryset.annotate(credited=sum_per_invoice(CreditMemo.objects.all()))
+    queryset = queryset.annotate(credited=CREDITED)
     for annotate in _applied_annotators:
         queryset = annotate(queryset)
     return queryset

@@ -20,8 +20,9 @@ from django.utils.translation import gettext as _
 from accounts.models import CustomerAccount, User
 from core.business_days import TransferSchedule, transfer_schedule
 from core.money import format_money
+from invoices.applied_sums import SumPerInvoice
 from invoices.models import Invoice, InvoiceState
-from invoices.selectors import AppliedEntry, sum_per_invoice
+from invoices.selectors import AppliedEntry
 from payments.holds import HOLDING_PROVIDERS, HOLDING_STATUSES
 from payments.models import (
     AccountCredit,
@@ -320,13 +321,18 @@ def allocation_applied_entries(invoice: Invoice) -> list[AppliedEntry]:
     return entries
 
 
+# Σ allocations per invoice, Support Rewards apart (invoices.applied_sums: SQL built once per process).
+REWARDS_APPLIED = SumPerInvoice(
+    Allocation, join="payment", where="j.method = %s", params=[PaymentMethod.REWARDS]
+)
+PAID_APPLIED = SumPerInvoice(
+    Allocation, join="payment", where="j.method <> %s", params=[PaymentMethod.REWARDS]
+)
+
+
 def invoices_with_allocations_applied(queryset: QuerySet[Invoice]) -> QuerySet[Invoice]:
     """Σ Support Rewards and Σ other payments applied per invoice, as subqueries of the same query."""
-    rewards = Allocation.objects.filter(payment__method=PaymentMethod.REWARDS)
-    return queryset.annotate(
-        rewards_applied=sum_per_invoice(rewards),
-        paid_applied=sum_per_invoice(Allocation.objects.exclude(payment__method=PaymentMethod.REWARDS)),
-    )
+    return queryset.annotate(rewards_applied=REWARDS_APPLIED, paid_applied=PAID_APPLIED)
 
 
 @dataclass(frozen=True)
