@@ -27,9 +27,9 @@ def seed(cursor, rows: int, accounts: int) -> None:
         INSERT INTO accounts_customeraccount (customer_number, legal_name, country, currency, language, tax_number,
             address_line1, address_line2, postal_code, city, region, sector, has_unlimited_license_agreement,
             is_pay_as_you_go, contract_email, created_at, registration_number, electronic_address,
-            electronic_address_scheme, einvoice_format)
+            electronic_address_scheme, einvoice_format, default_po_number)
         SELECT 'B-' || g, 'Bench ' || g, 'US', 'USD', 'en', '', '', '', '', '', '', 'commercial', mod(g, 3) = 0, false,
-               'bench' || g || '@example.test', now(), '', '', '', 'default'
+               'bench' || g || '@example.test', now(), '', '', '', 'default', ''
         FROM generate_series(1, %s) AS g
         """,
         [accounts],
