@@ -16,7 +16,7 @@ import statistics
 import time
 from decimal import Decimal
 
-from _bench_db import django_with_bench_db
+from _bench_db import SqlTimer, django_with_bench_db
 
 SUBSCRIPTIONS = 40
 MONTHS = 95  # 40 x 95 = 3 800 lots
@@ -33,22 +33,6 @@ def main() -> None:
         run(args.runs)
     finally:
         teardown()
-
-
-class SqlTimer:
-    """connection.execute_wrapper: the time spent in the database driver, summed, and the query count."""
-
-    def __init__(self) -> None:
-        self.seconds = 0.0
-        self.queries = 0
-
-    def __call__(self, execute, sql, params, many, context):
-        start = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            self.seconds += time.perf_counter() - start
-            self.queries += 1
 
 
 def account_with_rewards():
