@@ -6,12 +6,13 @@ from dataclasses import dataclass
 
 from django import template
 from django.utils.formats import date_format
-from django.utils.html import escape, format_html
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from core.links import url_maker
+from core.markup import status_badge, translated_with_number
 from core.money import format_money
 from invoices.models import Invoice
 
@@ -49,7 +50,6 @@ def invoice_rows(invoices) -> list[InvoiceRow]:
             dates[value] = date_format(value, "SHORT_DATE_FORMAT")
         return dates[value]
 
-    # As {% blocktranslate %} renders it: the translation as is, the number escaped.
     select_label = _("Select invoice %(number)s")
     return [
         InvoiceRow(
@@ -59,15 +59,12 @@ def invoice_rows(invoices) -> list[InvoiceRow]:
             facturx_url=facturx_url(invoice.number),
             issue_date=short_date(invoice.issue_date),
             due_date=short_date(invoice.due_date),
-            # The markup of includes/status_badge.html (portal's {% status_badge %}).
-            status_badge=format_html(
-                '<span class="badge badge--{}">{}</span>', invoice.status, invoice.get_status_display()
-            ),
+            status_badge=status_badge(invoice.status, invoice.get_status_display()),
             total=format_money(invoice.total, invoice.currency, language),
             balance=format_html(
                 "{}{}", applied_mark(invoice), format_money(invoice.amount_due, invoice.currency, language)
             ),
-            select_label=mark_safe(select_label % {"number": escape(invoice.number)}),  # noqa: S308
+            select_label=translated_with_number(select_label, invoice.number),
         )
         for invoice in invoices
     ]

@@ -3,6 +3,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from core import markup
 from core.money import format_money
 
 register = template.Library()
@@ -55,7 +56,7 @@ def colon():
 @register.simple_tag
 def status_badge(status, label):
     """includes/status_badge.html as a tag, for rows of long lists (an include per row costs a render)."""
-    return format_html('<span class="badge badge--{}">{}</span>', status, label)
+    return markup.status_badge(status, label)
 
 
 @register.simple_tag(takes_context=True)

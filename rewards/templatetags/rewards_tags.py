@@ -6,12 +6,12 @@ from decimal import Decimal
 from django import template
 from django.core.exceptions import ObjectDoesNotExist
 from django.utils.formats import date_format
-from django.utils.html import escape, format_html
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from core.links import url_maker
+from core.markup import status_badge, translated_with_number
 from core.money import format_money
 from invoices.models import Invoice
 from rewards.eligibility import account_exclusion_reason
@@ -40,7 +40,7 @@ def rewards_payable_rows(payable: list[tuple[Invoice, Decimal]]) -> list[Payable
     table and the button's label translated once (up to 50 rows, each cell a tag or a reverse() before)."""
     detail_url, redeem_url = url_maker("invoices:detail"), url_maker("rewards:redeem")
     language = get_language()
-    pay_label = _("Pay %(number)s with rewards")  # as {% blocktranslate %} renders it: the number escaped
+    pay_label = _("Pay %(number)s with rewards")
     return [
         PayableRow(
             invoice=invoice,
@@ -49,7 +49,7 @@ def rewards_payable_rows(payable: list[tuple[Invoice, Decimal]]) -> list[Payable
             due_date=date_format(invoice.due_date, "SHORT_DATE_FORMAT"),
             balance=format_money(invoice.amount_due, invoice.currency, language),
             applicable=format_money(applicable, invoice.currency, language),
-            pay_label=mark_safe(pay_label % {"number": escape(invoice.number)}),  # noqa: S308
+            pay_label=translated_with_number(pay_label, invoice.number),
         )
         for invoice, applicable in payable
     ]
@@ -74,7 +74,7 @@ def rewards_applicable(invoice):
     return rewards_applicable_amount(invoice=invoice)
 
 
-# The badge each lot status shows (includes/status_badge.html's markup, portal's {% status_badge %}).
+# The badge each lot status shows.
 _LOT_BADGES = {LotStatus.EXPIRED: "cancelled", LotStatus.EXHAUSTED: "closed", LotStatus.AVAILABLE: "open"}
 
 
@@ -116,11 +116,7 @@ def rewards_lot_rows(lots, next_expiry) -> list[LotRow]:
             remaining=format_money(lot.remaining, lot.currency, language),
             expires=date_format(lot.expires_on, "SHORT_DATE_FORMAT"),
             soonest=lot.status == LotStatus.AVAILABLE and lot.expires_on == next_expiry,
-            status_badge=format_html(
-                '<span class="badge badge--{}">{}</span>',
-                _LOT_BADGES.get(lot.status, "open"),
-                lot.get_status_display(),
-            ),
+            status_badge=status_badge(_LOT_BADGES.get(lot.status, "open"), lot.get_status_display()),
             expired_amount=_expired_amount(lot, language) if lot.status == LotStatus.EXPIRED else "",
         )
         for lot in lots
