@@ -71,3 +71,26 @@ class FilterSelect(forms.Select):
                 parts.append("\n  </optgroup>")
         parts.append("\n</select>")
         return mark_safe("".join(parts))  # noqa: S308 — every part escaped by format_html
+
+
+class _InputInPython:
+    """An input widget that writes the markup of Django's input.html itself (see FilterSelect)."""
+
+    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
+        widget = self.get_context(name, value, attrs)["widget"]  # type: ignore[attr-defined]
+        value_html = format_html(' value="{}"', str(widget["value"])) if widget["value"] is not None else ""
+        return format_html(
+            '<input type="{}" name="{}"{}{}>',
+            widget["type"],
+            widget["name"],
+            value_html,
+            mark_safe(_attrs_html(widget["attrs"])),  # noqa: S308 — escaped by format_html in _attrs_html
+        )
+
+
+class FilterTextInput(_InputInPython, forms.TextInput):
+    pass
+
+
+class FilterDateInput(_InputInPython, forms.DateInput):
+    pass

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import FilterSelect
+from core.forms import FilterDateInput, FilterSelect, FilterTextInput
 from invoices.models import InvoiceKind, InvoiceStatus
 from invoices.selectors import DEFAULT_SORT, SORTS, InvoiceListFilters
 
@@ -17,6 +17,7 @@ class InvoiceFilterForm(forms.Form):
         label=_("Search"),
         required=False,
         max_length=60,
+        widget=FilterTextInput,
         help_text=_("Invoice, PO or order number"),
     )
     status = forms.ChoiceField(
@@ -26,10 +27,10 @@ class InvoiceFilterForm(forms.Form):
         widget=FilterSelect,
     )
     issued_from = forms.DateField(
-        label=_("Issued from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Issued from"), required=False, widget=FilterDateInput(attrs={"type": "date"})
     )
     issued_to = forms.DateField(
-        label=_("Issued to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Issued to"), required=False, widget=FilterDateInput(attrs={"type": "date"})
     )
     currency = forms.ChoiceField(label=_("Currency"), required=False, widget=FilterSelect)
     kind = forms.ChoiceField(

@@ -5,6 +5,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection
 from django.db.models import (
     Case,
@@ -19,6 +20,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.lookups import Lookup
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -219,11 +221,25 @@ def invoices_with_applied(queryset: QuerySet[Invoice]) -> QuerySet[Invoice]:
 def _invoice_search(*, account: CustomerAccount, term: str) -> Q:
     """Invoices whose number, PO number or a line's order number contains `term`.
 
-    The lines are searched once, apart (their trigram index, migration invoices/0006), and the invoice rows
-    look their id up in the result: a correlated EXISTS per invoice scanned the lines again for each one.
+    Each of the three is a trigram index scan (migration invoices/0006) and PostgreSQL ORs the three
+    bitmaps: the lines matching are read once, into an array (`id = ANY(ARRAY(SELECT …))`, an InitPlan). With
+    `IN (SELECT …)` in the OR the planner could use no index and computed UPPER() of every invoice of the
+    account (12 ms at 10 000 invoices, once for the count and once for the page).
     """
-    lines = InvoiceLine.objects.filter(invoice__account=account, order_number__icontains=term)
-    return Q(number__icontains=term) | Q(po_number__icontains=term) | Q(pk__in=lines.values("invoice_id"))
+    lines = InvoiceLine.objects.filter(invoice__account=account, order_number__icontains=term).order_by()
+    in_matching_lines = _EqualsAny(F("pk"), ArraySubquery(lines.values("invoice_id")))
+    return Q(number__icontains=term) | Q(po_number__icontains=term) | Q(in_matching_lines)
+
+
+class _EqualsAny(Lookup):
+    """`lhs = ANY(rhs)`, rhs an array expression: an index condition, where `lhs IN (subquery)` is a filter."""
+
+    lookup_name = "equals_any"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = compiler.compile(self.rhs)
+        return f"{lhs} = ANY({rhs})", (*lhs_params, *rhs_params)
 
 
 def invoice_list_for_user(

@@ -2,72 +2,85 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django import template
-from django.utils.formats import date_format
-from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from core.dates import date_text
 from core.links import url_maker
 from core.markup import status_badge, translated_with_number
 from core.money import format_money
-from invoices.models import Invoice
 
 register = template.Library()
 
 
-@dataclass(frozen=True)
-class InvoiceRow:
-    """One row of the invoices list, its cells formatted: the template only places them."""
-
-    invoice: Invoice
-    detail_url: str
-    pdf_url: str
-    facturx_url: str
-    issue_date: str
-    due_date: str
-    status_badge: SafeString
-    total: str
-    balance: SafeString  # the applied mark, then the amount due
-    select_label: SafeString
-
-
 @register.simple_tag
-def invoice_rows(invoices) -> list[InvoiceRow]:
-    """The page's invoices as rows: three URLs reversed once for the page, a date formatted once per
-    distinct date, labels translated once (the row loop used to do all that per cell)."""
+def invoice_table_rows(invoices, *, may_pay: bool, offers_facturx: bool, processing_ids) -> SafeString:
+    """The `<tr>` of each invoice of the page. `processing_ids`: invoices with a payment on its way.
+
+    Built in Python like the rows of Django admin's change list (`items_for_result`): the template loop, a
+    dozen variables and conditions per cell, was half of the page's server time. Everything the rows share
+    (labels, URL patterns, the markup around the values) is made once for the page; each value is escaped.
+    """
     detail_url, pdf_url, facturx_url = (
         url_maker(name) for name in ("invoices:detail", "invoices:pdf", "invoices:facturx")
     )
     language = get_language()
-    dates: dict = {}
-
-    def short_date(value) -> str:
-        if value not in dates:
-            dates[value] = date_format(value, "SHORT_DATE_FORMAT")
-        return dates[value]
-
-    select_label = _("Select invoice %(number)s")
-    return [
-        InvoiceRow(
-            invoice=invoice,
-            detail_url=detail_url(invoice.number),
-            pdf_url=pdf_url(invoice.number),
-            facturx_url=facturx_url(invoice.number),
-            issue_date=short_date(invoice.issue_date),
-            due_date=short_date(invoice.due_date),
-            status_badge=status_badge(invoice.status, invoice.get_status_display()),
-            total=format_money(invoice.total, invoice.currency, language),
-            balance=format_html(
-                "{}{}", applied_mark(invoice), format_money(invoice.amount_due, invoice.currency, language)
-            ),
-            select_label=translated_with_number(select_label, invoice.number),
+    select_label, po_label, download = _("Select invoice %(number)s"), escape(_("PO")), escape(_("Download"))
+    select_open = f'<td data-label="{escape(_("Select"))}">'
+    processing = (
+        ' <span class="badge badge--processing" data-testid="payment-processing">'
+        f"{escape(_('Payment processing'))}</span>"
+    )
+    cell = {
+        key: f'<td{css} data-label="{escape(label)}">'
+        for key, css, label in (
+            ("number", "", _("Invoice")),
+            ("issue", "", _("Issue date")),
+            ("due", "", _("Due date")),
+            ("status", "", _("Status")),
+            ("total", ' class="num"', _("Total")),
+            ("balance", ' class="num"', _("Balance due")),
+            ("download", "", _("Download")),
         )
-        for invoice in invoices
-    ]
+    }
+    rows = []
+    for invoice in invoices:
+        number, currency = escape(invoice.number), invoice.currency
+        parts = ['<tr data-testid="invoice-row">']
+        if may_pay:
+            parts.append(select_open)
+            if invoice.can_be_paid():
+                parts.append(
+                    f'<input type="checkbox" name="invoice" value="{number}" form="pay-form"'
+                    f' id="select-{invoice.pk}" aria-label="{translated_with_number(select_label, invoice.number)}">'
+                )
+            parts.append("</td>")
+        parts += [cell["number"], f'<a href="{escape(detail_url(invoice.number))}">{number}</a>']
+        if invoice.po_number:
+            parts.append(f'<br><small class="stat__hint">{po_label} {escape(invoice.po_number)}</small>')
+        parts += [
+            "</td>",
+            cell["issue"], escape(date_text(invoice.issue_date)), "</td>",
+            cell["due"], escape(date_text(invoice.due_date)), "</td>",
+            cell["status"], status_badge(invoice.status, invoice.get_status_display()),
+            processing if invoice.pk in processing_ids else "", "</td>",
+            cell["total"], escape(format_money(invoice.total, currency, language)), "</td>",
+            cell["balance"], applied_mark(invoice), escape(format_money(invoice.amount_due, currency, language)),
+            "</td>",
+            cell["download"], f'<a href="{escape(pdf_url(invoice.number))}" download>{download}',
+            f'<span class="visually-hidden"> {number} (PDF)</span></a>',
+        ]  # fmt: skip
+        if offers_facturx:
+            parts.append(
+                f'<br><a href="{escape(facturx_url(invoice.number))}" download data-testid="download-facturx">'
+                f'Factur-X<span class="visually-hidden"> {number}</span></a>'
+            )
+        parts.append("</td></tr>")
+        rows.append("".join(parts))
+    return mark_safe("\n".join(rows))  # noqa: S308 — every value above is escaped
 
 
 @register.simple_tag
