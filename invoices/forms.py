@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -41,11 +44,15 @@ class InvoiceFilterForm(forms.Form):
     )
     sort = forms.ChoiceField(required=False, choices=SORT_CHOICES, widget=forms.HiddenInput)
 
-    def __init__(self, *args, currencies: list[str], **kwargs):
+    def __init__(self, *args, currencies: Callable[[], list[str]], **kwargs):
+        """`currencies()` gives the account's currencies, called only if the choices are used."""
         super().__init__(*args, **kwargs)
         currency = self.fields["currency"]
         assert isinstance(currency, forms.ChoiceField)  # declared above; self.fields is typed as plain Fields
-        currency.choices = [("", _("Any currency"))] + [(code, code) for code in currencies]
+        # Django calls a callable's choices at each use (validation, then each render of the select).
+        currency.choices = functools.cache(
+            lambda: [("", _("Any currency"))] + [(code, code) for code in currencies()]
+        )
 
     def clean(self):
         cleaned = super().clean()

@@ -25,7 +25,8 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 
 from invoices.models import Invoice
-from invoices.selectors import DEFAULT_SORT, SORTS, invoice_rows_by_id
+from invoices.page_rows import invoice_rows_by_id
+from invoices.selectors import DEFAULT_SORT, SORTS
 
 # How a cursor's sort value is read back, by sort column.
 _PARSE: dict[str, Callable[[str], Any]] = {

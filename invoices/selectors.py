@@ -139,6 +139,10 @@ def applied_source_register(*, entries: AppliedEntriesSource, annotate: AppliedA
         _applied_annotators.append(annotate)
 
 
+def applied_annotators_count() -> int:
+    return len(_applied_annotators)
+
+
 def invoice_applied_entries(*, invoice: Invoice) -> list[AppliedEntry]:
     """Payments, Support Rewards, credit memos and reversals that moved the invoice's balance, oldest first.
 
@@ -227,12 +231,13 @@ def _invoice_search(*, account: CustomerAccount, term: str) -> Q:
     account (12 ms at 10 000 invoices, once for the count and once for the page).
     """
     lines = InvoiceLine.objects.filter(invoice__account=account, order_number__icontains=term).order_by()
-    in_matching_lines = _EqualsAny(F("pk"), ArraySubquery(lines.values("invoice_id")))
+    in_matching_lines = EqualsAny(F("pk"), ArraySubquery(lines.values("invoice_id")))
     return Q(number__icontains=term) | Q(po_number__icontains=term) | Q(in_matching_lines)
 
 
-class _EqualsAny(Lookup):
-    """`lhs = ANY(rhs)`, rhs an array expression: an index condition, where `lhs IN (subquery)` is a filter."""
+class EqualsAny(Lookup):
+    """`lhs = ANY(rhs)`, rhs an array: an index condition, where `lhs IN (subquery)` is a filter; and one
+    parameter for a list of values, where `IN (%s, %s, …)` changes the SQL with the list's length."""
 
     lookup_name = "equals_any"
 
@@ -273,16 +278,6 @@ def invoice_list_for_user(
     ordering = [F(column).desc() if descending else F(column).asc() for column in columns]
     ordering.append(F("id").desc() if descending else F("id").asc())
     return invoices.order_by(*ordering)
-
-
-def invoice_rows_by_id(*, ids: list[int], with_status_rank: bool = False) -> list[Invoice]:
-    """A page of the list: the invoices of `ids` (found by `invoice_list_for_user`, so the user's), in that
-    order, with their status (and its sort rank) and applied sums: one query."""
-    rows = Invoice.objects.filter(pk__in=ids).with_status()
-    if with_status_rank:
-        rows = rows.annotate(status_rank=STATUS_RANK)
-    by_id = {invoice.pk: invoice for invoice in invoices_with_applied(rows)}
-    return [by_id[pk] for pk in ids if pk in by_id]
 
 
 def invoices_overdue_exist(

@@ -83,8 +83,10 @@ def _sortable_columns(current: str) -> list[dict]:
 
 
 def _filter_form(request) -> InvoiceFilterForm:
+    # Read when the currency select is drawn or a currency is checked: a results-only (htmx) request
+    # with no currency filter doesn't query them.
     form = InvoiceFilterForm(
-        request.GET or None, currencies=invoice_currencies_for_account(account=request.account)
+        request.GET or None, currencies=lambda: invoice_currencies_for_account(account=request.account)
     )
     if form.is_bound:
         form.is_valid()

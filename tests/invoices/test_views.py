@@ -4,6 +4,8 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -61,6 +63,27 @@ def test_list_uses_the_same_number_of_queries_for_10_and_10000_invoices(
     client.logout()
     big = _list_queries(client, other_account, big_user, 10_000, django_assert_max_num_queries, page="200")
     assert small == big
+
+
+def test_the_search_box_request_reads_no_currency_choices_unless_a_currency_is_filtered(
+    client, billing_contact, account
+):
+    """The results-only (htmx) request the search box sends draws no currency select: it doesn't query the
+    account's currencies, unless a currency filter has to be checked against them."""
+    invoices_bulk_create(account=account, count=30)
+    client.force_login(billing_contact)
+    htmx = {"HX-Request": "true"}
+    with CaptureQueriesContext(connection) as whole_page:
+        assert client.get(INDEX, {"q": "INV"}).status_code == 200
+    with CaptureQueriesContext(connection) as results:
+        response = client.get(INDEX, {"q": "INV"}, headers=htmx)
+    assert b'data-testid="invoice-row"' in response.content and b"<html" not in response.content
+    assert len(results) == len(whole_page) - 1
+    assert not any("currencies" in query["sql"] for query in results.captured_queries)
+    with CaptureQueriesContext(connection) as filtered:
+        response = client.get(INDEX, {"q": "INV", "currency": "XXX"}, headers=htmx)
+    assert any("currencies" in query["sql"] for query in filtered.captured_queries)
+    assert b'data-testid="invoice-row"' in response.content  # an unknown currency is ignored, not guessed
 
 
 def test_list_last_page_of_10000_invoices_shows_25_rows(client, billing_contact, account):
