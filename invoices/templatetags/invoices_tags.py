@@ -84,6 +84,26 @@ def invoice_table_rows(invoices, *, may_pay: bool, offers_facturx: bool, process
 
 
 @register.simple_tag
+def filter_fields(form) -> SafeString:
+    """Each visible field of the filter form with its label, help and errors (written in Python: the
+    template loop over BoundField attributes cost more than the widgets)."""
+    parts = []
+    for field in form.visible_fields():
+        field_id = field.id_for_label
+        parts.append(
+            format_html('<div class="field"><label for="{}">{}</label>{}', field_id, field.label, field)
+        )
+        if field.help_text:
+            parts.append(format_html('<p class="field__help">{}</p>', field.help_text))
+        if field.errors:
+            parts.append(
+                format_html('<p class="field__error" id="{}-error">{}</p>', field_id, " ".join(field.errors))
+            )
+        parts.append("</div>")
+    return mark_safe("".join(parts))  # noqa: S308 — every value escaped by format_html
+
+
+@register.simple_tag
 def applied_mark(invoice) -> SafeString | str:
     """The mark beside a balance that credit memos, Support Rewards or payments moved, with what each took
     off (title and screen-reader text); empty when nothing was applied. Needs `invoices_with_applied`."""
