@@ -27,14 +27,14 @@ from django.utils.translation import gettext
 from core.money import format_money
 from invoices.models import Invoice, InvoiceLine
 from invoices.payment_ways import PaymentWays, invoice_payment_ways
-from invoices.pdf_columns import PERIOD_MAX_MM, column_width_mm, css_percentages
+from invoices.pdf_columns import PERIOD_MAX_MM, column_width_mm, css_widths
 
 logger = logging.getLogger(__name__)
 # WeasyPrint logs every rendering step at INFO: keep its warnings (missing fonts, bad CSS) only.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 # Bump when the PDF layout changes, so every cached PDF is rendered again with the new layout.
-PDF_LAYOUT_REVISION = 3
+PDF_LAYOUT_REVISION = 4
 PDF_VARIANT = "pdf/ua-1"  # tagged PDF for screen readers (WeasyPrint ≥ 63 knows it)
 
 
@@ -88,7 +88,7 @@ def line_column_widths(*, lines: list[InvoiceLine], currency: str) -> list[str]:
         column_width_mm(header=gettext("Amount"), values=money["amount"]),
         column_width_mm(header=gettext("Tax"), values=money["tax"]),
     ]
-    return css_percentages(
+    return css_widths(
         widths, period_wrapped_mm=column_width_mm(header=gettext("Service period"), values=period_starts)
     )
 

@@ -17,7 +17,7 @@ SAFETY_MM = 1.0
 BODY_PT = 8.5
 HEADER_PT = 7.5
 PERIOD_MAX_MM = 50.0  # past this a service period wraps (the description keeps room)
-TABLE_MM = 174.0  # the lines table: A4 less the page margins (178 mm) less the collapsed borders
+TABLE_MM = 174.0  # the lines table: A4 less the page margins (178 mm), less a margin of safety
 DESCRIPTION_MIN_MM = 40.0
 
 # DejaVu Sans advance widths in em (units per em 2048), the characters money, quantities and dates are made of.
@@ -58,8 +58,8 @@ def column_width_mm(*, header: str, values: Iterable[str]) -> float:
     return round(widest + CELL_PADDING_MM + SAFETY_MM, 1)
 
 
-def css_percentages(widths_mm: list[float], *, period_wrapped_mm: float) -> list[str]:
-    """Each column's share of the table: `widths_mm` is what each column needs on one line (description,
+def css_widths(widths_mm: list[float], *, period_wrapped_mm: float) -> list[str]:
+    """Each column's width, in mm, the columns together as wide as the table: `widths_mm` is what each column needs on one line (description,
     period, quantity, unit price, amount, tax). When they don't fit, the service period wraps after its dash
     first, then the description takes what is left (as the automatic layout shrinks the widest text first)."""
     description, period, *amounts = widths_mm
@@ -68,5 +68,6 @@ def css_percentages(widths_mm: list[float], *, period_wrapped_mm: float) -> list
         description = max(TABLE_MM - period - sum(amounts), DESCRIPTION_MIN_MM)
     columns = (description, period, *amounts)
     total = sum(columns)
+    # Lengths, not percentages: WeasyPrint resolves a percentage again for every cell of every row.
     # Strings, not numbers for the template: French localization would print "12,5".
-    return [f"{100 * width / total:.2f}%" for width in columns]
+    return [f"{TABLE_MM * width / total:.2f}mm" for width in columns]
