@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from urllib.parse import quote
 
-from django.urls import reverse
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.http import RFC3986_SUBDELIMS
 
 # A value that every path converter of ours accepts and that quoting leaves as it is.
@@ -31,3 +33,14 @@ def url_maker(viewname: str) -> Callable[[str], str]:
         return f"{prefix}{quote(text, safe=RFC3986_SUBDELIMS + '/~:@')}{suffix}"
 
     return url
+
+
+def url_once(viewname: str) -> str:
+    """`reverse(viewname)` of a URL without arguments, worked out once per process: the layout of every page
+    links the same dozen views (about 40 µs a reverse())."""
+    return _reversed(viewname, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+
+
+@functools.lru_cache(maxsize=512)
+def _reversed(viewname: str, _script_prefix: str, urlconf: str) -> str:
+    return reverse(viewname, urlconf=urlconf)

@@ -4,6 +4,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from core import markup
+from core.links import url_once
 from core.money import format_money
 
 register = template.Library()
@@ -41,9 +42,16 @@ def nav_current(context, url, exact=False):
 
 
 @register.simple_tag(takes_context=True)
-def nav_item(context, url, label, exact=False):
+def nav_item(context, viewname, label, exact=False):
     """An item of the main menu, the current page's marked (base.html: a tag, not an include per item)."""
+    url = url_once(viewname)
     return format_html('<li><a href="{}"{}>{}</a></li>', url, nav_current(context, url, exact), label)
+
+
+@register.simple_tag(name="url_once")
+def url_once_tag(viewname):
+    """{% url viewname %} of a view without arguments, reversed once per process (core.links.url_once)."""
+    return url_once(viewname)
 
 
 @register.simple_tag
