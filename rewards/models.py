@@ -237,6 +237,12 @@ class RewardLot(models.Model):
                 fields=["rewards_account", "-month_earned", "subscription_number", "-id"],
                 name="lot_page_order",
             ),
+            # The rewards activity's deposits, newest or oldest first, and their count (rewards.activity).
+            models.Index(
+                fields=["rewards_account", "-deposited_on", "-id"],
+                condition=Q(source="accrual"),
+                name="lot_deposit_order",
+            ),
         ]
 
     def __str__(self) -> str:
