@@ -8,24 +8,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import (
-    DecimalField,
-    Exists,
-    F,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-    Sum,
-    Value,
-    prefetch_related_objects,
-)
-from django.db.models.functions import Coalesce, Least
+from django.db.models import Exists, OuterRef, Q, QuerySet, Sum, prefetch_related_objects
 from django.utils import timezone
 
 from accounts.models import CustomerAccount, User
 from core.money import ZERO, quantize
-from invoices.models import MONEY, Invoice, InvoiceKind, InvoiceLine
+from invoices.models import Invoice, InvoiceKind
 from invoices.selectors import invoices_for_user
 from payments.models import Allocation, Payment, PaymentStatus
 from rewards.eligibility import (
@@ -41,6 +29,7 @@ from rewards.models import (
     RewardLot,
     RewardsAccount,
 )
+from rewards.payable import PayableInvoice, PayableInvoices
 
 
 def rewards_account_of(*, account: CustomerAccount) -> RewardsAccount | None:
@@ -91,23 +80,19 @@ def refused_lines(*, invoice: Invoice) -> list[tuple[str, str]]:
     return refused
 
 
-def _redemptions_still_applied() -> QuerySet[Redemption]:
-    """Redemptions whose rewards are still applied: a rewards payment whose allocation to the invoice was
-    reversed (its rewards returned) no longer counts."""
+def redeemed_on_invoices(*, invoice_ids: Sequence[int]) -> dict[int, Decimal]:
+    """Per invoice id, rewards still applied to it (one query): a rewards payment whose allocation to the
+    invoice was reversed (its rewards returned) no longer counts. Invoices with none are left out.
+    (rewards.payable reads the same in SQL.)"""
     reversed_allocation = Allocation.objects.filter(
         payment_id=OuterRef("payment_id"),
         invoice_id=OuterRef("invoice_id"),
         amount__gt=0,
         reversed_by__isnull=False,
     )
-    return Redemption.objects.filter(~Exists(reversed_allocation))
-
-
-def redeemed_on_invoices(*, invoice_ids: Sequence[int]) -> dict[int, Decimal]:
-    """Per invoice id, rewards still applied to it (one query). Invoices with none are left out."""
     rows = (
-        _redemptions_still_applied()
-        .filter(invoice_id__in=invoice_ids)
+        Redemption.objects.filter(invoice_id__in=invoice_ids)
+        .filter(~Exists(reversed_allocation))
         .values("invoice_id")
         .annotate(total=Sum("amount"))
     )
@@ -166,80 +151,28 @@ def debit_processing_on_invoice(*, invoice: Invoice) -> bool:
     )
 
 
-def _refused_products(*, lines: QuerySet[InvoiceLine]) -> list[tuple[str, str]]:
-    """(product, product code) of the flagged `lines` that a product family refuses: the rule of
-    line_is_rewards_eligible applied once to each distinct pair (an account has a few products, each on
-    many lines), so the SQL that sums the lines rewards may pay only compares names."""
-    families = product_families()
-    if not families:
-        return []
-    pairs = lines.filter(is_rewards_eligible_support=True).order_by().values_list("product", "product_code")
-    return [
-        (product, code)
-        for product, code in pairs.distinct()
-        if not line_is_rewards_eligible(
-            InvoiceLine(product=product, product_code=code, is_rewards_eligible_support=True), families
-        )
-    ]
-
-
-def payable_with_rewards(*, user: User, account: CustomerAccount) -> QuerySet[Invoice]:
+def payable_with_rewards(*, user: User, account: CustomerAccount) -> PayableInvoices:
     """Open support renewal invoices of the account that rewards may still pay, oldest due first, each with
-    `rewards_applicable`: rewards_applicable_amount computed in SQL (quantize it to show it).
+    what rewards may pay on it (rewards_applicable_amount, computed in SQL for all of them).
 
-    Read it a page at a time: a page and the count are a query each whatever the number of invoices, after
-    two to know which products rewards refuse (the product families, the account's distinct products).
+    Page it with core.pagination.CountedPaginator: a page and the count are one query whatever the number
+    of invoices, after the product families and the invoices' distinct products (rewards.payable).
     """
     if account_exclusion_reason(account):
-        return Invoice.objects.none()
+        return PayableInvoices(None)
     invoices = (
         invoices_for_user(user=user, account=account).payable().filter(kind=InvoiceKind.SUPPORT_RENEWAL)
     )
-    # Not the lines' default order, which joins their invoice.
-    eligible_lines = InvoiceLine.objects.filter(
-        invoice_id=OuterRef("pk"), is_rewards_eligible_support=True
-    ).order_by()
-    for product, code in _refused_products(
-        lines=InvoiceLine.objects.filter(invoice__in=invoices.values("pk"))
-    ):
-        eligible_lines = eligible_lines.exclude(product=product, product_code=code)
-    eligible = eligible_lines.values("invoice_id").annotate(total=Sum("amount")).values("total")
-    redeemed = (
-        _redemptions_still_applied()
-        .filter(invoice_id=OuterRef("pk"))
-        .order_by()
-        .values("invoice_id")
-        .annotate(total=Sum("amount"))
-        .values("total")
-    )
-    money: DecimalField[Decimal, Decimal] = DecimalField(**MONEY)
-    return (
-        invoices.annotate(
-            rewards_applicable=Least(
-                Coalesce(Subquery(eligible), Value(ZERO), output_field=money)
-                - Coalesce(Subquery(redeemed), Value(ZERO), output_field=money),
-                F("amount_due"),
-                output_field=money,
-            )
-        )
-        .filter(rewards_applicable__gt=0)
-        .order_by("due_date", "id")
-    )
+    return PayableInvoices(invoices, families=product_families())
 
 
 def rewards_payable_invoices(
     *, user: User, account: CustomerAccount, limit: int = 50
-) -> list[tuple[Invoice, Decimal]]:
+) -> list[tuple[PayableInvoice, Decimal]]:
     """The first `limit` of payable_with_rewards, each with what rewards may pay on it."""
     return [
-        (invoice, rewards_applicable_of(invoice))
-        for invoice in payable_with_rewards(user=user, account=account)[:limit]
+        (invoice, invoice.applicable) for invoice in payable_with_rewards(user=user, account=account)[:limit]
     ]
-
-
-def rewards_applicable_of(invoice: Invoice) -> Decimal:
-    """What rewards may pay on an invoice read by payable_with_rewards, in the currency's minor unit."""
-    return quantize(invoice.rewards_applicable, invoice.currency)  # type: ignore[attr-defined]  # its annotation
 
 
 def rewards_account_for_user(*, user: User, account: CustomerAccount) -> RewardsAccount | None:

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.decorators import account_required
 from core.csv import csv_text_cell
-from core.pagination import NearerEndPaginator
+from core.pagination import CountedPaginator, NearerEndPaginator
 from invoices.selectors import invoice_for_user
 from payments.models import PaymentMethod
 from payments.selectors import payment_for_user
@@ -52,8 +52,9 @@ def index(request):
     rewards_account = rewards_account_for_user(user=request.user, account=account)
     if rewards_account is None:
         return render(request, "rewards/not_enrolled.html")
-    # The three lists grow with the account: pages of their own (?payable=N, ?lots=N, ?activity=N), a page
-    # past the middle read from the end.
+    # The three lists grow with the account: pages of their own (?payable=N, ?lots=N, ?activity=N). A page
+    # of lots or activity past the middle is read from the end; the invoices rewards may pay are computed
+    # in SQL, the page with their count.
     lots_page = NearerEndPaginator(
         lots_for_rewards_account(rewards_account=rewards_account), LOTS_PAGE_SIZE
     ).get_page(request.GET.get("lots"))
@@ -63,7 +64,7 @@ def index(request):
     summary = rewards_summary(rewards_account=rewards_account)
     # Without a balance there is nothing to offer: the table is not shown.
     payable_page = (
-        NearerEndPaginator(
+        CountedPaginator(
             payable_with_rewards(user=request.user, account=account), PAYABLE_PAGE_SIZE
         ).get_page(request.GET.get("payable"))
         if summary.balance > 0

@@ -18,16 +18,11 @@ from django.utils.translation import gettext as _
 from core.links import url_maker
 from core.markup import status_badge, translated_with, translated_with_number
 from core.money import format_money
-from invoices.models import Invoice
 from rewards.activity import ActivityItem
 from rewards.eligibility import account_exclusion_reason
 from rewards.models import LotSource, LotStatus, RewardLot
-from rewards.selectors import (
-    rewards_account_of,
-    rewards_applicable_amount,
-    rewards_applicable_of,
-    rewards_summary,
-)
+from rewards.payable import PayableInvoice
+from rewards.selectors import rewards_account_of, rewards_applicable_amount, rewards_summary
 
 register = template.Library()
 
@@ -66,9 +61,9 @@ _PAY_CELL = """
 
 
 @register.simple_tag
-def rewards_payable_rows(invoices: Iterable[Invoice], may_redeem: bool) -> SafeString:
-    """The rows of the "invoices rewards may pay" table: a page of payable_with_rewards, each invoice with
-    its `rewards_applicable`; the button to pay with rewards for someone who may redeem."""
+def rewards_payable_rows(invoices: Iterable[PayableInvoice], may_redeem: bool) -> SafeString:
+    """The rows of the "invoices rewards may pay" table (a page of payable_with_rewards); the button to pay
+    with rewards for someone who may redeem."""
     detail_url, redeem_url = url_maker("invoices:detail"), url_maker("rewards:redeem")
     language = get_language()
     dates = _Dates("SHORT_DATE_FORMAT")
@@ -94,7 +89,7 @@ def rewards_payable_rows(invoices: Iterable[Invoice], may_redeem: bool) -> SafeS
                 labels[2],
                 format_money(invoice.amount_due, invoice.currency, language),
                 labels[3],
-                format_money(rewards_applicable_of(invoice), invoice.currency, language),
+                format_money(invoice.applicable, invoice.currency, language),
                 pay,
             )
         )

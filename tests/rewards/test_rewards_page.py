@@ -163,7 +163,7 @@ def test_only_invoices_rewards_may_still_pay_are_listed_with_what_they_may_pay(
         mixed.number,
         low_balance.number,
     ]
-    amounts = {invoice.number: invoice.rewards_applicable for invoice in response.context["payable"]}
+    amounts = {invoice.number: invoice.applicable for invoice in response.context["payable"]}
     assert amounts == {
         whole.number: D("1000.00"),
         partly.number: D("600.00"),
@@ -202,8 +202,8 @@ def test_payable_with_rewards_matches_what_each_invoice_page_offers(
     shielded.lines.update(product_code=" db-ee ")
     invoices.append(shielded)
     listed = {
-        invoice.pk: invoice.rewards_applicable
-        for invoice in payable_with_rewards(user=billing_contact, account=account)
+        invoice.pk: invoice.applicable
+        for invoice in payable_with_rewards(user=billing_contact, account=account)[0:100]
     }
     expected = {
         invoice.pk: amount
