@@ -64,7 +64,7 @@ GROUP BY r.payment_id, p.reference, i.number, r.currency
 ORDER BY 1 {{order}}, r.payment_id {{order}}, i.number {{order}} LIMIT %(cut)s""",  # noqa: S608 — table names only
     f"""SELECT e.expired_on, 2, e.id, lot.month_earned, '', -e.amount, lot.currency, '', '', ''
 FROM {_EXPIRY} e JOIN {_LOT} lot ON lot.id = e.lot_id
-WHERE lot.rewards_account_id = %(account)s AND e.amount > 0
+WHERE e.rewards_account_id = %(account)s AND e.amount > 0
 ORDER BY e.expired_on {{order}}, e.id {{order}} LIMIT %(cut)s""",  # noqa: S608 — table names only
     f"""SELECT (a.created_at AT TIME ZONE %(tz)s)::date, 3, a.id, NULL::date, '', a.amount, a.currency, '', '',
        a.reason
@@ -86,8 +86,7 @@ SELECT (SELECT COUNT(*) FROM {_LOT} lot
             SELECT 1 FROM {_REDEMPTION} r JOIN {_LOT} lot ON lot.id = r.lot_id
             WHERE lot.rewards_account_id = %(account)s
             GROUP BY r.payment_id, r.invoice_id, r.currency) redemptions)
-     + (SELECT COUNT(*) FROM {_EXPIRY} e JOIN {_LOT} lot ON lot.id = e.lot_id
-        WHERE lot.rewards_account_id = %(account)s AND e.amount > 0)
+     + (SELECT COUNT(*) FROM {_EXPIRY} e WHERE e.rewards_account_id = %(account)s AND e.amount > 0)
      + (SELECT COUNT(*) FROM {_ADJUSTMENT} a WHERE a.rewards_account_id = %(account)s)
 """  # noqa: S608 — only table names are interpolated
 
