@@ -12,8 +12,13 @@ class NearerEndPaginator(Paginator):
     """Paginator whose pages past the middle are read from the end of the list: the last page of 400 is the
     first rows of the list in reverse order, flipped, not 9 975 rows skipped (OFFSET reads every row it
     skips). The object list is sliced like a QuerySet and has `reverse()`: the same rows in the opposite
-    order (an ordered QuerySet has both).
+    order (an ordered QuerySet has both). `count`: the list's length, when the caller read it already.
     """
+
+    def __init__(self, object_list, per_page, *, count: int | None = None, **kwargs) -> None:
+        super().__init__(object_list, per_page, **kwargs)
+        if count is not None:
+            self.__dict__["count"] = count  # Paginator.count: a cached_property
 
     def page(self, number) -> Page:
         number = self.validate_number(number)

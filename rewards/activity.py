@@ -78,16 +78,19 @@ _PAGE_SQL = (
 )
 _PAGE_SQL_BY_ORDER = {order: _PAGE_SQL.format(order=order) for order in ("DESC", "ASC")}
 
-# Each kind counted apart (a redemption is a payment's rows on one invoice), the counts summed.
-_COUNT_SQL = f"""
-SELECT (SELECT COUNT(*) FROM {_LOT} lot
-        WHERE lot.rewards_account_id = %(account)s AND lot.source = %(accrual)s)
+# Each kind counted apart (a redemption is a payment's rows on one invoice), the counts summed; and all the
+# account's lots, counted in the same scan as its deposits (the rewards page's lots list).
+_COUNTS_SQL = f"""
+SELECT lots.all_lots,
+       lots.deposits
      + (SELECT COUNT(*) FROM (
             SELECT 1 FROM {_REDEMPTION} r JOIN {_LOT} lot ON lot.id = r.lot_id
             WHERE lot.rewards_account_id = %(account)s
             GROUP BY r.payment_id, r.invoice_id, r.currency) redemptions)
      + (SELECT COUNT(*) FROM {_EXPIRY} e WHERE e.rewards_account_id = %(account)s AND e.amount > 0)
      + (SELECT COUNT(*) FROM {_ADJUSTMENT} a WHERE a.rewards_account_id = %(account)s)
+FROM (SELECT COUNT(*) AS all_lots, COUNT(*) FILTER (WHERE lot.source = %(accrual)s) AS deposits
+      FROM {_LOT} lot WHERE lot.rewards_account_id = %(account)s) lots
 """  # noqa: S608 — only table names are interpolated
 
 
@@ -106,9 +109,14 @@ class RewardsActivity:
         }
 
     def count(self) -> int:
+        return self.counts()[1]
+
+    def counts(self) -> tuple[int, int]:
+        """(the account's lots, the timeline's items), in one statement."""
         with connection.cursor() as cursor:
-            cursor.execute(_COUNT_SQL, self.params)
-            return cursor.fetchone()[0]
+            cursor.execute(_COUNTS_SQL, self.params)
+            lots, items = cursor.fetchone()
+        return lots, items
 
     def reverse(self) -> RewardsActivity:
         return RewardsActivity(self.rewards_account, newest_first=not self.newest_first)

@@ -55,12 +55,14 @@ def index(request):
     # The three lists grow with the account: pages of their own (?payable=N, ?lots=N, ?activity=N). A page
     # of lots or activity past the middle is read from the end; the invoices rewards may pay are computed
     # in SQL, the page with their count.
+    activity = rewards_activity(rewards_account=rewards_account)
+    lots_count, activity_count = activity.counts()  # one statement for both lists' lengths
     lots_page = NearerEndPaginator(
-        lots_for_rewards_account(rewards_account=rewards_account), LOTS_PAGE_SIZE
+        lots_for_rewards_account(rewards_account=rewards_account), LOTS_PAGE_SIZE, count=lots_count
     ).get_page(request.GET.get("lots"))
-    activity_page = NearerEndPaginator(
-        rewards_activity(rewards_account=rewards_account), ACTIVITY_PAGE_SIZE
-    ).get_page(request.GET.get("activity"))
+    activity_page = NearerEndPaginator(activity, ACTIVITY_PAGE_SIZE, count=activity_count).get_page(
+        request.GET.get("activity")
+    )
     summary = rewards_summary(rewards_account=rewards_account)
     # Without a balance there is nothing to offer: the table is not shown.
     payable_page = (

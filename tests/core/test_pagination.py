@@ -33,6 +33,15 @@ def test_every_page_is_the_one_paginator_gives(count, per_page, orphans):
         assert list(paginator.page(number)) == list(expected.page(number)), number
 
 
+def test_a_length_already_known_is_not_counted_again():
+    class Uncountable(Rows):
+        def count(self):
+            raise AssertionError("counted")
+
+    paginator = NearerEndPaginator(Uncountable(list(range(30)), []), 10, count=30)
+    assert (paginator.num_pages, list(paginator.get_page(3))) == (3, list(range(20, 30)))
+
+
 def test_a_page_past_the_middle_is_read_from_the_end():
     reads = []
     paginator = NearerEndPaginator(Rows(list(range(100)), reads), 10)

@@ -134,7 +134,10 @@ def test_the_activity_count_is_every_kinds_rows(timeline, rewards_account):
     assert (
         len(expected) == 10 + 3 + 3 + 3
     )  # deposits (the expired lots' too), expiries, adjustments, redemptions
-    assert rewards_activity(rewards_account=rewards_account).count() == len(expected)
+    activity = rewards_activity(rewards_account=rewards_account)
+    assert activity.count() == len(expected)
+    lots = RewardLot.objects.filter(rewards_account=rewards_account).count()  # adjustments' lots too
+    assert activity.counts() == (lots, len(expected))
 
 
 @pytest.mark.parametrize("per_page", [1, 3, 4, 7, 18, 19, 20])
