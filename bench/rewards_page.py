@@ -81,7 +81,12 @@ def account_with_rewards():
     RewardLot.objects.bulk_create(lots, batch_size=2000)
     RewardExpiry.objects.bulk_create(
         (
-            RewardExpiry(lot=lot, amount=lot.amount, expired_on=lot.expires_on + datetime.timedelta(days=1))
+            RewardExpiry(
+                lot=lot,
+                rewards_account=rewards_account,
+                amount=lot.amount,
+                expired_on=lot.expires_on + datetime.timedelta(days=1),
+            )
             for lot in RewardLot.objects.filter(rewards_account=rewards_account, status=LotStatus.EXPIRED)
         ),
         batch_size=2000,

@@ -14,4 +14,11 @@ def status_badge(status: str, label: str) -> SafeString:
 def translated_with_number(translated: str, number: str) -> SafeString:
     """A translated "… %(number)s …" as {% blocktranslate %} renders it: the translation as is, the number
     escaped."""
-    return mark_safe(translated % {"number": escape(number)})  # noqa: S308 — only the number varies, escaped
+    return translated_with(translated, number=number)
+
+
+def translated_with(translated: str, **values: str) -> SafeString:
+    """A translated "… %(name)s …" (markup allowed) as {% blocktranslate with name=… %} renders it: the
+    translation as is, each value escaped."""
+    escaped = {name: escape(value) for name, value in values.items()}
+    return mark_safe(translated % escaped)  # noqa: S308 — only the values vary, escaped

@@ -1,9 +1,12 @@
 """The "Rewards activity" timeline: deposits, redemptions (one per payment and invoice), expiries and
 adjustments, newest first, read a page at a time.
 
-The four kinds are one UNION ALL in SQL, sorted and cut there (LIMIT/OFFSET), so a page costs a count and
-its own rows: an account enrolled for years has thousands of deposits and expiries, and building every
-item in Python to show 30 cost a second.
+The four kinds are one UNION ALL in SQL. A page never sorts every row: each kind is read in the timeline's
+order and cut at the page's last row before the merge (a kind cannot put more rows than that above the
+page's end), and a page past the middle is read from the oldest end, in reverse, then flipped
+(core.pagination.NearerEndPaginator). The count is each kind's count, summed in one statement. An account
+enrolled for years has thousands of deposits and expiries: building every item in Python to show 30 cost a
+second, sorting them all in SQL still cost more than the rest of the page's queries.
 """
 
 from __future__ import annotations
@@ -36,38 +39,69 @@ class ActivityItem:
 
 KINDS = ("deposit", "redemption", "expiry", "adjustment")  # their rank breaks ties on a day, last first
 
-# Columns: day, kind rank, id (the lot, payment, expiry or adjustment), month earned, subscription, signed
-# amount, currency, invoice number, payment reference, adjustment reason.
-_ACTIVITY_SQL = f"""
-SELECT lot.deposited_on, 0, lot.id, lot.month_earned, lot.subscription_number, lot.amount, lot.currency,
-       '', '', ''
-FROM {RewardLot._meta.db_table} lot
+_LOT, _REDEMPTION = RewardLot._meta.db_table, Redemption._meta.db_table
+_EXPIRY, _ADJUSTMENT = RewardExpiry._meta.db_table, RewardAdjustment._meta.db_table
+_INVOICE, _PAYMENT = Invoice._meta.db_table, Payment._meta.db_table
+
+# One SELECT per kind, each with the ORDER BY that reads it in the timeline's order ({order}: DESC newest
+# first, ASC oldest first) and its cut. Columns: day, kind rank, id (the lot, payment, expiry or
+# adjustment), month earned, subscription, signed amount, currency, invoice number, payment reference,
+# adjustment reason. Within a kind the order is (day, id[, invoice number]): its rank is constant.
+_BRANCHES = (
+    f"""SELECT lot.deposited_on, 0, lot.id, lot.month_earned, lot.subscription_number, lot.amount,
+       lot.currency, '', '', ''
+FROM {_LOT} lot
 WHERE lot.rewards_account_id = %(account)s AND lot.source = %(accrual)s
-UNION ALL
-SELECT (MIN(r.created_at) AT TIME ZONE %(tz)s)::date, 1, r.payment_id, NULL, '', -SUM(r.amount), r.currency,
-       i.number, p.reference, ''
-FROM {Redemption._meta.db_table} r
-JOIN {RewardLot._meta.db_table} lot ON lot.id = r.lot_id
-JOIN {Invoice._meta.db_table} i ON i.id = r.invoice_id
-JOIN {Payment._meta.db_table} p ON p.id = r.payment_id
+ORDER BY lot.deposited_on {{order}}, lot.id {{order}} LIMIT %(cut)s""",  # noqa: S608 — table names only
+    f"""SELECT (MIN(r.created_at) AT TIME ZONE %(tz)s)::date, 1, r.payment_id, NULL::date, '', -SUM(r.amount),
+       r.currency, i.number, p.reference, ''
+FROM {_REDEMPTION} r
+JOIN {_LOT} lot ON lot.id = r.lot_id
+JOIN {_INVOICE} i ON i.id = r.invoice_id
+JOIN {_PAYMENT} p ON p.id = r.payment_id
 WHERE lot.rewards_account_id = %(account)s
 GROUP BY r.payment_id, p.reference, i.number, r.currency
-UNION ALL
-SELECT e.expired_on, 2, e.id, lot.month_earned, '', -e.amount, lot.currency, '', '', ''
-FROM {RewardExpiry._meta.db_table} e JOIN {RewardLot._meta.db_table} lot ON lot.id = e.lot_id
-WHERE lot.rewards_account_id = %(account)s AND e.amount > 0
-UNION ALL
-SELECT (a.created_at AT TIME ZONE %(tz)s)::date, 3, a.id, NULL, '', a.amount, a.currency, '', '', a.reason
-FROM {RewardAdjustment._meta.db_table} a
+ORDER BY 1 {{order}}, r.payment_id {{order}}, i.number {{order}} LIMIT %(cut)s""",  # noqa: S608 — table names only
+    f"""SELECT e.expired_on, 2, e.id, lot.month_earned, '', -e.amount, lot.currency, '', '', ''
+FROM {_EXPIRY} e JOIN {_LOT} lot ON lot.id = e.lot_id
+WHERE e.rewards_account_id = %(account)s AND e.amount > 0
+ORDER BY e.expired_on {{order}}, e.id {{order}} LIMIT %(cut)s""",  # noqa: S608 — table names only
+    f"""SELECT (a.created_at AT TIME ZONE %(tz)s)::date, 3, a.id, NULL::date, '', a.amount, a.currency, '', '',
+       a.reason
+FROM {_ADJUSTMENT} a
 WHERE a.rewards_account_id = %(account)s
+ORDER BY 1 {{order}}, a.id {{order}} LIMIT %(cut)s""",  # noqa: S608 — table names only
+)
+_PAGE_SQL = (
+    "\nUNION ALL\n".join(f"({branch})" for branch in _BRANCHES)
+    + "\nORDER BY 1 {order}, 2 {order}, 3 {order}, 8 {order} LIMIT %(limit)s OFFSET %(offset)s"
+)
+_PAGE_SQL_BY_ORDER = {order: _PAGE_SQL.format(order=order) for order in ("DESC", "ASC")}
+
+# Each kind counted apart (a redemption is a payment's rows on one invoice), the counts summed; and all the
+# account's lots, counted in the same scan as its deposits (the rewards page's lots list).
+_COUNTS_SQL = f"""
+SELECT lots.all_lots,
+       lots.deposits
+     + (SELECT COUNT(*) FROM (
+            SELECT 1 FROM {_REDEMPTION} r JOIN {_LOT} lot ON lot.id = r.lot_id
+            WHERE lot.rewards_account_id = %(account)s
+            GROUP BY r.payment_id, r.invoice_id, r.currency) redemptions)
+     + (SELECT COUNT(*) FROM {_EXPIRY} e WHERE e.rewards_account_id = %(account)s AND e.amount > 0)
+     + (SELECT COUNT(*) FROM {_ADJUSTMENT} a WHERE a.rewards_account_id = %(account)s)
+FROM (SELECT COUNT(*) AS all_lots, COUNT(*) FILTER (WHERE lot.source = %(accrual)s) AS deposits
+      FROM {_LOT} lot WHERE lot.rewards_account_id = %(account)s) lots
 """  # noqa: S608 — only table names are interpolated
 
 
 class RewardsActivity:
-    """The timeline as a sequence that Django's Paginator cuts in SQL: `count()`, then `[bottom:top]`.
-    Iterating it reads every item (the CSV export)."""
+    """The timeline as a sequence that a Paginator cuts in SQL: `count()`, `[bottom:top]`, and `reverse()`
+    (the same timeline oldest first) for NearerEndPaginator. Iterating it reads every item (the CSV export).
+    """
 
-    def __init__(self, rewards_account: RewardsAccount) -> None:
+    def __init__(self, rewards_account: RewardsAccount, *, newest_first: bool = True) -> None:
+        self.rewards_account = rewards_account
+        self.newest_first = newest_first
         self.params: dict[str, int | str] = {
             "account": rewards_account.pk,
             "accrual": LotSource.ACCRUAL.value,
@@ -75,15 +109,27 @@ class RewardsActivity:
         }
 
     def count(self) -> int:
+        return self.counts()[1]
+
+    def counts(self) -> tuple[int, int]:
+        """(the account's lots, the timeline's items), in one statement."""
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT COUNT(*) FROM ({_ACTIVITY_SQL}) activity", self.params)  # noqa: S608
-            return cursor.fetchone()[0]
+            cursor.execute(_COUNTS_SQL, self.params)
+            lots, items = cursor.fetchone()
+        return lots, items
+
+    def reverse(self) -> RewardsActivity:
+        return RewardsActivity(self.rewards_account, newest_first=not self.newest_first)
 
     def _items(self, limit: int | None, offset: int) -> list[ActivityItem]:
-        sql = f"{_ACTIVITY_SQL} ORDER BY 1 DESC, 2 DESC, 3 DESC, 8 DESC LIMIT %(limit)s OFFSET %(offset)s"
+        # No kind can put more than offset + limit rows above the page's last one (None: no cut).
+        cut = None if limit is None else offset + limit
+        sql = _PAGE_SQL_BY_ORDER["DESC" if self.newest_first else "ASC"]
         with connection.cursor() as cursor:
-            cursor.execute(sql, {**self.params, "limit": limit, "offset": offset})
-            return [_item(*row) for row in cursor.fetchall()]
+            cursor.execute(sql, {**self.params, "limit": limit, "offset": offset, "cut": cut})
+            rows = cursor.fetchall()
+        labels = _Labels()
+        return [labels.item(*row) for row in rows]
 
     def __getitem__(self, index: slice) -> list[ActivityItem]:
         if not isinstance(index, slice) or index.step is not None:
@@ -96,32 +142,44 @@ class RewardsActivity:
         return iter(self._items(None, 0))
 
 
-def _item(
-    when, rank, _id, month, subscription, amount, currency, invoice_number, reference, reason
-) -> ActivityItem:
-    kind = KINDS[rank]
-    if kind == "deposit":
-        label = _("Earned in %(month)s on subscription %(subscription)s") % {
-            "month": date_format(month, "YEAR_MONTH_FORMAT"),
-            "subscription": subscription,
-        }
-    elif kind == "redemption":
-        label = _("Redeemed on invoice %(number)s") % {"number": invoice_number}
-    elif kind == "expiry":
-        label = _("Expired: rewards earned in %(month)s") % {"month": date_format(month, "YEAR_MONTH_FORMAT")}
-    else:
-        label = _("Adjustment: %(reason)s") % {"reason": reason}
-    return ActivityItem(
-        when=when,
-        kind=kind,
-        label=label,
-        amount=amount,
-        currency=currency,
-        invoice_number=invoice_number,
-        reference=reference,
-    )
+class _Labels:
+    """The items' labels in the active language: each message translated once, each month written once."""
+
+    def __init__(self) -> None:
+        self.deposit = _("Earned in %(month)s on subscription %(subscription)s")
+        self.redemption = _("Redeemed on invoice %(number)s")
+        self.expiry = _("Expired: rewards earned in %(month)s")
+        self.adjustment = _("Adjustment: %(reason)s")
+        self.months: dict[datetime.date, str] = {}
+
+    def month(self, month: datetime.date) -> str:
+        if month not in self.months:
+            self.months[month] = date_format(month, "YEAR_MONTH_FORMAT")
+        return self.months[month]
+
+    def item(
+        self, when, rank, _id, month, subscription, amount, currency, invoice_number, reference, reason
+    ) -> ActivityItem:
+        kind = KINDS[rank]
+        if kind == "deposit":
+            label = self.deposit % {"month": self.month(month), "subscription": subscription}
+        elif kind == "redemption":
+            label = self.redemption % {"number": invoice_number}
+        elif kind == "expiry":
+            label = self.expiry % {"month": self.month(month)}
+        else:
+            label = self.adjustment % {"reason": reason}
+        return ActivityItem(
+            when=when,
+            kind=kind,
+            label=label,
+            amount=amount,
+            currency=currency,
+            invoice_number=invoice_number,
+            reference=reference,
+        )
 
 
 def rewards_activity(*, rewards_account: RewardsAccount) -> RewardsActivity:
-    """The "Rewards activity" timeline, newest first: page it with Paginator, or iterate it whole."""
+    """The "Rewards activity" timeline, newest first: page it with NearerEndPaginator, or iterate it whole."""
     return RewardsActivity(rewards_account)

@@ -237,6 +237,12 @@ class RewardLot(models.Model):
                 fields=["rewards_account", "-month_earned", "subscription_number", "-id"],
                 name="lot_page_order",
             ),
+            # The rewards activity's deposits, newest or oldest first, and their count (rewards.activity).
+            models.Index(
+                fields=["rewards_account", "-deposited_on", "-id"],
+                condition=Q(source="accrual"),
+                name="lot_deposit_order",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -281,6 +287,11 @@ class RewardExpiry(models.Model):
     """What a lot still held when it expired. Expired rewards are never reactivated."""
 
     lot = models.OneToOneField(RewardLot, on_delete=models.PROTECT, related_name="expiry")
+    # The lot's account, written with the row (as RewardAdjustment's): the rewards activity reads an
+    # account's expiries newest first from an index instead of joining every lot of the account.
+    rewards_account = models.ForeignKey(
+        RewardsAccount, on_delete=models.PROTECT, related_name="expiries", editable=False
+    )
     amount = models.DecimalField(_("amount expired"), **MONEY)
     expired_on = models.DateField(_("expired on"))
     created_at = models.DateTimeField(default=timezone.now)
@@ -296,9 +307,22 @@ class RewardExpiry(models.Model):
                 violation_error_message=_("The expired amount cannot be negative."),
             )
         ]
+        indexes = [
+            # The rewards activity's expiries, newest or oldest first, and their count (rewards.activity).
+            models.Index(
+                fields=["rewards_account", "-expired_on", "-id"],
+                condition=Q(amount__gt=0),
+                name="expiry_activity_order",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.lot}: {self.amount} expired"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.rewards_account_id is None:
+            self.rewards_account_id = self.lot.rewards_account_id
+        super().save(*args, **kwargs)
 
 
 class ExpiryReminder(models.Model):

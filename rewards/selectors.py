@@ -8,14 +8,20 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, Min, OuterRef, Q, QuerySet, Sum, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Q, QuerySet, Sum, prefetch_related_objects
 from django.utils import timezone
 
 from accounts.models import CustomerAccount, User
 from core.money import ZERO, quantize
-from invoices.models import Invoice
+from invoices.models import Invoice, InvoiceKind
+from invoices.selectors import invoices_for_user
 from payments.models import Allocation, Payment, PaymentStatus
-from rewards.eligibility import invoice_exclusion_reason, line_is_rewards_eligible, line_refusal_reason
+from rewards.eligibility import (
+    account_exclusion_reason,
+    invoice_exclusion_reason,
+    line_is_rewards_eligible,
+    line_refusal_reason,
+)
 from rewards.models import (
     LotStatus,
     ProductFamily,
@@ -23,6 +29,7 @@ from rewards.models import (
     RewardLot,
     RewardsAccount,
 )
+from rewards.payable import PayableInvoice, PayableInvoices
 
 
 def rewards_account_of(*, account: CustomerAccount) -> RewardsAccount | None:
@@ -75,7 +82,8 @@ def refused_lines(*, invoice: Invoice) -> list[tuple[str, str]]:
 
 def redeemed_on_invoices(*, invoice_ids: Sequence[int]) -> dict[int, Decimal]:
     """Per invoice id, rewards still applied to it (one query): a rewards payment whose allocation to the
-    invoice was reversed (its rewards returned) no longer counts. Invoices with none are left out."""
+    invoice was reversed (its rewards returned) no longer counts. Invoices with none are left out.
+    (rewards.payable reads the same in SQL.)"""
     reversed_allocation = Allocation.objects.filter(
         payment_id=OuterRef("payment_id"),
         invoice_id=OuterRef("invoice_id"),
@@ -143,37 +151,28 @@ def debit_processing_on_invoice(*, invoice: Invoice) -> bool:
     )
 
 
+def payable_with_rewards(*, user: User, account: CustomerAccount) -> PayableInvoices:
+    """Open support renewal invoices of the account that rewards may still pay, oldest due first, each with
+    what rewards may pay on it (rewards_applicable_amount, computed in SQL for all of them).
+
+    Page it with core.pagination.CountedPaginator: a page and the count are one query whatever the number
+    of invoices, after the product families and the invoices' distinct products (rewards.payable).
+    """
+    if account_exclusion_reason(account):
+        return PayableInvoices(None)
+    invoices = (
+        invoices_for_user(user=user, account=account).payable().filter(kind=InvoiceKind.SUPPORT_RENEWAL)
+    )
+    return PayableInvoices(invoices, families=product_families())
+
+
 def rewards_payable_invoices(
     *, user: User, account: CustomerAccount, limit: int = 50
-) -> list[tuple[Invoice, Decimal]]:
-    """Open support renewal invoices of the account that rewards may still pay, with how much, oldest due first."""
-    from invoices.models import InvoiceKind, InvoiceLine
-    from invoices.selectors import invoices_for_user
-
-    invoices = list(
-        invoices_for_user(user=user, account=account)
-        .payable()
-        .filter(kind=InvoiceKind.SUPPORT_RENEWAL)
-        # EXISTS, not a join on the lines and a DISTINCT over every invoice column (a sort of every row)
-        .filter(
-            Exists(InvoiceLine.objects.filter(invoice_id=OuterRef("pk"), is_rewards_eligible_support=True))
-        )
-        .select_related("account")
-        .prefetch_related("lines")
-        .order_by("due_date", "id")[:limit]
-    )
-    redeemed = redeemed_on_invoices(invoice_ids=[invoice.pk for invoice in invoices])
-    families = product_families()
-    rows = [
-        (
-            invoice,
-            rewards_applicable_amount(
-                invoice=invoice, redeemed=redeemed.get(invoice.pk, ZERO), families=families
-            ),
-        )
-        for invoice in invoices
+) -> list[tuple[PayableInvoice, Decimal]]:
+    """The first `limit` of payable_with_rewards, each with what rewards may pay on it."""
+    return [
+        (invoice, invoice.applicable) for invoice in payable_with_rewards(user=user, account=account)[:limit]
     ]
-    return [(invoice, amount) for invoice, amount in rows if amount > 0]
 
 
 def rewards_account_for_user(*, user: User, account: CustomerAccount) -> RewardsAccount | None:
@@ -191,17 +190,21 @@ class RewardsSummary:
 
 
 def rewards_summary(*, rewards_account: RewardsAccount, today: datetime.date | None = None) -> RewardsSummary:
-    lots = usable_lots(rewards_account=rewards_account, today=today)
-    figures = lots.aggregate(total=Sum("remaining"), soonest=Min("expires_on"))
-    soonest = figures["soonest"]
-    soonest_amount = (
-        lots.filter(expires_on=soonest).aggregate(total=Sum("remaining"))["total"] if soonest else None
+    """The balance and the next expiry, in one query: the usable lots' remaining summed by expiry date (about
+    a dozen rows: a lot expires at the end of a month, within a year of its deposit)."""
+    by_expiry = (
+        usable_lots(rewards_account=rewards_account, today=today)
+        .values("expires_on")
+        .annotate(total=Sum("remaining"))
+        .order_by("expires_on")
+        .values_list("expires_on", "total")
     )
+    rows = list(by_expiry)
     return RewardsSummary(
         currency=rewards_account.currency,
-        balance=figures["total"] or ZERO,
-        next_expiry=soonest,
-        next_expiry_amount=soonest_amount or ZERO,
+        balance=sum((total for _day, total in rows), ZERO),
+        next_expiry=rows[0][0] if rows else None,
+        next_expiry_amount=rows[0][1] if rows else ZERO,
     )
 
 

@@ -4,7 +4,6 @@ import csv
 import secrets
 
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.decorators import account_required
 from core.csv import csv_text_cell
+from core.pagination import CountedPaginator, NearerEndPaginator
 from invoices.selectors import invoice_for_user
 from payments.models import PaymentMethod
 from payments.selectors import payment_for_user
@@ -22,15 +22,16 @@ from rewards.exceptions import RewardsAmountInvalid, RewardsError
 from rewards.forms import RedeemForm
 from rewards.selectors import (
     lots_for_rewards_account,
+    payable_with_rewards,
     redeemed_on_invoice,
     refused_lines,
     rewards_account_for_user,
     rewards_applicable_amount,
-    rewards_payable_invoices,
     rewards_summary,
 )
 from rewards.services import rewards_preview, rewards_redeem
 
+PAYABLE_PAGE_SIZE = 10
 LOTS_PAGE_SIZE = 24
 ACTIVITY_PAGE_SIZE = 30
 
@@ -51,15 +52,26 @@ def index(request):
     rewards_account = rewards_account_for_user(user=request.user, account=account)
     if rewards_account is None:
         return render(request, "rewards/not_enrolled.html")
-    # Both lists grow with the account: pages of their own (?lots=N, ?activity=N).
-    lots_page = Paginator(lots_for_rewards_account(rewards_account=rewards_account), LOTS_PAGE_SIZE).get_page(
-        request.GET.get("lots")
-    )
-    activity_page = Paginator(rewards_activity(rewards_account=rewards_account), ACTIVITY_PAGE_SIZE).get_page(
+    # The three lists grow with the account: pages of their own (?payable=N, ?lots=N, ?activity=N). A page
+    # of lots or activity past the middle is read from the end; the invoices rewards may pay are computed
+    # in SQL, the page with their count.
+    activity = rewards_activity(rewards_account=rewards_account)
+    lots_count, activity_count = activity.counts()  # one statement for both lists' lengths
+    lots_page = NearerEndPaginator(
+        lots_for_rewards_account(rewards_account=rewards_account), LOTS_PAGE_SIZE, count=lots_count
+    ).get_page(request.GET.get("lots"))
+    activity_page = NearerEndPaginator(activity, ACTIVITY_PAGE_SIZE, count=activity_count).get_page(
         request.GET.get("activity")
     )
     summary = rewards_summary(rewards_account=rewards_account)
-    may_redeem = request.user.has_perm("accounts.redeem_rewards", account)
+    # Without a balance there is nothing to offer: the table is not shown.
+    payable_page = (
+        CountedPaginator(
+            payable_with_rewards(user=request.user, account=account), PAYABLE_PAGE_SIZE
+        ).get_page(request.GET.get("payable"))
+        if summary.balance > 0
+        else None
+    )
     return render(
         request,
         "rewards/index.html",
@@ -70,10 +82,9 @@ def index(request):
             "lots_page": lots_page,
             "activity": activity_page.object_list,
             "activity_page": activity_page,
-            "may_redeem": may_redeem,
-            "payable": rewards_payable_invoices(user=request.user, account=account)
-            if summary.balance > 0
-            else [],
+            "may_redeem": request.user.has_perm("accounts.redeem_rewards", account),
+            "payable": payable_page.object_list if payable_page else [],
+            "payable_page": payable_page,
         },
     )
 

@@ -34,8 +34,8 @@ WITH due AS (
     FROM due WHERE lot.id = due.id
     RETURNING lot.id, lot.rewards_account_id, lot.currency, lot.expires_on, due.remaining AS amount
 ), recorded AS (
-    INSERT INTO rewards_rewardexpiry (lot_id, amount, expired_on, created_at)
-    SELECT id, amount, expires_on, now() FROM expired
+    INSERT INTO rewards_rewardexpiry (lot_id, rewards_account_id, amount, expired_on, created_at)
+    SELECT id, rewards_account_id, amount, expires_on, now() FROM expired
     ON CONFLICT (lot_id) DO NOTHING
 ), totals AS (
     SELECT ra.account_id, expired.currency, count(*) AS lots, coalesce(sum(expired.amount), 0) AS amount
