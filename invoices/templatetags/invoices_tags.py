@@ -87,7 +87,7 @@ def invoice_table_rows(invoices, *, may_pay: bool, offers_facturx: bool, process
 def filter_fields(form) -> SafeString:
     """Each visible field of the filter form with its label, help and errors (written in Python: the
     template loop over BoundField attributes cost more than the widgets)."""
-    parts = []
+    parts: list[str] = []
     for field in form.visible_fields():
         field_id = field.id_for_label
         parts.append(
