@@ -114,13 +114,13 @@ def index(request):
         "invoices": page.object_list,
         "columns": _sortable_columns(filters.sort),
         "may_pay": may_pay,
-        "has_overdue": may_pay and invoices_overdue_exist(user=request.user, account=request.account),
         "offers_facturx": account_einvoice_format(account=request.account) == EInvoiceFormat.FACTURX,
     }
     # htmx swaps only the results when a filter changes; the full page works without JavaScript.
-    partial = request.htmx and not request.htmx.boosted and not request.htmx.history_restore_request
-    template = "invoices/_results.html" if partial else "invoices/index.html"
-    return render(request, template, context)
+    if request.htmx and not request.htmx.boosted and not request.htmx.history_restore_request:
+        return render(request, "invoices/_results.html", context)
+    context["has_overdue"] = may_pay and invoices_overdue_exist(user=request.user, account=request.account)
+    return render(request, "invoices/index.html", context)
 
 
 class _Echo:
