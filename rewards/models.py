@@ -289,8 +289,10 @@ class RewardExpiry(models.Model):
     lot = models.OneToOneField(RewardLot, on_delete=models.PROTECT, related_name="expiry")
     # The lot's account, written with the row (as RewardAdjustment's): the rewards activity reads an
     # account's expiries newest first from an index instead of joining every lot of the account.
+    # No index of its own: expiry_activity_order (below) serves the activity, and every index here slows
+    # the daily expiry job, which writes these rows by the million.
     rewards_account = models.ForeignKey(
-        RewardsAccount, on_delete=models.PROTECT, related_name="expiries", editable=False
+        RewardsAccount, on_delete=models.PROTECT, related_name="expiries", editable=False, db_index=False
     )
     amount = models.DecimalField(_("amount expired"), **MONEY)
     expired_on = models.DateField(_("expired on"))

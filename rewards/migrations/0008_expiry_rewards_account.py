@@ -23,6 +23,7 @@ class Migration(migrations.Migration):
             model_name="rewardexpiry",
             name="rewards_account",
             field=models.ForeignKey(
+                db_index=False,
                 editable=False,
                 null=True,
                 on_delete=django.db.models.deletion.PROTECT,
@@ -35,6 +36,7 @@ class Migration(migrations.Migration):
             model_name="rewardexpiry",
             name="rewards_account",
             field=models.ForeignKey(
+                db_index=False,
                 editable=False,
                 on_delete=django.db.models.deletion.PROTECT,
                 related_name="expiries",
