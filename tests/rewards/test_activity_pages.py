@@ -7,7 +7,6 @@ from collections import defaultdict
 from decimal import Decimal
 
 import pytest
-import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -24,22 +23,11 @@ from rewards.models import (
     RewardLot,
 )
 from rewards.services import rewards_redeem
-from tests.rewards.factories import RewardLotFactory, RewardsAccountFactory, support_invoice
+from tests.rewards.factories import RewardLotFactory, support_invoice
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("april_10_2026")]
 D = Decimal
 DAY = datetime.date(2026, 3, 31)
-
-
-@pytest.fixture(autouse=True)
-def _april_2026():
-    with time_machine.travel(datetime.datetime(2026, 4, 10, 10, 0, tzinfo=datetime.UTC), tick=False):
-        yield
-
-
-@pytest.fixture
-def rewards_account(account):
-    return RewardsAccountFactory(account=account)
 
 
 def _at(day: datetime.date, hour: int = 12) -> datetime.datetime:

@@ -12,15 +12,10 @@ from rewards.models import ProductFamily, ProductRefusal
 from rewards.selectors import product_families, rewards_applicable_amount
 from tests.factories import staff_sign_in, staff_user
 from tests.invoices.factories import InvoiceLineFactory
-from tests.rewards.factories import RewardLotFactory, RewardsAccountFactory, support_invoice
+from tests.rewards.factories import RewardLotFactory, support_invoice
 
 pytestmark = pytest.mark.django_db
 D = Decimal
-
-
-@pytest.fixture
-def rewards_account(account):
-    return RewardsAccountFactory(account=account)
 
 
 def test_the_seeds_three_exclusions_are_preloaded():

@@ -28,11 +28,6 @@ D = Decimal
 
 
 @pytest.fixture
-def rewards_account(account):
-    return RewardsAccountFactory(account=account)
-
-
-@pytest.fixture
 def invoice(account):
     return support_invoice(account)  # 1 000.00 support + 82.50 tax = 1 082.50
 

@@ -5,7 +5,6 @@ import datetime
 from decimal import Decimal
 
 import pytest
-import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -24,19 +23,8 @@ from rewards.selectors import payable_with_rewards, rewards_applicable_amount, r
 from rewards.services import rewards_redeem
 from tests.rewards.factories import RewardLotFactory, RewardsAccountFactory, support_invoice
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("april_10_2026")]
 D = Decimal
-
-
-@pytest.fixture(autouse=True)
-def _april_2026():
-    with time_machine.travel(datetime.datetime(2026, 4, 10, 10, 0, tzinfo=datetime.UTC), tick=False):
-        yield
-
-
-@pytest.fixture
-def rewards_account(account):
-    return RewardsAccountFactory(account=account)
 
 
 def _lot(rewards_account, month: datetime.date, **kwargs) -> RewardLot:

@@ -11,15 +11,10 @@ from payments.models import Payment
 from rewards.models import Redemption, RewardAdjustment
 from rewards.services import rewards_expire_due
 from tests.factories import CustomerAccountFactory
-from tests.rewards.factories import RewardLotFactory, RewardsAccountFactory, support_invoice
+from tests.rewards.factories import RewardLotFactory, support_invoice
 
 pytestmark = pytest.mark.django_db
 D = Decimal
-
-
-@pytest.fixture
-def rewards_account(account):
-    return RewardsAccountFactory(account=account)
 
 
 @pytest.fixture
