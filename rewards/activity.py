@@ -18,9 +18,9 @@ from decimal import Decimal
 
 from django.db import connection
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from core.dates import date_text
 from invoices.models import Invoice
 from payments.models import Payment
 from rewards.models import LotSource, Redemption, RewardAdjustment, RewardExpiry, RewardLot, RewardsAccount
@@ -143,19 +143,16 @@ class RewardsActivity:
 
 
 class _Labels:
-    """The items' labels in the active language: each message translated once, each month written once."""
+    """The items' labels in the active language: each message translated once (months: core.dates)."""
 
     def __init__(self) -> None:
         self.deposit = _("Earned in %(month)s on subscription %(subscription)s")
         self.redemption = _("Redeemed on invoice %(number)s")
         self.expiry = _("Expired: rewards earned in %(month)s")
         self.adjustment = _("Adjustment: %(reason)s")
-        self.months: dict[datetime.date, str] = {}
 
     def month(self, month: datetime.date) -> str:
-        if month not in self.months:
-            self.months[month] = date_format(month, "YEAR_MONTH_FORMAT")
-        return self.months[month]
+        return date_text(month, "YEAR_MONTH_FORMAT")
 
     def item(
         self, when, rank, _id, month, subscription, amount, currency, invoice_number, reference, reason

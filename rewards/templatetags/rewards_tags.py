@@ -9,12 +9,12 @@ from collections.abc import Iterable
 
 from django import template
 from django.core.exceptions import ObjectDoesNotExist
-from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from core.dates import date_text
 from core.links import url_maker
 from core.markup import status_badge, translated_with, translated_with_number
 from core.money import format_money
@@ -25,19 +25,6 @@ from rewards.payable import PayableInvoice
 from rewards.selectors import rewards_account_of, rewards_applicable_amount, rewards_summary
 
 register = template.Library()
-
-
-class _Dates:
-    """Each date written once in one format: a page shows many rows of the same day or month."""
-
-    def __init__(self, format_name: str) -> None:
-        self.format_name = format_name
-        self.written: dict[datetime.date, str] = {}
-
-    def __call__(self, day: datetime.date) -> str:
-        if day not in self.written:
-            self.written[day] = date_format(day, self.format_name)
-        return self.written[day]
 
 
 def _joined(rows: Iterable[str]) -> SafeString:
@@ -66,7 +53,6 @@ def rewards_payable_rows(invoices: Iterable[PayableInvoice], may_redeem: bool) -
     with rewards for someone who may redeem."""
     detail_url, redeem_url = url_maker("invoices:detail"), url_maker("rewards:redeem")
     language = get_language()
-    dates = _Dates("SHORT_DATE_FORMAT")
     labels = [_translated(label) for label in ("Invoice", "Due date", "Balance due", "Rewards may pay")]
     pay_label = _("Pay %(number)s with rewards")
     rows = []
@@ -85,7 +71,7 @@ def rewards_payable_rows(invoices: Iterable[PayableInvoice], may_redeem: bool) -
                 detail_url(invoice.number),
                 invoice.number,
                 labels[1],
-                dates(invoice.due_date),
+                date_text(invoice.due_date),
                 labels[2],
                 format_money(invoice.amount_due, invoice.currency, language),
                 labels[3],
@@ -143,7 +129,6 @@ def rewards_lot_rows(lots: Iterable[RewardLot], next_expiry: datetime.date | Non
     """A page of lots as table rows. A lot available and expiring on the account's next expiry date is
     marked as the one that expires soonest."""
     language = get_language()
-    months, dates = _Dates("F Y"), _Dates("SHORT_DATE_FORMAT")
     labels = [
         _translated(label)
         for label in ("Month earned", "Subscription", "Rate", "Amount", "Remaining", "Expires", "Status")
@@ -162,7 +147,7 @@ def rewards_lot_rows(lots: Iterable[RewardLot], next_expiry: datetime.date | Non
                 _LOT_ROW,
                 mark_safe(' class="rewards-lot--soonest"') if soonest else "",
                 labels[0],
-                months(lot.month_earned),
+                date_text(lot.month_earned, "F Y"),
                 labels[1],
                 adjustment if lot.source == LotSource.ADJUSTMENT else lot.subscription_number,
                 labels[2],
@@ -172,7 +157,7 @@ def rewards_lot_rows(lots: Iterable[RewardLot], next_expiry: datetime.date | Non
                 labels[4],
                 format_money(lot.remaining, lot.currency, language),
                 labels[5],
-                dates(lot.expires_on),
+                date_text(lot.expires_on),
                 soonest_badge if soonest else "",
                 labels[6],
                 badges.get(lot.status) or status_badge("open", lot.get_status_display()),
@@ -196,7 +181,6 @@ def rewards_activity_rows(items: Iterable[ActivityItem]) -> SafeString:
     """A page of the rewards activity as timeline items: a redemption links to its invoice and its receipt."""
     invoice_url, receipt_url = url_maker("invoices:detail"), url_maker("rewards:receipt")
     language = get_language()
-    dates = _Dates("SHORT_DATE_FORMAT")
     redeemed = _('Redeemed on invoice <a href="%(url)s">%(number)s</a>')
     rows = []
     for item in items:
@@ -213,7 +197,7 @@ def rewards_activity_rows(items: Iterable[ActivityItem]) -> SafeString:
                 _ACTIVITY_ROW,
                 item.kind,
                 item.when.isoformat(),
-                dates(item.when),
+                date_text(item.when),
                 label,
                 "+" if item.amount > 0 else "",
                 format_money(item.amount, item.currency, language),
