@@ -10,10 +10,11 @@ RUN apt-get update \
 WORKDIR /app
 # The runtime lock (pinned, with hashes): the image gets the versions CI tested.
 COPY requirements.lock ./
-# /data/private (PRIVATE_FILES_ROOT in docker-compose.yml: cached PDFs, attachments) belongs to the portal user:
-# a new named volume mounted there takes this directory's owner, else the processes could not write to it.
+# /data/private (PRIVATE_FILES_ROOT in docker-compose.yml: cached PDFs, attachments) and /data/beat (beat's
+# last runs) belong to the portal user: a new named volume mounted there takes the directory's owner, else the
+# processes could not write to it.
 RUN pip install --require-hashes --no-deps -r requirements.lock && useradd --create-home portal \
-    && mkdir -p /data/private && chown portal:portal /data/private
+    && mkdir -p /data/private /data/beat && chown portal:portal /data/private /data/beat
 COPY . .
 
 # Production unless told otherwise (portal/settings.py): the image never runs the developer mode.

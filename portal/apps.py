@@ -1,3 +1,5 @@
+import gc
+
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
@@ -15,3 +17,5 @@ class PortalConfig(AppConfig):
     def ready(self):
         # `portal` is listed after every app that holds models, so their permissions exist by now.
         post_migrate.connect(ensure_billing_support_group, sender=self)
+        gc.freeze()  # start-up's objects (portal/__init__.py): never collected, and shared after a fork
+        gc.enable()

@@ -57,7 +57,6 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "rules.apps.AutodiscoverRulesConfig",
     "django_htmx",
-    "django_celery_beat",
     "notifications",
     "accounts",
     "invoices",
@@ -271,10 +270,13 @@ CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_WORKER_MAX_MEMORY_PER_CHILD
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Every periodic job of the project, in one place: portal/schedule.py, set as the app's beat_schedule by
-# portal/celery.py (not here: its crontab entries would import Celery at every Django start); beat copies it
-# into its database.
+# portal/celery.py (not here: its crontab entries would import Celery at every Django start). Beat keeps
+# only each job's last run, in this file (Celery's own scheduler): a Django app holding the schedule in
+# the database would import Celery at every Django start for a schedule that lives in the code.
+CELERY_BEAT_SCHEDULE_FILENAME = env.str(
+    "CELERY_BEAT_SCHEDULE_FILENAME", default=str(VAR_DIR / "beat-schedule")
+)
 
 # --- payment providers ------------------------------------------------------
 # Development points the providers' own SDKs at local fakes on loopback

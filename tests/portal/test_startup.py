@@ -1,0 +1,41 @@
+"""Issue 17: what a process pays for as it starts (bench/startup.py measures it; these say why it stays low)."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from django.conf import settings
+
+from portal.celery import app
+
+STARTED = (
+    "import gc, json, os, sys, django\n"
+    "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'portal.settings')\n"
+    "django.setup()\n"
+    "from django.core.management import call_command\n"
+    "call_command('check', verbosity=0)\n"
+    "print(json.dumps({'modules': sorted(m for m in ('celery', 'kombu', 'django_celery_beat') if m in sys.modules),\n"
+    "    'gc_enabled': gc.isenabled(), 'frozen': gc.get_freeze_count()}))\n"
+)
+
+
+def test_django_starts_without_celery_with_the_collector_on_and_start_ups_objects_frozen():
+    done = subprocess.run(
+        [sys.executable, "-c", STARTED],
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    started = json.loads(done.stdout.strip().splitlines()[-1])
+    assert started["modules"] == []  # Celery and kombu come with the first task enqueued, not at start
+    assert started["gc_enabled"] is True  # off while the apps load (portal/__init__.py), then on again
+    assert started["frozen"] > 50_000
+
+
+def test_beat_keeps_its_last_runs_in_the_configured_file_with_celerys_own_scheduler():
+    assert app.conf.beat_scheduler == "celery.beat:PersistentScheduler"
+    assert app.conf.beat_schedule_filename == settings.CELERY_BEAT_SCHEDULE_FILENAME
+    assert Path(settings.CELERY_BEAT_SCHEDULE_FILENAME).parent.is_dir()
