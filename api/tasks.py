@@ -17,7 +17,7 @@ def webhook_deliver(delivery_id: int) -> str:
     return webhook_delivery_send(delivery_id=delivery_id)
 
 
-@shared_task(acks_late=True, time_limit=120, ignore_result=True)
+@shared_task(acks_late=True, soft_time_limit=100, time_limit=120, ignore_result=True)
 def webhooks_sweep() -> int:
     """Beat, every minute: enqueue deliveries that are due (retries hours away, broker down at commit,
     a worker killed mid-send). Returns how many."""

@@ -89,7 +89,7 @@ def outbox_prepare(email_ids: list[int]) -> int:
         outbox_publish(email_ids)
 
 
-@shared_task(acks_late=True, time_limit=300, ignore_result=True)
+@shared_task(acks_late=True, soft_time_limit=270, time_limit=300, ignore_result=True)
 def outbox_sweep() -> dict[str, int]:
     """Beat, every minute: release dead workers' claims, then enqueue every pending row with no task on
     its way (broker down at commit, message lost, retry due)."""
