@@ -24,6 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import ActivityEntry, CustomerAccount, User
+from core.bulk import bulk_copy
 from invoices.import_checks import (  # noqa: F401 — QUANTITY_COLUMN, UNIT_PRICE_COLUMN: used by orders
     MONEY_COLUMN,
     QUANTITY_COLUMN,
@@ -172,40 +173,46 @@ def _write(built: list[_Built], *, actor: User | None, notify: bool) -> None:
     issued = [b.invoice for b in built if b.invoice.state == InvoiceState.ISSUED]
     for invoice in issued:  # created as a draft (version 1), then issued (version 2) as invoice_issue does
         invoice.version, invoice.issued_at = 2, now
-    Invoice.objects.bulk_create([b.invoice for b in built])
+    bulk_copy(Invoice, [b.invoice for b in built], set_pks=True)  # the lines point at them
     lines = []
     for b in built:
         for line in b.lines:
             line.invoice = b.invoice
             lines.append(line)
-    InvoiceLine.objects.bulk_create(lines, batch_size=2000)
+    bulk_copy(InvoiceLine, lines)
     if not issued:
         return
-    InvoiceEvent.objects.bulk_create(
-        InvoiceEvent(
-            invoice=invoice,
-            from_state=InvoiceState.DRAFT,
-            to_state=InvoiceState.ISSUED,
-            actor=real_actor,
-            amount_due=invoice.amount_due,
-            total=invoice.total,
-            details={},
-            created_at=now,
-        )
-        for invoice in issued
+    bulk_copy(
+        InvoiceEvent,
+        [
+            InvoiceEvent(
+                invoice=invoice,
+                from_state=InvoiceState.DRAFT,
+                to_state=InvoiceState.ISSUED,
+                actor=real_actor,
+                amount_due=invoice.amount_due,
+                total=invoice.total,
+                details={},
+                created_at=now,
+            )
+            for invoice in issued
+        ],
     )
-    ActivityEntry.objects.bulk_create(
-        ActivityEntry(
-            account=invoice.account,
-            actor=real_actor,
-            actor_email=real_actor.email if real_actor else "",
-            by_vendor_support=bool(real_actor and real_actor.is_staff),
-            action="invoice.issued",
-            params={"invoice": invoice.number, "total": str(invoice.total), "currency": invoice.currency},
-            target=invoice.number[:120],
-            details={"version": invoice.version, "notify": notify},
-        )
-        for invoice in issued
+    bulk_copy(
+        ActivityEntry,
+        [
+            ActivityEntry(
+                account=invoice.account,
+                actor=real_actor,
+                actor_email=real_actor.email if real_actor else "",
+                by_vendor_support=bool(real_actor and real_actor.is_staff),
+                action="invoice.issued",
+                params={"invoice": invoice.number, "total": str(invoice.total), "currency": invoice.currency},
+                target=invoice.number[:120],
+                details={"version": invoice.version, "notify": notify},
+            )
+            for invoice in issued
+        ],
     )
     invoices_issued_in_bulk.send(sender=Invoice, invoices=issued)
     if notify:

@@ -41,6 +41,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
+from core.bulk import bulk_copy
 from notifications.models import OutboxEmail, OutboxStatus
 from notifications.registry import RenderedEmail, builder_register, rendered_ahead  # noqa: F401 — public API
 
@@ -120,7 +121,8 @@ def outbox_enqueue_many(
         if requested_by is not None and getattr(requested_by, "is_authenticated", False)
         else None
     )
-    rows = OutboxEmail.objects.bulk_create(
+    rows = bulk_copy(
+        OutboxEmail,
         [
             OutboxEmail(
                 kind=kind,
@@ -132,10 +134,11 @@ def outbox_enqueue_many(
                 enqueued_at=now,
             )
             for target, dedupe_key, language in emails
-        ]
+        ],
+        set_pks=True,  # published by id after the commit
     )
     _send_after_commit([email.pk for email in rows], kind=kind)
-    return rows
+    return list(rows)
 
 
 def _record(email: OutboxEmail) -> OutboxEmail | None:

@@ -59,7 +59,9 @@ def test_query_count_depends_on_the_batches_not_on_the_invoices(accounts, tmp_pa
     three_batches = import_queries(csv_file(tmp_path, rows(30, start=200), "thirty.csv"))
     assert one_invoice == full_batch
     per_batch = three_batches - full_batch
-    assert per_batch % 2 == 0 and per_batch // 2 <= 8  # a handful of statements per batch
+    # A handful of statements per batch: look-ups, then a COPY per table, the invoices' and emails' ids
+    # taken from their sequences before theirs (core/bulk.py).
+    assert per_batch % 2 == 0 and per_batch // 2 <= 9
     assert Invoice.objects.count() == 42 and InvoiceLine.objects.count() == 84
 
 
