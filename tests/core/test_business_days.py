@@ -71,29 +71,3 @@ def test_billing_support_is_offered_only_after_three_business_days():
 
 def test_unknown_country_falls_back_to_weekends():
     assert business_days_add(datetime.date(2026, 4, 3), 1, country="ZZ") == datetime.date(2026, 4, 6)
-
-
-def test_the_holiday_calendars_are_loaded_on_first_use_not_at_start():
-    """Issue 17: `holidays` costs ~80 ms at every process start (bench/startup.py); a `manage.py check`
-    (settings, apps, URLs) does not load it."""
-    import subprocess
-    import sys
-    from pathlib import Path
-
-    script = (
-        "import os, sys, django\n"
-        "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'portal.settings')\n"
-        "django.setup()\n"
-        "from django.core.management import call_command\n"
-        "call_command('check', verbosity=0)\n"
-        "print('holidays' in sys.modules)\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=Path(__file__).resolve().parents[2],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip().splitlines()[-1] == "False"

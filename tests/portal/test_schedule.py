@@ -27,7 +27,9 @@ def test_beat_can_enqueue_every_scheduled_job_on_the_real_broker():
     limit (its own, else CELERY_TASK_SOFT_TIME_LIMIT) is above its hard one, and beat only logs the error:
     the outbox and webhook sweepers were never enqueued. Sent here to a queue no worker reads, then purged."""
     app.loader.import_default_modules()
-    app.conf.task_always_eager = False  # to the broker, as beat sends (tests/conftest.py runs tasks in-process)
+    app.conf.task_always_eager = (
+        False  # to the broker, as beat sends (tests/conftest.py runs tasks in-process)
+    )
     queue = f"probe-{uuid.uuid4().hex}"
     try:
         for name, entry in BEAT_SCHEDULE.items():
