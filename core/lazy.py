@@ -30,3 +30,13 @@ def lazy_module(name: str) -> ModuleType:
     sys.modules[name] = module
     loader.exec_module(module)
     return module
+
+
+def lazy_submodule(name: str) -> ModuleType:
+    """`lazy_module` for a module that others import as `from package import module`: it is also set on its
+    package, else that statement would load it at once (the import system reads the module's __spec__)."""
+    module = lazy_module(name)
+    package, _, attribute = name.rpartition(".")
+    if not hasattr(sys.modules[package], attribute):
+        setattr(sys.modules[package], attribute, module)
+    return module

@@ -6,3 +6,9 @@ import gc
 # process; collecting them over and over while they are made took a fifth of the start. The collector is
 # off until the last app is ready (PortalConfig.ready), which moves them out of its way (gc.freeze).
 gc.disable()
+
+# allauth's MFA imports its WebAuthn support (fido2 and cryptography's primitives, ~0.15 s) whatever the
+# methods enabled; only TOTP and recovery codes are (settings.MFA_SUPPORTED_TYPES): loaded on first use.
+from core.lazy import lazy_submodule  # noqa: E402
+
+lazy_submodule("allauth.mfa.webauthn.internal.auth")

@@ -15,7 +15,7 @@ STARTED = (
     "django.setup()\n"
     "from django.core.management import call_command\n"
     "call_command('check', verbosity=0)\n"
-    "heavy = ('celery', 'kombu', 'django_celery_beat', 'holidays')\n"
+    "heavy = ('celery', 'kombu', 'django_celery_beat', 'holidays', 'fido2')\n"
     "print(json.dumps({'modules': sorted(m for m in heavy if m in sys.modules),\n"
     "    'gc_enabled': gc.isenabled(), 'frozen': gc.get_freeze_count()}))\n"
 )
@@ -23,7 +23,8 @@ STARTED = (
 
 def test_django_starts_without_celery_or_the_holiday_calendars_and_with_start_ups_objects_frozen():
     """A `manage.py check` (settings, apps, URLs) loads neither Celery and kombu (~0.3 s; they come with the
-    first task enqueued) nor `holidays` (~80 ms; the first business-day sum loads it)."""
+    first task enqueued) nor `holidays` (~80 ms; the first business-day sum loads it) nor allauth's WebAuthn
+    support (fido2, cryptography: ~0.15 s; WebAuthn is not among the MFA methods)."""
     done = subprocess.run(
         [sys.executable, "-c", STARTED],
         cwd=Path(__file__).resolve().parents[2],
@@ -42,3 +43,10 @@ def test_beat_keeps_its_last_runs_in_the_configured_file_with_celerys_own_schedu
     assert app.conf.beat_scheduler == "celery.beat:PersistentScheduler"
     assert app.conf.beat_schedule_filename == settings.CELERY_BEAT_SCHEDULE_FILENAME
     assert Path(settings.CELERY_BEAT_SCHEDULE_FILENAME).parent.is_dir()
+
+
+def test_allauths_webauthn_module_still_loads_when_first_used():
+    from allauth.mfa.webauthn.internal import auth
+    from allauth.mfa.webauthn.internal.auth import WebAuthn
+
+    assert auth.WebAuthn is WebAuthn and callable(auth.begin_registration)
