@@ -3,6 +3,8 @@ import gc
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
+from portal import GC_THRESHOLDS
+
 
 def ensure_billing_support_group(sender, **kwargs):
     from accounts.services import billing_support_group_ensure
@@ -18,4 +20,4 @@ class PortalConfig(AppConfig):
         # `portal` is listed after every app that holds models, so their permissions exist by now.
         post_migrate.connect(ensure_billing_support_group, sender=self)
         gc.freeze()  # start-up's objects (portal/__init__.py): never collected, and shared after a fork
-        gc.enable()
+        gc.set_threshold(*GC_THRESHOLDS)
