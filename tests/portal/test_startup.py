@@ -35,7 +35,11 @@ def test_django_starts_without_celery_or_the_holiday_calendars_and_with_start_up
     assert done.returncode == 0, done.stderr
     started = json.loads(done.stdout.strip().splitlines()[-1])
     assert started["modules"] == []
-    assert started["gc_thresholds"] == [700, 10, 10]  # Python's, raised while the apps load (portal/__init__.py)
+    assert started["gc_thresholds"] == [
+        700,
+        10,
+        10,
+    ]  # Python's, raised while the apps load (portal/__init__.py)
     assert started["frozen"] > 50_000
 
 
