@@ -19,7 +19,7 @@ from django.utils import timezone, translation
 
 from invoices.einvoicing.data import credit_memo_split
 from invoices.models import CreditMemo
-from invoices.pdf import pdf_font_config, pdf_variant_supported, private_cache_get_or_render
+from invoices.pdf import html_to_pdf, pdf_ua_options, private_cache_get_or_render
 
 # Bump when the template changes, so every cached credit memo PDF is made again.
 MEMO_LAYOUT_REVISION = 2
@@ -66,15 +66,7 @@ def credit_memo_html(*, memo: CreditMemo) -> str:
 
 
 def credit_memo_pdf_render(*, memo: CreditMemo) -> bytes:
-    from weasyprint import HTML  # importing it costs ~0.6 s: only when rendering
-
-    options = {}
-    variant = pdf_variant_supported()
-    if variant:
-        options["pdf_variant"] = variant
-    return HTML(string=credit_memo_html(memo=memo), base_url=str(settings.BASE_DIR)).write_pdf(
-        font_config=pdf_font_config(), **options
-    )
+    return html_to_pdf(credit_memo_html(memo=memo), **pdf_ua_options())
 
 
 def credit_memo_pdf_bytes(*, memo: CreditMemo) -> bytes:

@@ -8,10 +8,12 @@ a PDF out.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -127,18 +129,46 @@ def pdf_font_config():
     return FontConfiguration()
 
 
-def invoice_pdf_render(*, invoice: Invoice) -> bytes:
-    """Render the PDF now, without the cache (WeasyPrint is imported here: importing it costs ~0.6 s)."""
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off while WeasyPrint renders, then one collection of the youngest
+    generation, which holds all the render made.
+
+    A 10-page invoice makes some 140,000 objects (boxes, styles, text layouts) that live until the PDF is
+    written: as they pile up, the collector moves them to its oldest generation and scans that whole
+    generation (every object of the process not frozen at start-up) two or three times per render, a fifth
+    of the render time. Collecting only the render's own objects at the end frees its reference cycles
+    (memory peaks ~20 MB higher during a 10-page render, then is back). Process-wide: a render in another thread meanwhile runs with the collector
+    off until the first of them is done."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+            gc.collect(0)
+
+
+def html_to_pdf(html: str, **options) -> bytes:
+    """`html` as a PDF by WeasyPrint (imported here: importing it costs ~0.6 s), with the process's font
+    configuration, the collector paused."""
     from weasyprint import HTML
 
-    html = invoice_pdf_html(invoice=invoice)
-    options = {}
+    with collector_paused():
+        return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
+            font_config=pdf_font_config(), **options
+        )
+
+
+def pdf_ua_options() -> dict:
     variant = pdf_variant_supported()
-    if variant:
-        options["pdf_variant"] = variant
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
-        font_config=pdf_font_config(), **options
-    )
+    return {"pdf_variant": variant} if variant else {}
+
+
+def invoice_pdf_render(*, invoice: Invoice) -> bytes:
+    """Render the PDF now, without the cache."""
+    return html_to_pdf(invoice_pdf_html(invoice=invoice), **pdf_ua_options())
 
 
 def private_cache_get_or_render(*, invoice: Invoice, name: str, render: Callable[[], bytes]) -> bytes:

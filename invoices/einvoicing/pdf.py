@@ -13,16 +13,14 @@ import io
 import re
 from typing import Any
 
-from django.conf import settings
-
 from invoices.credit_memo_document import credit_memo_html
 from invoices.einvoicing.xml import FACTURX_FILENAME, LEVEL, credit_memo_cii_xml, invoice_cii_xml
 from invoices.models import CreditMemo, Invoice
 from invoices.pdf import (
     PDF_LAYOUT_REVISION,
+    html_to_pdf,
     invoice_fresh,
     invoice_pdf_html,
-    pdf_font_config,
     private_cache_get_or_render,
 )
 
@@ -89,7 +87,7 @@ def dedupe_af(document: Any, pdf: Any) -> None:
 
 def facturx_pdf_from_html(*, html: str, xml: bytes) -> bytes:
     """A PDF/A-3b of `html` with `xml` embedded as factur-x.xml (relationship Data) and the Factur-X XMP."""
-    from weasyprint import HTML, Attachment  # importing WeasyPrint costs ~0.6 s: only when rendering
+    from weasyprint import Attachment  # importing WeasyPrint costs ~0.6 s: only when rendering
 
     attachment = Attachment(
         string=xml.decode(),
@@ -97,12 +95,12 @@ def facturx_pdf_from_html(*, html: str, xml: bytes) -> bytes:
         description="Factur-X invoice",
         relationship="Data",
     )
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
+    return html_to_pdf(
+        html,
         pdf_variant=PDF_VARIANT,
         attachments=[attachment],
         xmp_metadata=[io.BytesIO(facturx_xmp())],
         finisher=dedupe_af,
-        font_config=pdf_font_config(),
     )
 
 

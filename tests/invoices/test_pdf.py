@@ -1,4 +1,5 @@
 import datetime
+import gc
 import subprocess
 from decimal import Decimal
 
@@ -114,3 +115,18 @@ def test_pdf_is_cached_per_version_and_rendered_again_when_the_invoice_changes(
     assert len(renders) == 2
     assert "Cancelled" in read_pdf(changed)
     assert "CM-INV-US-1001-1" in read_pdf(changed)
+
+
+def test_collector_is_paused_while_rendering_and_back_on_after():
+    seen = []
+    with pdf_module.collector_paused():
+        seen.append(gc.isenabled())
+    assert seen == [False] and gc.isenabled()
+
+    gc.disable()  # paused already (by another render, or by start-up): left as it was
+    try:
+        with pdf_module.collector_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
