@@ -36,7 +36,7 @@ logger = logging.getLogger(__name__)
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 # Bump when the PDF layout changes, so every cached PDF is rendered again with the new layout.
-PDF_LAYOUT_REVISION = 4
+PDF_LAYOUT_REVISION = 5
 PDF_VARIANT = "pdf/ua-1"  # tagged PDF for screen readers (WeasyPrint ≥ 63 knows it)
 
 
