@@ -138,8 +138,8 @@ def collector_paused() -> Iterator[None]:
     written: as they pile up, the collector moves them to its oldest generation and scans that whole
     generation (every object of the process not frozen at start-up) two or three times per render, a fifth
     of the render time. Collecting only the render's own objects at the end frees its reference cycles
-    (memory peaks ~20 MB higher during a 10-page render, then is back). Process-wide: a render in another thread meanwhile runs with the collector
-    off until the first of them is done."""
+    (memory peaks ~20 MB higher during a 10-page render, then is back). Process-wide: a render in another
+    thread meanwhile runs with the collector off until the first of them is done."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:

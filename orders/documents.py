@@ -8,6 +8,7 @@ import re
 from django.conf import settings
 from django.template.loader import render_to_string
 
+from invoices.pdf import html_to_pdf
 from orders.models import Frequency, Order, Timing
 from orders.selectors import order_provisioning, subscription_plan
 
@@ -36,6 +37,4 @@ def order_document_html(*, order: Order) -> str:
 
 def order_document_pdf(*, order: Order) -> bytes:
     """Rendered on request (an order document is small and rarely downloaded: no cache)."""
-    from weasyprint import HTML  # importing WeasyPrint costs ~0.6 s: only where a PDF is made
-
-    return HTML(string=order_document_html(order=order), base_url=str(settings.BASE_DIR)).write_pdf()
+    return html_to_pdf(order_document_html(order=order))

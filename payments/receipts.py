@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from invoices.pdf import html_to_pdf
 from invoices.selectors import remittance_for_currency
 from payments.models import Payment, PaymentStatus
 from payments.selectors import payment_invoices_covered
@@ -29,6 +30,4 @@ def payment_receipt_html(*, payment: Payment) -> str:
 def payment_receipt_pdf(*, payment: Payment) -> bytes:
     if payment.status != PaymentStatus.SUCCEEDED:
         raise ValueError("Only a succeeded payment has a receipt.")
-    from weasyprint import HTML  # importing WeasyPrint costs ~0.6 s: only where a PDF is made
-
-    return HTML(string=payment_receipt_html(payment=payment)).write_pdf()
+    return html_to_pdf(payment_receipt_html(payment=payment))
