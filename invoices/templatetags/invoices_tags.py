@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from django import template
-from django.utils.html import escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from core.dates import date_text
 from core.links import url_maker
-from core.markup import status_badge, translated_with_number
+from core.markup import escape_text, status_badge, translated_with_number
 from core.money import format_money
 
 register = template.Library()
@@ -28,14 +28,18 @@ def invoice_table_rows(invoices, *, may_pay: bool, offers_facturx: bool, process
         url_maker(name) for name in ("invoices:detail", "invoices:pdf", "invoices:facturx")
     )
     language = get_language()
-    select_label, po_label, download = _("Select invoice %(number)s"), escape(_("PO")), escape(_("Download"))
-    select_open = f'<td data-label="{escape(_("Select"))}">'
+    select_label, po_label, download = (
+        _("Select invoice %(number)s"),
+        escape_text(_("PO")),
+        escape_text(_("Download")),
+    )
+    select_open = f'<td data-label="{escape_text(_("Select"))}">'
     processing = (
         ' <span class="badge badge--processing" data-testid="payment-processing">'
-        f"{escape(_('Payment processing'))}</span>"
+        f"{escape_text(_('Payment processing'))}</span>"
     )
     cell = {
-        key: f'<td{css} data-label="{escape(label)}">'
+        key: f'<td{css} data-label="{escape_text(label)}">'
         for key, css, label in (
             ("number", "", _("Invoice")),
             ("issue", "", _("Issue date")),
@@ -48,7 +52,7 @@ def invoice_table_rows(invoices, *, may_pay: bool, offers_facturx: bool, process
     }
     rows = []
     for invoice in invoices:
-        number, currency = escape(invoice.number), invoice.currency
+        number, currency = escape_text(invoice.number), invoice.currency
         parts = ['<tr data-testid="invoice-row">']
         if may_pay:
             parts.append(select_open)
@@ -58,24 +62,24 @@ def invoice_table_rows(invoices, *, may_pay: bool, offers_facturx: bool, process
                     f' id="select-{invoice.pk}" aria-label="{translated_with_number(select_label, invoice.number)}">'
                 )
             parts.append("</td>")
-        parts += [cell["number"], f'<a href="{escape(detail_url(invoice.number))}">{number}</a>']
+        parts += [cell["number"], f'<a href="{escape_text(detail_url(invoice.number))}">{number}</a>']
         if invoice.po_number:
-            parts.append(f'<br><small class="stat__hint">{po_label} {escape(invoice.po_number)}</small>')
+            parts.append(f'<br><small class="stat__hint">{po_label} {escape_text(invoice.po_number)}</small>')
         parts += [
             "</td>",
-            cell["issue"], escape(date_text(invoice.issue_date)), "</td>",
-            cell["due"], escape(date_text(invoice.due_date)), "</td>",
+            cell["issue"], escape_text(date_text(invoice.issue_date)), "</td>",
+            cell["due"], escape_text(date_text(invoice.due_date)), "</td>",
             cell["status"], status_badge(invoice.status, invoice.get_status_display()),
             processing if invoice.pk in processing_ids else "", "</td>",
-            cell["total"], escape(format_money(invoice.total, currency, language)), "</td>",
-            cell["balance"], applied_mark(invoice), escape(format_money(invoice.amount_due, currency, language)),
+            cell["total"], escape_text(format_money(invoice.total, currency, language)), "</td>",
+            cell["balance"], applied_mark(invoice), escape_text(format_money(invoice.amount_due, currency, language)),
             "</td>",
-            cell["download"], f'<a href="{escape(pdf_url(invoice.number))}" download>{download}',
+            cell["download"], f'<a href="{escape_text(pdf_url(invoice.number))}" download>{download}',
             f'<span class="visually-hidden"> {number} (PDF)</span></a>',
         ]  # fmt: skip
         if offers_facturx:
             parts.append(
-                f'<br><a href="{escape(facturx_url(invoice.number))}" download data-testid="download-facturx">'
+                f'<br><a href="{escape_text(facturx_url(invoice.number))}" download data-testid="download-facturx">'
                 f'Factur-X<span class="visually-hidden"> {number}</span></a>'
             )
         parts.append("</td></tr>")
