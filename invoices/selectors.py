@@ -281,13 +281,6 @@ def invoice_list_for_user(
     return invoices.order_by(*ordering)
 
 
-def invoices_overdue_exist(
-    *, user: User, account: CustomerAccount, today: datetime.date | None = None
-) -> bool:
-    today = today or timezone.localdate()
-    return invoices_for_user(user=user, account=account).payable().filter(due_date__lt=today).exists()
-
-
 # A loose index scan on (account_id, currency): one probe per currency instead of a DISTINCT over every
 # invoice of the account (5 ms at 10 000 invoices, for the filter form of every list page).
 _CURRENCIES_SQL = f"""

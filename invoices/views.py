@@ -22,6 +22,7 @@ from invoices.einvoicing.xml import invoice_cii_xml, invoice_ubl_xml
 from invoices.forms import InvoiceFilterForm
 from invoices.line_explanations import invoice_line_explanations
 from invoices.models import CreditMemo
+from invoices.page_rows import invoices_overdue_exist
 from invoices.pagination import InvoicePaginator
 from invoices.payment_ways import invoice_payment_ways, payment_policy_memo_start
 from invoices.pdf import invoice_fresh, pdf_file_name
@@ -33,7 +34,6 @@ from invoices.selectors import (
     invoice_detail_for_user,
     invoice_list_for_user,
     invoice_order_numbers,
-    invoices_overdue_exist,
     invoices_with_applied,
     remittance_for_currency,
 )
