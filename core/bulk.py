@@ -5,8 +5,9 @@ statement of arrays quoted in Python; for an import of 10 000 invoices that was 
 COPY streams the rows instead, each value dumped by psycopg's C adapters. The primary keys, when the
 caller needs them (to point other rows at the new ones), come first from the table's sequence in one query.
 
-Same contract as `bulk_create`: no save() and no signals; database defaults, constraints and triggers
-apply; `auto_now`/`auto_now_add` fields and field defaults are filled in as `save()` would.
+Same contract as `bulk_create`: no save() and no signals; constraints and triggers apply; field defaults
+are the model's (set when the object was made), `auto_now`/`auto_now_add` fields are set to now. A model
+with a database default (`db_default`) is refused.
 """
 
 from __future__ import annotations
@@ -51,12 +52,13 @@ def bulk_copy(model: type[ModelT], objects: Sequence[ModelT], *, set_pks: bool =
         for field in meta.concrete_fields
         if not field.generated and not (field is pk_field and numbered_by_database)
     ]
+    if any(field.has_db_default() for field in fields):
+        raise NotImplementedError(f"bulk_copy: {model.__name__} has a field with a database default")
     now = timezone.now()
     for field in fields:
         if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-            for obj in objects:
-                if getattr(obj, field.attname) is None or getattr(field, "auto_now", False):
-                    setattr(obj, field.attname, now)
+            for obj in objects:  # as save() and bulk_create do for a new row, whatever the attribute held
+                setattr(obj, field.attname, now)
     columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
     attnames = [field.attname for field in fields]
     prepared = [(index, prepare) for index, field in enumerate(fields) if (prepare := _preparer(field))]
