@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from typing import Any, TypeVar
 
 from django.db import connection, models
-from django.db.models.fields import AutoFieldMixin
+from django.db.models.fields import NOT_PROVIDED, AutoFieldMixin
 from django.utils import timezone
 
 ModelT = TypeVar("ModelT", bound=models.Model)
@@ -52,7 +52,7 @@ def bulk_copy(model: type[ModelT], objects: Sequence[ModelT], *, set_pks: bool =
         for field in meta.concrete_fields
         if not field.generated and not (field is pk_field and numbered_by_database)
     ]
-    if any(field.has_db_default() for field in fields):
+    if any(getattr(field, "db_default", NOT_PROVIDED) is not NOT_PROVIDED for field in fields):
         raise NotImplementedError(f"bulk_copy: {model.__name__} has a field with a database default")
     now = timezone.now()
     for field in fields:
