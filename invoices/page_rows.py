@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+from collections.abc import Hashable
 
 from django.contrib.postgres.fields import ArrayField
 from django.db import connection
@@ -31,8 +32,12 @@ _USER_PLACEHOLDER = -917_000_000_003
 
 def _with_values(params: tuple, values: dict) -> list:
     """The compiled parameters, each placeholder (a key of `values`; a list's as a tuple) replaced by its
-    value of this run."""
-    return [values.get(tuple(value) if isinstance(value, list) else value, value) for value in params]
+    value of this run. Other parameters, hashable or not (a JSON value), are kept."""
+    replaced = []
+    for value in params:
+        key = tuple(value) if isinstance(value, list) else value
+        replaced.append(values.get(key, value) if isinstance(key, Hashable) else value)
+    return replaced
 
 
 def invoice_rows_by_id(*, ids: list[int], with_status_rank: bool = False) -> list[Invoice]:
