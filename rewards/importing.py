@@ -21,6 +21,7 @@ from pathlib import Path
 from django.db import transaction
 
 from accounts.models import CustomerAccount
+from core.bulk import bulk_copy
 from core.money import currency_is_in_use, quantize
 from invoices.import_files import ImportFailed, ImportProblem, file_text
 from invoices.models import MONEY
@@ -156,7 +157,7 @@ def consumption_import(*, rows: list[dict]) -> ConsumptionImportResult:
         new, unchanged = _against_database(records, errors)
         if errors:
             raise ConsumptionImportError(errors)
-        ConsumptionRecord.objects.bulk_create(new, batch_size=5000)
+        bulk_copy(ConsumptionRecord, new)
     return ConsumptionImportResult(imported=len(new), unchanged=unchanged)
 
 
