@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 
@@ -28,5 +27,5 @@ def translated_with_number(translated: str, number: str) -> SafeString:
 def translated_with(translated: str, **values: str) -> SafeString:
     """A translated "… %(name)s …" (markup allowed) as {% blocktranslate with name=… %} renders it: the
     translation as is, each value escaped."""
-    escaped = {name: escape(value) for name, value in values.items()}
+    escaped = {name: escape_text(value) for name, value in values.items()}
     return mark_safe(translated % escaped)  # noqa: S308 — only the values vary, escaped

@@ -21,7 +21,13 @@ from django.utils import timezone
 
 from accounts.models import CustomerAccount, User
 from invoices.models import Invoice
-from invoices.selectors import STATUS_RANK, EqualsAny, applied_annotators_count, invoices_with_applied
+from invoices.selectors import (
+    STATUS_RANK,
+    EqualsAny,
+    applied_annotators_count,
+    invoices_for_user,
+    invoices_with_applied,
+)
 
 # Values no query of ours carries: found by equality in the compiled parameters, replaced at each run.
 _IDS_PLACEHOLDER = [-917_000_000_001]
@@ -82,12 +88,11 @@ def invoices_overdue_exist(
 
 @functools.cache
 def _overdue_compiled() -> tuple[str, tuple]:
-    overdue = (
-        Invoice.objects.visible()
-        .filter(account_id=_ACCOUNT_PLACEHOLDER, account__memberships__user_id=_USER_PLACEHOLDER)
-        .payable()
-        .filter(due_date__lt=_DAY_PLACEHOLDER)
+    # The user's invoices as every page scopes them (invoices_for_user), for placeholder ids.
+    mine = invoices_for_user(
+        user=User(pk=_USER_PLACEHOLDER), account=CustomerAccount(pk=_ACCOUNT_PLACEHOLDER)
     )
+    overdue = mine.payable().filter(due_date__lt=_DAY_PLACEHOLDER)
     sql, params = overdue.values("pk")[:1].query.sql_with_params()
     assert {_ACCOUNT_PLACEHOLDER, _USER_PLACEHOLDER, _DAY_PLACEHOLDER} <= set(params)
     return sql, tuple(params)
