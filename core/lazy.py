@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from types import ModuleType
 
 
@@ -40,3 +42,20 @@ def lazy_submodule(name: str) -> ModuleType:
     if not hasattr(sys.modules[package], attribute):
         setattr(sys.modules[package], attribute, module)
     return module
+
+
+@contextmanager
+def imports_hidden(*names: str) -> Iterator[None]:
+    """Within the block, `import name` raises ImportError for each name not yet imported, as if not installed.
+
+    For a library that imports optional extras at start-up, only to offer features the portal does not use.
+    """
+    hidden = [name for name in names if name not in sys.modules]
+    for name in hidden:
+        sys.modules[name] = None  # type: ignore[assignment]  # the import system's "not importable" mark
+    try:
+        yield
+    finally:
+        for name in hidden:
+            if sys.modules.get(name, ...) is None:
+                del sys.modules[name]
