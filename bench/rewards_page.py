@@ -41,7 +41,7 @@ def account_with_rewards():
 
     from invoices.models import Invoice, InvoiceKind, InvoiceLine
     from rewards.eligibility import deposit_date, expiry_date
-    from rewards.models import LotStatus, RewardExpiry, RewardLot, RewardsAccount
+    from rewards.models import LotStatus, RewardLot, RewardsAccount
     from tests.factories import MembershipFactory
     from tests.invoices.factories import invoices_bulk_create
 
@@ -76,21 +76,10 @@ def account_with_rewards():
                     remaining=Decimal("0.00") if expired else amount,
                     currency=account.currency,
                     status=LotStatus.EXPIRED if expired else LotStatus.AVAILABLE,
+                    expired_amount=amount if expired else None,
                 )
             )
     RewardLot.objects.bulk_create(lots, batch_size=2000)
-    RewardExpiry.objects.bulk_create(
-        (
-            RewardExpiry(
-                lot=lot,
-                rewards_account=rewards_account,
-                amount=lot.amount,
-                expired_on=lot.expires_on + datetime.timedelta(days=1),
-            )
-            for lot in RewardLot.objects.filter(rewards_account=rewards_account, status=LotStatus.EXPIRED)
-        ),
-        batch_size=2000,
-    )
     invoices_bulk_create(account=account, count=INVOICES)
     InvoiceLine.objects.bulk_create(
         (
@@ -118,7 +107,7 @@ def run(runs: int) -> None:
     from django.test import Client
     from django.urls import reverse
 
-    from rewards.models import RewardExpiry
+    from rewards.models import RewardLot
     from rewards.views import ACTIVITY_PAGE_SIZE, LOTS_PAGE_SIZE
 
     member, lot_count = account_with_rewards()
@@ -127,7 +116,7 @@ def run(runs: int) -> None:
     client = Client()
     client.force_login(member.user)
     url = reverse("rewards:index")
-    activity_rows = lot_count + RewardExpiry.objects.count()
+    activity_rows = lot_count + RewardLot.objects.filter(expired_amount__gt=0).count()
     last_lots = -(-lot_count // LOTS_PAGE_SIZE)
     last_activity = -(-activity_rows // ACTIVITY_PAGE_SIZE)
     print(

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from core.dates import date_text
 from invoices.models import Invoice
 from payments.models import Payment
-from rewards.models import LotSource, Redemption, RewardAdjustment, RewardExpiry, RewardLot, RewardsAccount
+from rewards.models import LotSource, Redemption, RewardAdjustment, RewardLot, RewardsAccount
 
 
 @dataclass(frozen=True)
@@ -40,11 +40,11 @@ class ActivityItem:
 KINDS = ("deposit", "redemption", "expiry", "adjustment")  # their rank breaks ties on a day, last first
 
 _LOT, _REDEMPTION = RewardLot._meta.db_table, Redemption._meta.db_table
-_EXPIRY, _ADJUSTMENT = RewardExpiry._meta.db_table, RewardAdjustment._meta.db_table
+_ADJUSTMENT = RewardAdjustment._meta.db_table
 _INVOICE, _PAYMENT = Invoice._meta.db_table, Payment._meta.db_table
 
 # One SELECT per kind, each with the ORDER BY that reads it in the timeline's order ({order}: DESC newest
-# first, ASC oldest first) and its cut. Columns: day, kind rank, id (the lot, payment, expiry or
+# first, ASC oldest first) and its cut. Columns: day, kind rank, id (the lot, payment, expired lot or
 # adjustment), month earned, subscription, signed amount, currency, invoice number, payment reference,
 # adjustment reason. Within a kind the order is (day, id[, invoice number]): its rank is constant.
 _BRANCHES = (
@@ -62,10 +62,10 @@ JOIN {_PAYMENT} p ON p.id = r.payment_id
 WHERE lot.rewards_account_id = %(account)s
 GROUP BY r.payment_id, p.reference, i.number, r.currency
 ORDER BY 1 {{order}}, r.payment_id {{order}}, i.number {{order}} LIMIT %(cut)s""",  # noqa: S608 — table names only
-    f"""SELECT e.expired_on, 2, e.id, lot.month_earned, '', -e.amount, lot.currency, '', '', ''
-FROM {_EXPIRY} e JOIN {_LOT} lot ON lot.id = e.lot_id
-WHERE e.rewards_account_id = %(account)s AND e.amount > 0
-ORDER BY e.expired_on {{order}}, e.id {{order}} LIMIT %(cut)s""",  # noqa: S608 — table names only
+    f"""SELECT lot.expires_on, 2, lot.id, lot.month_earned, '', -lot.expired_amount, lot.currency, '', '', ''
+FROM {_LOT} lot
+WHERE lot.rewards_account_id = %(account)s AND lot.expired_amount > 0
+ORDER BY lot.expires_on {{order}}, lot.id {{order}} LIMIT %(cut)s""",  # noqa: S608 — table names only
     f"""SELECT (a.created_at AT TIME ZONE %(tz)s)::date, 3, a.id, NULL::date, '', a.amount, a.currency, '', '',
        a.reason
 FROM {_ADJUSTMENT} a
@@ -87,9 +87,10 @@ SELECT lots.all_lots,
             SELECT 1 FROM {_REDEMPTION} r JOIN {_LOT} lot ON lot.id = r.lot_id
             WHERE lot.rewards_account_id = %(account)s
             GROUP BY r.payment_id, r.invoice_id, r.currency) redemptions)
-     + (SELECT COUNT(*) FROM {_EXPIRY} e WHERE e.rewards_account_id = %(account)s AND e.amount > 0)
+     + lots.expiries
      + (SELECT COUNT(*) FROM {_ADJUSTMENT} a WHERE a.rewards_account_id = %(account)s)
-FROM (SELECT COUNT(*) AS all_lots, COUNT(*) FILTER (WHERE lot.source = %(accrual)s) AS deposits
+FROM (SELECT COUNT(*) AS all_lots, COUNT(*) FILTER (WHERE lot.source = %(accrual)s) AS deposits,
+             COUNT(*) FILTER (WHERE lot.expired_amount > 0) AS expiries
       FROM {_LOT} lot WHERE lot.rewards_account_id = %(account)s) lots
 """  # noqa: S608 — only table names are interpolated
 

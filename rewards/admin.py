@@ -14,7 +14,6 @@ from rewards.models import (
     Redemption,
     RewardAccrual,
     RewardAdjustment,
-    RewardExpiry,
     RewardLot,
     RewardsAccount,
 )
@@ -160,6 +159,7 @@ class RewardLotAdmin(ReadOnlyMixin, admin.ModelAdmin):
         "currency",
         "expires_on",
         "status",
+        "expired_amount",
     ]
     list_filter = ["status", "source", "currency"]
     search_fields = [
@@ -181,11 +181,6 @@ class RedemptionAdmin(ReadOnlyMixin, admin.ModelAdmin):
 class RewardAccrualAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["month", "rewards_account", "eligible_consumption", "rate", "amount", "created_at"]
     date_hierarchy = "month"
-
-
-@admin.register(RewardExpiry)
-class RewardExpiryAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    list_display = ["expired_on", "lot", "amount"]
 
 
 @admin.register(ConsumptionRecord)

@@ -1,8 +1,9 @@
 """Support Rewards: enrollment, monthly cloud consumption, reward lots and how they are spent or lost.
 
 A lot's `remaining` is a stored balance like Invoice.amount_due: it moves only in the
-transaction that adds the row explaining the move (Redemption, RewardExpiry,
-RewardAdjustment), under a row lock, and CHECK constraints keep it within 0..amount.
+transaction that adds the row explaining the move (Redemption, RewardAdjustment), or in
+the update that expires the lot, which keeps what it lost (`expired_amount`), under a row
+lock, and CHECK constraints keep it within 0..amount.
 """
 
 from __future__ import annotations
@@ -188,6 +189,10 @@ class RewardLot(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=LotStatus.choices, default=LotStatus.AVAILABLE
     )
+    # What the lot still held when it expired (on expires_on), set by the same update that empties it:
+    # the daily job expires lots by the million, and a row of its own per expiry (with its keys checked)
+    # cost more than the update itself. Expired rewards are never reactivated.
+    expired_amount = models.DecimalField(_("amount expired"), **MONEY, null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -216,6 +221,14 @@ class RewardLot(models.Model):
                 violation_error_message=_("An expired deposit cannot have anything left."),
             ),
             models.CheckConstraint(
+                condition=Q(status="expired", expired_amount__isnull=False, expired_amount__gte=0)
+                | (~Q(status="expired") & Q(expired_amount__isnull=True)),
+                name="lot_expired_amount_when_expired",
+                violation_error_message=_(
+                    "An expired deposit keeps the amount it lost; only an expired deposit has one."
+                ),
+            ),
+            models.CheckConstraint(
                 condition=Q(expires_on__gt=F("deposited_on")),
                 name="lot_expires_after_deposit",
                 violation_error_message=_("A deposit must expire after the day it was made."),
@@ -242,6 +255,12 @@ class RewardLot(models.Model):
                 fields=["rewards_account", "-deposited_on", "-id"],
                 condition=Q(source="accrual"),
                 name="lot_deposit_order",
+            ),
+            # The rewards activity's expiries, newest or oldest first, and their count (rewards.activity).
+            models.Index(
+                fields=["rewards_account", "-expires_on", "-id"],
+                condition=Q(expired_amount__gt=0),
+                name="lot_expiry_order",
             ),
         ]
 
@@ -281,50 +300,6 @@ class Redemption(models.Model):
 
     def __str__(self) -> str:
         return f"{self.payment.reference} {self.invoice.number}: {self.amount} {self.currency}"
-
-
-class RewardExpiry(models.Model):
-    """What a lot still held when it expired. Expired rewards are never reactivated."""
-
-    lot = models.OneToOneField(RewardLot, on_delete=models.PROTECT, related_name="expiry")
-    # The lot's account, written with the row (as RewardAdjustment's): the rewards activity reads an
-    # account's expiries newest first from an index instead of joining every lot of the account.
-    # No index of its own: expiry_activity_order (below) serves the activity, and every index here slows
-    # the daily expiry job, which writes these rows by the million.
-    rewards_account = models.ForeignKey(
-        RewardsAccount, on_delete=models.PROTECT, related_name="expiries", editable=False, db_index=False
-    )
-    amount = models.DecimalField(_("amount expired"), **MONEY)
-    expired_on = models.DateField(_("expired on"))
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = _("expiry")
-        verbose_name_plural = _("expiries")
-        ordering = ["-expired_on", "-id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(amount__gte=0),
-                name="expiry_amount_not_negative",
-                violation_error_message=_("The expired amount cannot be negative."),
-            )
-        ]
-        indexes = [
-            # The rewards activity's expiries, newest or oldest first, and their count (rewards.activity).
-            models.Index(
-                fields=["rewards_account", "-expired_on", "-id"],
-                condition=Q(amount__gt=0),
-                name="expiry_activity_order",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.lot}: {self.amount} expired"
-
-    def save(self, *args, **kwargs) -> None:
-        if self.rewards_account_id is None:
-            self.rewards_account_id = self.lot.rewards_account_id
-        super().save(*args, **kwargs)
 
 
 class ExpiryReminder(models.Model):

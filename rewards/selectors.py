@@ -210,8 +210,6 @@ def rewards_summary(*, rewards_account: RewardsAccount, today: datetime.date | N
 
 def lots_for_rewards_account(*, rewards_account: RewardsAccount) -> QuerySet[RewardLot]:
     """Every lot, newest month first, with the amount that expired if it did (show it a page at a time)."""
-    return (
-        RewardLot.objects.filter(rewards_account=rewards_account)
-        .select_related("expiry")
-        .order_by("-month_earned", "subscription_number", "-id")
+    return RewardLot.objects.filter(rewards_account=rewards_account).order_by(
+        "-month_earned", "subscription_number", "-id"
     )

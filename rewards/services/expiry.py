@@ -17,26 +17,22 @@ DEFAULT_BATCH = 20_000
 
 # One statement per batch: lock the next batch of due lots after the last one seen (keyset: a batch never
 # re-walks what earlier batches expired, whose index entries stay until vacuum), skipping any a redemption
-# holds; empty them; record what each held in RewardExpiry (the amount read from the locked row, before
-# the update) and one activity entry per account and currency of the batch. A lot already expired is no
+# holds; empty them, each keeping what it held (expired_amount: SET reads the row as it was before the
+# update), and write one activity entry per account and currency of the batch. A lot already expired is no
 # longer 'available', so a second run changes nothing. Returns one row per account and currency, each
 # carrying the batch's last key (expires_on, id).
 EXPIRE_BATCH_SQL = """
 WITH due AS (
-    SELECT id, remaining, expires_on FROM rewards_rewardlot
+    SELECT id, expires_on FROM rewards_rewardlot
     WHERE status = 'available' AND expires_on < %(today)s
       AND (expires_on, id) > (%(after_on)s, %(after_id)s)
     ORDER BY expires_on, id
     LIMIT %(batch)s
     FOR UPDATE SKIP LOCKED
 ), expired AS (
-    UPDATE rewards_rewardlot AS lot SET status = 'expired', remaining = 0
+    UPDATE rewards_rewardlot AS lot SET status = 'expired', expired_amount = lot.remaining, remaining = 0
     FROM due WHERE lot.id = due.id
-    RETURNING lot.id, lot.rewards_account_id, lot.currency, lot.expires_on, due.remaining AS amount
-), recorded AS (
-    INSERT INTO rewards_rewardexpiry (lot_id, rewards_account_id, amount, expired_on, created_at)
-    SELECT id, rewards_account_id, amount, expires_on, now() FROM expired
-    ON CONFLICT (lot_id) DO NOTHING
+    RETURNING lot.rewards_account_id, lot.currency, lot.expired_amount AS amount
 ), totals AS (
     SELECT ra.account_id, expired.currency, count(*) AS lots, coalesce(sum(expired.amount), 0) AS amount
     FROM expired JOIN rewards_rewardsaccount AS ra ON ra.id = expired.rewards_account_id

@@ -38,7 +38,6 @@ from rewards.models import (
     LotStatus,
     Redemption,
     RewardAdjustment,
-    RewardExpiry,
     RewardLot,
     RewardsAccount,
 )
@@ -129,8 +128,8 @@ def _no_balance_error(*, rewards_account: RewardsAccount, today: datetime.date):
     ).exists()
     if past_due:
         return RewardsCodeExpired()
-    last_expiry = RewardExpiry.objects.filter(lot__rewards_account=rewards_account, amount__gt=0).aggregate(
-        last=Max("expired_on")
+    last_expiry = RewardLot.objects.filter(rewards_account=rewards_account, expired_amount__gt=0).aggregate(
+        last=Max("expires_on")
     )["last"]
     last_spent = Redemption.objects.filter(lot__rewards_account=rewards_account).aggregate(
         last=Max("created_at")

@@ -8,7 +8,6 @@ import datetime
 from collections.abc import Iterable
 
 from django import template
-from django.core.exceptions import ObjectDoesNotExist
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -117,11 +116,7 @@ _LOT_ROW = """
 
 
 def _expired_amount(lot: RewardLot, language: str) -> str:
-    try:
-        amount = lot.expiry.amount  # select_related by lots_for_rewards_account
-    except ObjectDoesNotExist:
-        return ""
-    return format_money(amount, lot.currency, language) if amount else ""
+    return format_money(lot.expired_amount, lot.currency, language) if lot.expired_amount else ""
 
 
 @register.simple_tag

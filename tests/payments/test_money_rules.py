@@ -33,7 +33,7 @@ from payments.ledger import (
 from payments.models import AccountCredit, Allocation, PaymentMethod, PaymentProvider, PaymentStatus, Refund
 from payments.services.cancellation import invoice_cancel, invoice_reissue_with_paid_amount
 from payments.services.credit import CreditError, refund_request
-from rewards.models import LotStatus, Redemption, RewardAdjustment, RewardExpiry, RewardLot
+from rewards.models import LotStatus, Redemption, RewardAdjustment, RewardLot
 from rewards.selectors import rewards_applicable_amount, rewards_balance
 from rewards.services import rewards_redeem
 from tests.invoices.factories import DraftInvoiceFactory, InvoiceFactory
@@ -71,7 +71,7 @@ def assert_ledger_holds():
     for lot in RewardLot.objects.all():
         redeemed = Redemption.objects.filter(lot=lot).aggregate(s=Sum("amount"))["s"] or D("0")
         adjusted = RewardAdjustment.objects.filter(lot=lot).aggregate(s=Sum("amount"))["s"] or D("0")
-        expired = RewardExpiry.objects.filter(lot=lot).aggregate(s=Sum("amount"))["s"] or D("0")
+        expired = lot.expired_amount or D("0")
         assert lot.remaining == lot.amount - redeemed + adjusted - expired, lot.pk
 
 

@@ -19,7 +19,6 @@ from rewards.models import (
     LotStatus,
     Redemption,
     RewardAdjustment,
-    RewardExpiry,
     RewardLot,
 )
 from rewards.services import rewards_redeem
@@ -53,8 +52,9 @@ def timeline(rewards_account, billing_contact, account):
         (D("5.00"), D("4.00"), D("3.00"), D("0")),
         strict=True,
     ):
-        RewardLot.objects.filter(pk=lot.pk).update(status=LotStatus.EXPIRED, remaining=0)
-        RewardExpiry.objects.create(lot=lot, amount=amount, expired_on=day)
+        RewardLot.objects.filter(pk=lot.pk).update(
+            status=LotStatus.EXPIRED, remaining=0, expired_amount=amount, expires_on=day
+        )
     # Adjustments: two on DAY (a credit deposits a lot that is not a deposit), one later.
     for amount, day in ((D("7.00"), DAY), (D("-2.00"), DAY), (D("1.50"), datetime.date(2026, 4, 2))):
         lot = _lot(rewards_account, DAY.replace(day=1), amount=D("7.00"), source=LotSource.ADJUSTMENT)
@@ -103,9 +103,9 @@ def expected_timeline(rewards_account) -> list[tuple]:
         day = min(timezone.localtime(row.created_at, tz).date() for row in rows)
         amount = -sum(row.amount for row in rows)
         keyed.append(((day, 1, payment_id, number), (day, "redemption", amount, number, reference)))
-    for expiry in RewardExpiry.objects.filter(lot__rewards_account=rewards_account, amount__gt=0):
+    for lot in RewardLot.objects.filter(rewards_account=rewards_account, expired_amount__gt=0):
         keyed.append(
-            ((expiry.expired_on, 2, expiry.id, ""), (expiry.expired_on, "expiry", -expiry.amount, "", ""))
+            ((lot.expires_on, 2, lot.id, ""), (lot.expires_on, "expiry", -lot.expired_amount, "", ""))
         )
     for adjustment in RewardAdjustment.objects.filter(rewards_account=rewards_account):
         day = timezone.localtime(adjustment.created_at, tz).date()

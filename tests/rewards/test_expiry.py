@@ -6,7 +6,7 @@ from django.core import mail
 from django.db import IntegrityError, transaction
 
 from accounts.models import ActivityEntry
-from rewards.models import ExpiryReminder, LotStatus, RewardExpiry, RewardLot
+from rewards.models import ExpiryReminder, LotStatus, RewardLot
 from rewards.services import rewards_expire_due, rewards_remind_expiring
 from rewards.tasks import rewards_expire_daily
 from tests.factories import MembershipFactory
@@ -30,8 +30,7 @@ def test_a_december_2021_lot_is_usable_through_december_31_2022_and_expired_on_j
     lot.refresh_from_db()
     assert report.lots_expired == 1
     assert (lot.status, lot.remaining) == (LotStatus.EXPIRED, Decimal("0.00"))
-    assert lot.expiry.amount == Decimal("30.00")
-    assert lot.expiry.expired_on == datetime.date(2022, 12, 31)
+    assert lot.expired_amount == Decimal("30.00")
 
 
 def test_expiry_records_the_amount_that_expired_and_an_activity_entry():
@@ -51,7 +50,7 @@ def test_a_second_expiry_run_changes_nothing():
     rewards_expire_due(today=datetime.date(2023, 1, 1))
     second = rewards_expire_due(today=datetime.date(2023, 1, 2))
     assert second.lots_expired == 0
-    assert RewardExpiry.objects.count() == 1
+    assert RewardLot.objects.get().expired_amount == Decimal("100.00")
     assert ActivityEntry.objects.filter(action="rewards.expired").count() == 1
 
 
@@ -70,7 +69,7 @@ def test_used_up_lots_are_not_counted_as_expired():
     rewards_expire_due(today=datetime.date(2023, 1, 1))
     lot.refresh_from_db()
     assert lot.status == LotStatus.EXHAUSTED
-    assert not RewardExpiry.objects.exists()
+    assert lot.expired_amount is None
 
 
 def test_expired_rewards_can_never_be_reactivated():
@@ -79,7 +78,15 @@ def test_expired_rewards_can_never_be_reactivated():
     with pytest.raises(IntegrityError), transaction.atomic():
         RewardLot.objects.filter(pk=lot.pk).update(remaining=Decimal("10.00"))
     with pytest.raises(IntegrityError), transaction.atomic():
-        RewardExpiry.objects.create(lot=lot, amount=Decimal("1"), expired_on=datetime.date(2023, 1, 1))
+        RewardLot.objects.filter(pk=lot.pk).update(status=LotStatus.AVAILABLE)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        RewardLot.objects.filter(pk=lot.pk).update(expired_amount=None)
+
+
+def test_only_an_expired_lot_has_an_expired_amount():
+    lot = dec_2021_lot()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        RewardLot.objects.filter(pk=lot.pk).update(expired_amount=Decimal("0.00"))
 
 
 def test_reminder_30_days_before_expiry_is_sent_once_per_lot(django_capture_on_commit_callbacks):

@@ -16,7 +16,6 @@ from rewards.models import (
     LotSource,
     LotStatus,
     ProductFamily,
-    RewardExpiry,
     RewardLot,
 )
 from rewards.selectors import payable_with_rewards, rewards_applicable_amount, rewards_summary
@@ -35,8 +34,9 @@ def test_lots_rows_keep_their_labels_marks_and_badges(rewards_account, client_of
     today = timezone.localdate()
     soonest = _lot(rewards_account, (today.replace(day=1) - datetime.timedelta(days=200)).replace(day=1))
     expired = _lot(rewards_account, datetime.date(2021, 12, 1), amount=D("5.00"))
-    RewardLot.objects.filter(pk=expired.pk).update(status=LotStatus.EXPIRED, remaining=0)
-    RewardExpiry.objects.create(lot=expired, amount=D("5.00"), expired_on=datetime.date(2022, 12, 31))
+    RewardLot.objects.filter(pk=expired.pk).update(
+        status=LotStatus.EXPIRED, remaining=0, expired_amount=D("5.00")
+    )
     _lot(rewards_account, today.replace(day=1), source=LotSource.ADJUSTMENT, rate=None)
     html = client_of(billing_contact).get(reverse("rewards:index")).content.decode()
     assert '<tr class="rewards-lot--soonest">' in html
@@ -61,7 +61,13 @@ def test_the_summary_is_the_usable_balance_and_what_expires_first(rewards_accoun
     _lot(rewards_account, datetime.date(2025, 6, 1), amount=D("10.00"), expires_on=first)
     _lot(rewards_account, datetime.date(2025, 9, 1), amount=D("60.00"), remaining=D("25.00"))
     _lot(rewards_account, datetime.date(2025, 9, 1), remaining=D("0"), status=LotStatus.EXHAUSTED)
-    _lot(rewards_account, datetime.date(2025, 4, 1), remaining=D("0"), status=LotStatus.EXPIRED)
+    _lot(
+        rewards_account,
+        datetime.date(2025, 4, 1),
+        remaining=D("0"),
+        status=LotStatus.EXPIRED,
+        expired_amount=D("9"),
+    )
     _lot(rewards_account, datetime.date(2025, 5, 1), amount=D("9.00"))  # past its last day, not yet swept
     summary = rewards_summary(rewards_account=rewards_account, today=today)
     assert (summary.balance, summary.next_expiry, summary.next_expiry_amount) == (
