@@ -168,6 +168,7 @@ class RewardLotAdmin(ReadOnlyMixin, admin.ModelAdmin):
         "subscription_number",
     ]
     date_hierarchy = "expires_on"
+    readonly_fields = ["expired_amount"]  # not editable: the change page lists it only when named here
 
 
 @admin.register(Redemption)

@@ -191,7 +191,8 @@ class RewardLot(models.Model):
     )
     # What the lot still held when it expired (on expires_on), set by the same update that empties it:
     # the daily job expires lots by the million, and a row of its own per expiry (with its keys checked)
-    # cost more than the update itself. Expired rewards are never reactivated.
+    # cost more than the update itself. Expired rewards are never reactivated: a trigger refuses any change
+    # to an expired lot's status, remaining or expired amount, and its deletion (migration 0009).
     expired_amount = models.DecimalField(_("amount expired"), **MONEY, null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -221,7 +222,12 @@ class RewardLot(models.Model):
                 violation_error_message=_("An expired deposit cannot have anything left."),
             ),
             models.CheckConstraint(
-                condition=Q(status="expired", expired_amount__isnull=False, expired_amount__gte=0)
+                condition=Q(
+                    status="expired",
+                    expired_amount__isnull=False,
+                    expired_amount__gte=0,
+                    expired_amount__lte=F("amount"),
+                )
                 | (~Q(status="expired") & Q(expired_amount__isnull=True)),
                 name="lot_expired_amount_when_expired",
                 violation_error_message=_(
@@ -256,7 +262,7 @@ class RewardLot(models.Model):
                 condition=Q(source="accrual"),
                 name="lot_deposit_order",
             ),
-            # The rewards activity's expiries, newest or oldest first, and their count (rewards.activity).
+            # The rewards activity's expiries, newest or oldest first (rewards.activity).
             models.Index(
                 fields=["rewards_account", "-expires_on", "-id"],
                 condition=Q(expired_amount__gt=0),

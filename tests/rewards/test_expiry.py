@@ -81,12 +81,32 @@ def test_expired_rewards_can_never_be_reactivated():
         RewardLot.objects.filter(pk=lot.pk).update(status=LotStatus.AVAILABLE)
     with pytest.raises(IntegrityError), transaction.atomic():
         RewardLot.objects.filter(pk=lot.pk).update(expired_amount=None)
+    # All at once, every CHECK would hold: the trigger of migration 0009 refuses it.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        RewardLot.objects.filter(pk=lot.pk).update(
+            status=LotStatus.AVAILABLE, remaining=Decimal("100.00"), expired_amount=None
+        )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        RewardLot.objects.filter(pk=lot.pk).delete()
+    lot.refresh_from_db()
+    assert (lot.status, lot.remaining, lot.expired_amount) == (
+        LotStatus.EXPIRED,
+        Decimal("0.00"),
+        Decimal("100.00"),
+    )
 
 
-def test_only_an_expired_lot_has_an_expired_amount():
-    lot = dec_2021_lot()
+def test_only_an_expired_lot_has_an_expired_amount_and_never_more_than_was_deposited():
+    lot = dec_2021_lot(amount=Decimal("40.00"))
     with pytest.raises(IntegrityError), transaction.atomic():
         RewardLot.objects.filter(pk=lot.pk).update(expired_amount=Decimal("0.00"))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        RewardLot.objects.filter(pk=lot.pk).update(
+            status=LotStatus.EXPIRED, remaining=0, expired_amount=Decimal("40.01")
+        )
+    RewardLot.objects.filter(pk=lot.pk).update(
+        status=LotStatus.EXPIRED, remaining=0, expired_amount=Decimal("40.00")
+    )
 
 
 def test_reminder_30_days_before_expiry_is_sent_once_per_lot(django_capture_on_commit_callbacks):
