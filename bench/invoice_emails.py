@@ -1,17 +1,17 @@
 """Bench: a month-end invoice email run through real Celery workers to a real SMTP server on loopback.
 
-    PORTAL_PREFER_LOCAL_SERVICES=1 .venv/bin/python bench/invoice_emails.py [--invoices 2000]
+    PORTAL_PREFER_LOCAL_SERVICES=1 .venv/bin/python bench/invoice_emails.py [--invoices 2000] [--render-processes 2]
 
 Production settings, the machine's Redis, a throwaway database. Two workers as docker-compose.yml runs
-them on a 2-core box: the senders (`-Q <queue>`, 2 processes) and the renderer (`-Q <queue>.render`, 1
-process) that renders each invoice PDF ahead of its email. Each child is recycled after
-CELERY_WORKER_MAX_TASKS_PER_CHILD tasks.
+them on a 2-core box: the senders (`-Q <queue>`, 2 processes) and the renderer (`-Q <queue>.render`, 2
+processes under `nice -n 10`) that renders each invoice PDF ahead of its email. Each child is recycled after
+CELERY_WORKER_MAX_TASKS_PER_CHILD tasks or past CELERY_WORKER_MAX_MEMORY_PER_CHILD.
 
 1. Issue run: `import_invoices` of N invoices (2 lines each); their issue emails go out, the PDF of each
    rendered ahead by the render worker. emails/s from the import's commit to the last message accepted.
 2. Reminder run: a reminder for each of the same invoices, whose PDFs are now cached: what the senders
-   do when a send only sends. The goal applies to this run; the issue run cannot go faster than the PDFs
-   are rendered (bench/invoice_pdf.py: ms a page), on the render processes (--render-processes).
+   do when a send only sends. The issue run cannot go faster than the PDFs are rendered
+   (bench/invoice_pdf.py: ms a page), on the render processes (--render-processes).
 
 Printed: emails/s of each run, duplicates (X-Outbox-Key seen more than once at the SMTP server), the
 workers' resident memory (each process, at start and at its peak), next to the SMTP floor: the same number
@@ -64,9 +64,12 @@ class SmtpSink:
             return len(self.arrivals)
 
 
-def start_worker(*, queues: str, concurrency: int, env: dict, log: Path, name: str) -> subprocess.Popen:
+def start_worker(
+    *, queues: str, concurrency: int, env: dict, log: Path, name: str, niceness: int = 0
+) -> subprocess.Popen:
     process = subprocess.Popen(
         [
+            *(("nice", "-n", str(niceness)) if niceness else ()),
             *(sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=prefork"),
             *(f"--concurrency={concurrency}", f"--queues={queues}", f"--hostname={name}@bench"),
             *(
@@ -167,7 +170,12 @@ def run(invoices: int, render_processes: int) -> None:
     workers = [
         start_worker(queues=queue, concurrency=2, env=env, log=folder / "send.log", name="send"),
         start_worker(
-            queues=f"{queue}.render", concurrency=1, env=env, log=folder / "render.log", name="render"
+            queues=f"{queue}.render",
+            concurrency=render_processes,
+            env=env,
+            log=folder / "render.log",
+            name="render",
+            niceness=10,  # as docker-compose.yml runs it
         ),
     ]
     try:
@@ -232,7 +240,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--invoices", type=int, default=2000)
     parser.add_argument(
-        "--render-processes", type=int, default=1, help="docker-compose.yml runs 1 on 2 cores"
+        "--render-processes", type=int, default=2, help="docker-compose.yml runs 2 (niced) on 2 cores"
     )
     args = parser.parse_args()
     teardown = django_with_bench_db("bench_invoice_emails")

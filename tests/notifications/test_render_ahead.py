@@ -106,3 +106,14 @@ def test_every_queue_the_outbox_publishes_to_has_a_worker_in_docker_compose():
     default = settings.CELERY_TASK_DEFAULT_QUEUE  # what render_queue() derives "<default>.render" from
     assert default == "portal"
     assert consumed == {default, f"{default}.render"}
+
+
+def test_docker_composes_render_worker_is_niced_so_that_web_requests_go_first():
+    """PDF rendering is CPU-bound: on a 2-core box its 2 processes take the cores the web leaves idle."""
+    import yaml
+
+    compose = yaml.safe_load((settings.BASE_DIR / "docker-compose.yml").read_text())
+    command = compose["services"]["worker-render"]["command"]
+    assert command[:4] == ["nice", "-n", "10", "celery"]
+    assert "--concurrency=${CELERY_RENDER_CONCURRENCY:-2}" in command
+    assert "nice" not in compose["services"]["worker"]["command"]
