@@ -181,6 +181,23 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture
+def migrate_to(transactional_db):
+    """`migrate_to(targets)` runs the migrations to `targets` and returns the apps of that state (a data
+    migration's test writes through the old models); after the test, every migration is applied again, as
+    later tests on this database need."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    def migrate(targets):
+        MigrationExecutor(connection).migrate(targets)
+        return MigrationExecutor(connection).loader.project_state(targets).apps
+
+    yield migrate
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+@pytest.fixture
 def artifacts_dir():
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS

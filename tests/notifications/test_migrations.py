@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from accounts.models import Invitation
@@ -31,21 +29,7 @@ AFTER = [
 ]
 
 
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.migrate(targets)
-    return MigrationExecutor(connection).loader.project_state(targets).apps
-
-
-@pytest.fixture(autouse=True)
-def _schema_back_to_the_latest():
-    """Later tests on this database need every migration applied, not only those this test goes to."""
-    yield
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
-
-
-def test_the_history_of_every_former_email_table_moves_to_the_outbox():
+def test_the_history_of_every_former_email_table_moves_to_the_outbox(migrate_to):
     # Today's models write the rows every version has (later migrations add columns to them); going back to
     # the old schema keeps them. The former email tables are then filled through the old models.
     account = CustomerAccountFactory(language="fr")
@@ -61,7 +45,7 @@ def test_the_history_of_every_former_email_table_moves_to_the_outbox():
         invited_by=inviter,
         language="fr",
     )
-    old = migrate(BEFORE)
+    old = migrate_to(BEFORE)
     entry = old.get_model("accounts", "ActivityEntry").objects.create(
         account_id=account.pk, action="rewards.code_rotated", summary="new code"
     )
@@ -89,7 +73,7 @@ def test_the_history_of_every_former_email_table_moves_to_the_outbox():
     )
     old.get_model("accounts", "InvitationDelivery").objects.create(invitation_id=invitation.pk, send_number=1)
 
-    migrate(AFTER)
+    migrate_to(AFTER)
 
     rows = {row.dedupe_key: row for row in OutboxEmail.objects.all()}
     assert set(rows) == {
